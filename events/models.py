@@ -1,0 +1,675 @@
+"""The conflictdb domain: outlets, articles, actors, statements, events, escalations.
+
+Invariants live in the database (named constraints, and triggers for the ones SQL
+CHECK cannot express, see migrations/0002_span_triggers.py) as well as in `clean()`,
+so neither the admin, the API nor a script can store a span outside its article or
+an end before its start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from events.ingest import dates as fuzzy
+
+
+class DatePrecision(models.TextChoices):
+    DAY = fuzzy.DAY, "day"
+    MONTH = fuzzy.MONTH, "month"
+    SEASON = fuzzy.SEASON, "season"
+    YEAR = fuzzy.YEAR, "year"
+    APPROXIMATE = fuzzy.APPROXIMATE, "approximate (around this day)"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    VERIFIED = "verified", "verified"
+    REJECTED = "rejected", "rejected"
+
+
+def _precision_error(field: str, value: dt.date | None, precision: str | None) -> dict[str, str]:
+    """clean() helper: the message for a date that does not fit its precision, or nothing."""
+    if value is None or not precision:
+        return {}
+    try:
+        fuzzy.check_fits(value, precision)
+    except fuzzy.PrecisionError as error:
+        return {field: str(error)}
+    return {}
+
+
+def _span_errors(article: Article | None, start: int | None, end: int | None, quote: str) -> dict[str, str]:
+    """clean() helper shared by Statement and EventSource: the span must cut the quote out of the body."""
+    if article is None or start is None or end is None:
+        return {}
+    if start < 0 or end <= start:
+        return {"end": f"the span {start}–{end} is empty or reversed"}
+    length = len(article.body)
+    if end > length:
+        return {"end": f"the span {start}–{end} ends past the article body ({length} characters)"}
+    actual = article.body[start:end]
+    if quote and actual != quote:
+        return {"quote": f"the article text at {start}–{end} is {actual!r}, not {quote!r}"}
+    return {}
+
+
+class NaturalKeyManager(models.Manager):
+    """get_by_natural_key from the lookups that make up a model's natural key, in order."""
+
+    def __init__(self, *lookups: str):
+        super().__init__()
+        self.lookups = lookups
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.lookups, values, strict=True)))
+
+
+class CameoCode(models.Model):
+    """One entry of the CAMEO codebook (fixtures/cameo.json, from shared/data/cameo.csv)."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    label = models.CharField(max_length=200)
+    # The two-digit root ("02" for every appeal), stored so type-family filters need no LIKE.
+    root = models.CharField(max_length=2, db_index=True, editable=False)
+
+    objects = NaturalKeyManager("code")
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = "CAMEO code"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2,4}$"), name="events_cameocode_digits"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.label}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def is_root(self) -> bool:
+        return len(self.code) == 2
+
+    def save(self, *args, **kwargs):
+        # Derived column, not a side effect: the root is part of the code itself.
+        self.root = self.code[:2]
+        super().save(*args, **kwargs)
+
+
+class Outlet(models.Model):
+    class Kind(models.TextChoices):
+        WIRE = "wire", "news agency (wire)"
+        STATE_MEDIA = "state_media", "state media"
+        NEWSPAPER = "newspaper", "newspaper"
+        DIASPORA_PRESS = "diaspora_press", "diaspora press"
+        BROADCASTER = "broadcaster", "broadcaster"
+        OFFICIAL = "official", "official channel"
+        AGGREGATOR = "aggregator", "aggregator / republisher"
+        OTHER = "other", "other"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    country = CountryField(blank=True)
+    url = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Escalation(models.Model):
+    """A named period that groups events on the timeline."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while it is ongoing.")
+    description = models.TextField(blank=True)
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        ordering = ("start_date", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="events_escalation_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "the end is before the start"})
+
+    @property
+    def date_label(self) -> str:
+        return fuzzy.format_fuzzy_range(self.start_date, fuzzy.DAY, self.end_date, fuzzy.DAY)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_text(self):
+        """Articles whose seed file has been imported (metadata-only rows have no body yet)."""
+        return self.exclude(body="")
+
+
+class Article(models.Model):
+    """A source article. `body` is the file's text verbatim: every span elsewhere indexes into it.
+
+    Offsets are Python string indices (Unicode code points), which is also what
+    SQLite's length() and PostgreSQL's char_length() count.
+    """
+
+    source_ref = models.CharField(
+        max_length=200, unique=True, help_text="Stable provenance key: the seed file name."
+    )
+    title = models.CharField(max_length=500, blank=True)
+    caption = models.TextField(blank=True, help_text="Image caption as in the file; may be junk.")
+    body = models.TextField(blank=True, help_text="The whole file text, verbatim. Empty until the file is imported.")
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    republished_by = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="republications",
+        help_text="Who published the copy we hold, when it is not the original outlet's own text.",
+    )
+    url = models.URLField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Empty: the article is flagged as undated.")
+    language = models.CharField(max_length=10, default="en")
+    file_name = models.CharField(max_length=255, blank=True)
+    notes = models.TextField(blank=True, help_text="What a reader should know about this source.")
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyManager.from_queryset(ArticleQuerySet)("source_ref")
+
+    class Meta:
+        ordering = ("published_on", "id")
+        constraints = [
+            # One article per content: a file imported under two names is the same article.
+            models.UniqueConstraint(fields=["sha256"], condition=~Q(sha256=""), name="events_article_unique_sha256"),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"), name="events_article_sha256_hex"
+            ),
+            models.CheckConstraint(
+                condition=Q(body="", sha256="") | (~Q(body="") & ~Q(sha256="")),
+                name="events_article_body_has_hash",
+            ),
+        ]
+        indexes = [
+            # Article list filtered by outlet and ordered by date (API, outlet pages).
+            models.Index(fields=["outlet", "published_on"], name="events_article_outlet_date"),
+        ]
+
+    def __str__(self):
+        return self.title or self.source_ref
+
+    def natural_key(self):
+        return (self.source_ref,)
+
+    def get_absolute_url(self):
+        return reverse("events:article", args=[self.pk])
+
+    @staticmethod
+    def hash_text(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def is_undated(self) -> bool:
+        return self.published_on is None
+
+    def excerpt(self, start: int, end: int) -> str:
+        return self.body[start:end]
+
+
+class ActorQuerySet(models.QuerySet):
+    def matching(self, text: str):
+        """Actors whose name or one of whose aliases contains `text` (case-insensitive)."""
+        return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "person"
+        STATE = "state", "state"
+        GOVERNMENT_BODY = "government_body", "government body"
+        INTERNATIONAL_ORG = "international_org", "international organisation"
+        ARMED_GROUP = "armed_group", "armed group"
+        POPULATION = "population", "population / group of people"
+        MEDIA = "media", "media outlet"
+        UNNAMED_SOURCE = "unnamed_source", "unnamed source"
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="Stable key; the name may be edited.")
+    name = models.CharField(max_length=200, db_index=True, help_text="Canonical name.")
+    kind = models.CharField(max_length=20, choices=Kind)
+    country = CountryField(blank=True, help_text="ISO 3166 country the actor belongs to, if any.")
+    role = models.CharField(max_length=200, blank=True, help_text="Title or function, e.g. Secretary of State.")
+    affiliation = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text="Blinken → United States; the Russian Foreign Ministry → Russia.",
+    )
+    description = models.TextField(blank=True)
+    review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyManager.from_queryset(ActorQuerySet)("slug")
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(affiliation=F("id")), name="events_actor_not_own_affiliation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("events:actor", args=[self.pk])
+
+    def clean(self):
+        ancestor, seen = self.affiliation, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"affiliation": "an actor cannot be affiliated to itself, even indirectly"})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.affiliation
+
+
+class ActorAlias(models.Model):
+    """Another name an actor goes by in the sources."""
+
+    class Kind(models.TextChoices):
+        SURNAME = "surname", "surname / short name"
+        DEMONYM = "demonym", "demonym or adjective"
+        CAPITAL = "capital", "capital or seat used for the government"
+        ABBREVIATION = "abbreviation", "abbreviation"
+        MISSPELLING = "misspelling", "misspelling seen in a source"
+        TITLE = "title", "name with title"
+        OTHER = "other", "other name"
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+
+    objects = NaturalKeyManager("actor__slug", "name")
+
+    class Meta:
+        ordering = ("actor", "name")
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "actor", name="events_actoralias_unique_per_actor"),
+        ]
+        indexes = [
+            # Gazetteer and alias search look aliases up by lower-cased name.
+            models.Index(Lower("name"), name="events_actoralias_lower_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.actor.natural_key(), self.name)
+
+    natural_key.dependencies = ["events.actor"]
+
+
+class StatementQuerySet(models.QuerySet):
+    def for_timeline(self):
+        return self.select_related("speaker", "article__outlet", "cameo", "escalation").prefetch_related(
+            Prefetch("targets", queryset=Actor.objects.order_by("name"))
+        )
+
+    def verified(self):
+        return self.filter(review_status=ReviewStatus.VERIFIED)
+
+    def mark_verified(self) -> int:
+        return self.update(review_status=ReviewStatus.VERIFIED)
+
+    def overlapping(self, start: dt.date | None, end: dt.date | None):
+        """Statements whose date period overlaps [start, end] (either bound may be open)."""
+        qs = self
+        if start:
+            qs = qs.filter(date_to__gte=start)
+        if end:
+            qs = qs.filter(date_from__lte=end)
+        return qs
+
+
+class Statement(models.Model):
+    """Who said what, to or about whom, when, how, and where in which article."""
+
+    class Kind(models.TextChoices):
+        DIRECT_QUOTE = "direct", "direct quotation"
+        PARTIAL_QUOTE = "partial", "partial quotation"
+        REPORTED = "reported", "reported position (paraphrase)"
+        TERM = "term", "term attributed to the speaker (scare quotes)"
+
+    class Medium(models.TextChoices):
+        SOCIAL_MEDIA = "social_media", "social media post"
+        WRITTEN_STATEMENT = "written_statement", "written statement"
+        PRESS_BRIEFING = "press_briefing", "press briefing"
+        PHONE_CALL = "phone_call", "phone call"
+        MEETING = "meeting", "meeting or talks"
+        INTERVIEW = "interview", "interview or remarks to media"
+        SPEECH = "speech", "speech or public remarks"
+        UNSPECIFIED = "unspecified", "not stated"
+
+    ref = models.SlugField(max_length=200, unique=True, help_text="Stable provenance key for re-imports.")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="statements")
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
+    targets = models.ManyToManyField(Actor, blank=True, related_name="targeted_by_statements")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT_QUOTE)
+    quote = models.TextField(help_text="The exact words of the article at the span.")
+    start = models.PositiveIntegerField(help_text="Character offset of the span in the article body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the span.")
+    summary = models.CharField(max_length=500, blank=True, help_text="One line in the curator's words.")
+    cameo = models.ForeignKey(CameoCode, on_delete=models.PROTECT, related_name="statements", verbose_name="CAMEO code")
+    medium = models.CharField(max_length=20, choices=Medium, default=Medium.UNSPECIFIED)
+    medium_detail = models.CharField(max_length=200, blank=True, help_text='As the source puts it, e.g. "on X".')
+    said_on = models.DateField(null=True, blank=True, help_text="When it was said, as best known.")
+    said_on_precision = models.CharField(max_length=12, choices=DatePrecision, default=DatePrecision.DAY)
+    reported_date = models.DateField(
+        null=True, blank=True, help_text="The date the article gives, when it differs from what is known."
+    )
+    reported_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
+    date_phrase = models.CharField(max_length=200, blank=True, help_text='The words that date it, e.g. "on Tuesday".')
+    escalation = models.ForeignKey(
+        Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+    )
+    review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
+    notes = models.TextField(blank=True)
+    # The period said_on may mean, derived in save() (and by bulk writers via fuzzy.range_bounds)
+    # so that date-range filters are plain indexed comparisons.
+    date_from = models.DateField(null=True, editable=False)
+    date_to = models.DateField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyManager.from_queryset(StatementQuerySet)("ref")
+
+    class Meta:
+        ordering = ("date_from", "id")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_statement_span_not_empty"),
+            models.UniqueConstraint(
+                fields=["article", "speaker", "start", "end"], name="events_statement_unique_span_speaker"
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
+                name="events_statement_reported_date_has_precision",
+            ),
+        ]
+        indexes = [
+            # Timeline and date-range filters: ORDER BY date_from, id with date_to >= X.
+            models.Index(fields=["date_from", "id"], name="events_statement_timeline"),
+            # Actor pages and the speaker filter, in date order.
+            models.Index(fields=["speaker", "date_from"], name="events_statement_speaker"),
+            # Review queue: drafts first.
+            models.Index(fields=["review_status", "date_from"], name="events_statement_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.quote[:60]}"
+
+    def natural_key(self):
+        return (self.ref,)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#statement-{self.pk}"
+
+    @property
+    def date_label(self) -> str:
+        return fuzzy.format_fuzzy_date(self.said_on, self.said_on_precision)
+
+    @property
+    def reported_date_label(self) -> str:
+        if self.reported_date is None:
+            return ""
+        return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
+
+    def clean(self):
+        errors = {}
+        errors |= _precision_error("said_on", self.said_on, self.said_on_precision)
+        errors |= _precision_error("reported_date", self.reported_date, self.reported_precision or fuzzy.DAY)
+        if self.article_id:
+            errors |= _span_errors(self.article, self.start, self.end, self.quote)
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Derived columns for range queries (not a side effect on other rows).
+        if self.said_on is not None:
+            self.date_from, self.date_to = fuzzy.period_bounds(self.said_on, self.said_on_precision)
+        else:
+            self.date_from = self.date_to = None
+        super().save(*args, **kwargs)
+
+
+class EventQuerySet(models.QuerySet):
+    def for_timeline(self):
+        """The one query shape for every list of events (timeline page, API)."""
+        return self.select_related("event_type", "escalation").prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=EventParticipant.objects.select_related("actor").order_by("role", "actor__name"),
+            ),
+            Prefetch(
+                "sources",
+                queryset=EventSource.objects.select_related("article__outlet").order_by("article_id", "start"),
+            ),
+        )
+
+    def involving(self, actor):
+        return self.filter(participants__actor=actor).distinct()
+
+    def verified(self):
+        return self.filter(review_status=ReviewStatus.VERIFIED)
+
+    def mark_verified(self) -> int:
+        return self.update(review_status=ReviewStatus.VERIFIED)
+
+    def overlapping(self, start: dt.date | None, end: dt.date | None):
+        """Events whose whole period (start to end, at their precisions) overlaps [start, end]."""
+        qs = self
+        if start:
+            qs = qs.filter(date_to__gte=start)
+        if end:
+            qs = qs.filter(date_from__lte=end)
+        return qs
+
+
+class Event(models.Model):
+    slug = models.SlugField(max_length=200, unique=True, help_text="Stable key for fixtures and re-imports.")
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    event_type = models.ForeignKey(CameoCode, on_delete=models.PROTECT, related_name="events", verbose_name="type")
+    start_date = models.DateField()
+    start_precision = models.CharField(max_length=12, choices=DatePrecision, default=DatePrecision.DAY)
+    end_date = models.DateField(null=True, blank=True, help_text="Empty: a single date, or ongoing if marked so.")
+    end_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
+    ongoing = models.BooleanField(default=False, help_text="Still going on as of the latest source.")
+    location = models.CharField(max_length=200, blank=True)
+    escalation = models.ForeignKey(Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    fatalities = models.PositiveIntegerField(null=True, blank=True, help_text="Where reported.")
+    review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
+    notes = models.TextField(blank=True)
+    actors = models.ManyToManyField(Actor, through="EventParticipant", related_name="events")
+    # The whole period the event may cover, derived in save() (see Statement.date_from).
+    date_from = models.DateField(editable=False)
+    date_to = models.DateField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyManager.from_queryset(EventQuerySet)("slug")
+
+    class Meta:
+        ordering = ("date_from", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="events_event_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, end_precision="") | (Q(end_date__isnull=False) & ~Q(end_precision="")),
+                name="events_event_end_has_precision",
+            ),
+            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="events_event_period_ordered"),
+        ]
+        indexes = [
+            # Timeline order and date-range overlap: ORDER BY date_from, id; WHERE date_to >= X.
+            models.Index(fields=["date_from", "id"], name="events_event_timeline"),
+            models.Index(fields=["date_to"], name="events_event_date_to"),
+            # Escalation band of the timeline, in date order.
+            models.Index(fields=["escalation", "date_from"], name="events_event_escalation"),
+            # Review queue.
+            models.Index(fields=["review_status", "date_from"], name="events_event_review"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("events:timeline") + f"#event-{self.pk}"
+
+    @property
+    def date_label(self) -> str:
+        label = fuzzy.format_fuzzy_range(self.start_date, self.start_precision, self.end_date, self.end_precision)
+        return f"{label} – ongoing" if self.ongoing and self.end_date is None else label
+
+    def clean(self):
+        errors = {}
+        errors |= _precision_error("start_date", self.start_date, self.start_precision)
+        errors |= _precision_error("end_date", self.end_date, self.end_precision or fuzzy.DAY)
+        if self.end_date and not self.end_precision:
+            errors.setdefault("end_precision", "an end date needs a precision")
+        if self.end_date is None and self.end_precision:
+            errors.setdefault("end_precision", "a precision without an end date")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors.setdefault("end_date", "the end is before the start")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.date_from, self.date_to = fuzzy.range_bounds(
+            self.start_date, self.start_precision, self.end_date, self.end_precision or None
+        )
+        super().save(*args, **kwargs)
+
+
+class EventParticipant(models.Model):
+    class Role(models.TextChoices):
+        INITIATOR = "initiator", "initiator"
+        TARGET = "target", "target"
+        MEDIATOR = "mediator", "mediator"
+        PARTICIPANT = "participant", "participant"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role, default=Role.PARTICIPANT)
+
+    objects = NaturalKeyManager("event__slug", "actor__slug", "role")
+
+    class Meta:
+        ordering = ("event", "role", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "actor", "role"], name="events_eventparticipant_unique_role"),
+        ]
+        indexes = [
+            # Events involving an actor (actor filter, actor page).
+            models.Index(fields=["actor", "role"], name="events_participant_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.role})"
+
+    def natural_key(self):
+        return (*self.event.natural_key(), *self.actor.natural_key(), self.role)
+
+    natural_key.dependencies = ["events.event", "events.actor"]
+
+
+class EventSource(models.Model):
+    """The words of an article that support an event, and the date that article gives it."""
+
+    ref = models.SlugField(max_length=200, unique=True, help_text="Stable provenance key for re-imports.")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="event_sources")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField(help_text="The article text at the span.")
+    date_phrase = models.CharField(max_length=200, blank=True)
+    reported_date = models.DateField(null=True, blank=True, help_text="The date this article gives the event.")
+    reported_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager("ref")
+
+    class Meta:
+        ordering = ("event", "article", "start")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_eventsource_span_not_empty"),
+            models.UniqueConstraint(fields=["event", "article", "start", "end"], name="events_eventsource_unique_span"),
+            models.CheckConstraint(
+                condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
+                name="events_eventsource_reported_date_has_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} [{self.start}:{self.end}]"
+
+    def natural_key(self):
+        return (self.ref,)
+
+    @property
+    def reported_date_label(self) -> str:
+        if self.reported_date is None:
+            return ""
+        return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
+
+    def clean(self):
+        errors = _precision_error("reported_date", self.reported_date, self.reported_precision or fuzzy.DAY)
+        if self.article_id:
+            errors |= _span_errors(self.article, self.start, self.end, self.quote)
+        if errors:
+            raise ValidationError(errors)
