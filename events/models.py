@@ -78,7 +78,7 @@ class CameoCode(models.Model):
     code = models.CharField(max_length=4, primary_key=True)
     label = models.CharField(max_length=200)
     # The two-digit root ("02" for every appeal), stored so type-family filters need no LIKE.
-    root = models.CharField(max_length=2, db_index=True, editable=False)
+    root = models.CharField(max_length=2, db_index=True, blank=True, editable=False)
 
     objects = NaturalKeyManager("code")
 
@@ -359,6 +359,11 @@ class StatementQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(review_status=ReviewStatus.VERIFIED)
 
+    def involving(self, actor):
+        """Statements by `actor` or addressed to or about it (a subquery, so no duplicate rows)."""
+        targeted = self.model.targets.through.objects.filter(actor=actor).values("statement")
+        return self.filter(Q(speaker=actor) | Q(pk__in=targeted))
+
     def mark_verified(self) -> int:
         return self.update(review_status=ReviewStatus.VERIFIED)
 
@@ -417,8 +422,8 @@ class Statement(models.Model):
     notes = models.TextField(blank=True)
     # The period said_on may mean, derived in save() (and by bulk writers via fuzzy.range_bounds)
     # so that date-range filters are plain indexed comparisons.
-    date_from = models.DateField(null=True, editable=False)
-    date_to = models.DateField(null=True, editable=False)
+    date_from = models.DateField(null=True, blank=True, editable=False)
+    date_to = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -532,8 +537,8 @@ class Event(models.Model):
     notes = models.TextField(blank=True)
     actors = models.ManyToManyField(Actor, through="EventParticipant", related_name="events")
     # The whole period the event may cover, derived in save() (see Statement.date_from).
-    date_from = models.DateField(editable=False)
-    date_to = models.DateField(editable=False)
+    date_from = models.DateField(blank=True, editable=False)
+    date_to = models.DateField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

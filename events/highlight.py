@@ -1,0 +1,104 @@
+"""Render an article body as HTML paragraphs with its spans highlighted.
+
+Pure Python (no Django), so it is fast to test. Spans are character offsets into the
+verbatim body (Python string indices) and may overlap, nest or coincide (two speakers
+credited with the same words). HTML elements must nest, so a span that crosses the end
+of another one is closed and reopened around it: the first piece carries the anchor
+`id` (`statement-12`), the continuation pieces only the class, title and `data-span`.
+Paragraphs (text separated by blank lines) become `<p>` elements; a span crossing a
+paragraph break is split the same way. Every text piece and attribute is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+# A paragraph break: a newline followed by one or more (possibly blank-looking) lines.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+@dataclass(frozen=True)
+class HighlightSpan:
+    """One highlighted range: `anchor` is the element id ("statement-12"), unique per body."""
+
+    start: int
+    end: int
+    anchor: str
+    css_class: str
+    title: str = ""
+
+
+def paragraph_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: the text between blank lines, never empty."""
+    ranges, position = [], 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        if match.start() > position:
+            ranges.append((position, match.start()))
+        position = match.end()
+    if position < len(text):
+        ranges.append((position, len(text)))
+    return ranges
+
+
+def _open_tag(span: HighlightSpan, first: bool) -> str:
+    attributes = [f'class="{escape(span.css_class)}"', f'data-span="{escape(span.anchor)}"']
+    if first:
+        attributes.insert(0, f'id="{escape(span.anchor)}"')
+    else:
+        attributes[0] = f'class="{escape(span.css_class)} span-continued"'
+    if span.title:
+        attributes.append(f'title="{escape(span.title)}"')
+    return f"<mark {' '.join(attributes)}>"
+
+
+def _render_paragraph(text: str, start: int, end: int, spans: list[HighlightSpan], anchored: set[str]) -> str:
+    """One paragraph's HTML; `anchored` collects the anchors already given an id."""
+    pieces = [(max(span.start, start), min(span.end, end), span) for span in spans]
+    pieces = [(a, b, span) for a, b, span in pieces if a < b]
+    boundaries = sorted({start, end, *(a for a, _, _ in pieces), *(b for _, b, _ in pieces)})
+    starting: dict[int, list[tuple[int, HighlightSpan]]] = {}
+    for a, b, span in pieces:
+        starting.setdefault(a, []).append((b, span))
+
+    html: list[str] = []
+    stack: list[tuple[int, HighlightSpan]] = []  # (clipped end, span), outermost first
+    for position, following in zip(boundaries, boundaries[1:] + [None]):
+        ending = [index for index, (b, _) in enumerate(stack) if b == position]
+        reopen: list[tuple[int, HighlightSpan]] = []
+        if ending:
+            # Close everything from the outermost span that ends here inwards, then
+            # reopen the inner ones that go on (they were only cut by the closing one).
+            lowest = ending[0]
+            for b, _ in reversed(stack[lowest:]):
+                html.append("</mark>")
+            reopen = [(b, span) for b, span in stack[lowest:] if b != position]
+            del stack[lowest:]
+        opening = [(b, span, False) for b, span in reopen]
+        opening += [(b, span, True) for b, span in starting.get(position, [])]
+        # Outer first: the span that ends last wraps the others, so it is split the least.
+        for b, span, fresh in sorted(opening, key=lambda item: (-item[0], item[1].start, item[1].anchor)):
+            first = fresh and span.anchor not in anchored
+            anchored.add(span.anchor)
+            html.append(_open_tag(span, first))
+            stack.append((b, span))
+        if following is not None:
+            html.append(escape(text[position:following], quote=False))
+    html.extend("</mark>" for _ in stack)
+    return "".join(html)
+
+
+def highlight(text: str, spans: list[HighlightSpan]) -> str:
+    """The body as `<p>` paragraphs with `<mark>` elements for the spans (escaped HTML)."""
+    valid = [span for span in spans if 0 <= span.start < span.end <= len(text)]
+    anchored: set[str] = set()
+    paragraphs = []
+    for start, end in paragraph_ranges(text):
+        inside = [span for span in valid if span.start < end and span.end > start]
+        paragraphs.append(f"<p>{_render_paragraph(text, start, end, inside, anchored)}</p>")
+    # A span that covers only the whitespace between paragraphs still gets its anchor.
+    for span in valid:
+        if span.anchor not in anchored:
+            paragraphs.append(f'<span id="{escape(span.anchor)}" hidden></span>')
+    return "\n".join(paragraphs)

@@ -1,0 +1,283 @@
+"""Write curated fixtures and seed articles to the database.
+
+The workflow behind `manage.py import_seeds`:
+
+1. `read_fixtures` reads the curated fixture files and splits their objects into the
+   ones that stand alone (codes, outlets, actors, events, article metadata...) and the
+   ones that point into an article's text (statements, event sources), keyed by article.
+2. `load_fixture_objects` writes the standalone objects, insert-only: an object whose
+   natural key already exists is never overwritten, so a curator's edit in the admin
+   survives every re-import (it is counted as "kept" when it differs from the fixture).
+3. `import_article_file` validates one seed file, stores its verbatim text, then loads
+   the curated objects that point into it, all in one transaction: a bad file leaves
+   nothing half-written.
+
+Every function returns counts; the command only formats them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from events.ingest.parser import decode_seed, parse_article
+from events.ingest.records import ParseError
+from events.models import Article, Outlet
+
+CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
+ACTIONS = (CREATED, UPDATED, UNCHANGED, KEPT)
+
+
+class ImportFailure(Exception):
+    """Bad input that stops one unit of work (a fixture set or one file); the message says where and why."""
+
+
+@dataclass
+class Counts:
+    """How many objects of each model were created, updated, left unchanged or kept (curated edit)."""
+
+    by_action: dict[str, Counter] = field(default_factory=lambda: {action: Counter() for action in ACTIONS})
+
+    def add(self, action: str, model: type[models.Model], n: int = 1) -> None:
+        self.by_action[action][(str(model._meta.verbose_name), str(model._meta.verbose_name_plural))] += n
+
+    def total(self, action: str) -> int:
+        return sum(self.by_action[action].values())
+
+    def merge(self, other: Counts) -> None:
+        for action in ACTIONS:
+            self.by_action[action].update(other.by_action[action])
+
+    def describe(self) -> str:
+        parts = []
+        for action in ACTIONS:
+            counter = self.by_action[action]
+            if counter:
+                detail = ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in sorted(counter.items()))
+                parts.append(f"{action} {self.total(action)} ({detail})")
+        return "; ".join(parts) or "nothing to do"
+
+
+@dataclass
+class FileReport:
+    path: str
+    counts: Counts = field(default_factory=Counts)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    skipped: bool = False
+
+
+@dataclass
+class CuratedFixtures:
+    """Fixture objects in load order: standalone ones, and span-bearing ones keyed by article source_ref."""
+
+    standalone: list[tuple[str, dict]] = field(default_factory=list)
+    by_article: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
+
+
+def read_fixtures(paths: list[Path]) -> CuratedFixtures:
+    """Read fixture files (Django JSON, natural keys) and check their shape before anything is written."""
+    curated = CuratedFixtures()
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ImportFailure(f"{path}: cannot read the fixture: {error.strerror or error}") from error
+        except UnicodeDecodeError as error:
+            raise ImportFailure(f"{path}: not UTF-8 (byte {error.start})") from error
+        except json.JSONDecodeError as error:
+            raise ImportFailure(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from error
+        if not isinstance(data, list):
+            raise ImportFailure(f"{path}: a fixture is a JSON list of objects, not {type(data).__name__}")
+        for index, obj in enumerate(data):
+            where = f"{path}: object {index}"
+            if not isinstance(obj, dict) or not isinstance(obj.get("model"), str):
+                raise ImportFailure(f"{where}: every object needs a 'model' (e.g. 'events.actor') and 'fields'")
+            if not isinstance(obj.get("fields"), dict):
+                raise ImportFailure(f"{where} ({obj['model']}): 'fields' must be an object")
+            article = obj["fields"].get("article")
+            if article is None:
+                curated.standalone.append((where, obj))
+            else:
+                key = article[0] if isinstance(article, list) and len(article) == 1 else None
+                if not isinstance(key, str):
+                    raise ImportFailure(f"{where} ({obj['model']}): 'article' must be a natural key like [\"file.txt\"]")
+                curated.by_article.setdefault(key, []).append((where, obj))
+    return curated
+
+
+def _describe(obj: dict) -> str:
+    fields = obj.get("fields", {})
+    key = obj.get("pk") or fields.get("ref") or fields.get("slug") or fields.get("source_ref") or fields.get("name")
+    return f"{obj.get('model')} {key!r}" if key is not None else str(obj.get("model"))
+
+
+def _differs(existing: models.Model, new: models.Model, fields: dict, m2m: dict) -> list[str]:
+    """The fields named in the fixture whose stored value differs from the fixture's."""
+    changed = []
+    for name in fields:
+        model_field = existing._meta.get_field(name)
+        if model_field.many_to_many:
+            if set(getattr(existing, name).values_list("pk", flat=True)) != set(m2m.get(name, [])):
+                changed.append(name)
+        elif getattr(existing, model_field.attname) != getattr(new, model_field.attname):
+            changed.append(name)
+    return changed
+
+
+def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kept_notes: list[str]) -> None:
+    """Insert the fixture objects that are not in the database yet; never overwrite one that is."""
+    for where, obj in objects:
+        label = f"{where} ({_describe(obj)})"
+        try:
+            (deserialized,) = serializers.deserialize("python", [obj], handle_forward_references=False)
+        except DeserializationError as error:
+            raise ImportFailure(f"{label}: {_deserialization_reason(error)}") from error
+        instance = deserialized.object
+        model = type(instance)
+        existing = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
+        if existing is not None:
+            changed = _differs(existing, instance, obj["fields"], deserialized.m2m_data)
+            if changed:
+                counts.add(KEPT, model)
+                kept_notes.append(f"{label}: kept the database version of {', '.join(changed)}")
+            else:
+                counts.add(UNCHANGED, model)
+            continue
+        try:
+            instance.full_clean()
+            with transaction.atomic():
+                instance.save()
+                for name, values in deserialized.m2m_data.items():
+                    getattr(instance, name).set(values)
+        except ValidationError as error:
+            raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
+        except IntegrityError as error:
+            raise ImportFailure(f"{label}: the database refused it: {error}") from error
+        counts.add(CREATED, model)
+
+
+def _deserialization_reason(error: DeserializationError) -> str:
+    # Django raises DeserializationError inside the handler of the original error.
+    cause = error.__cause__ or error.__context__ or error
+    if isinstance(cause, ObjectDoesNotExist):
+        value = re.search(r"field_value was '(.*)'$", str(error))
+        where = f" (value {value.group(1)})" if value else ""
+        return f"refers to something that does not exist: {str(cause).rstrip('.')}{where}"
+    return str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+
+
+def _validation_reason(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def load_standalone_fixtures(curated: CuratedFixtures) -> tuple[Counts, list[str]]:
+    """Write the fixture objects that do not point into an article, all or nothing."""
+    counts, kept_notes = Counts(), []
+    with transaction.atomic():
+        load_fixture_objects(curated.standalone, counts, kept_notes=kept_notes)
+    return counts, kept_notes
+
+
+def import_article_file(
+    path: Path,
+    *,
+    curated: CuratedFixtures,
+    max_bytes: int,
+    published_on: dt.date | None = None,
+    outlet: Outlet | None = None,
+) -> FileReport:
+    """Validate one seed file, store its text, and load the curated records that point into it.
+
+    The file is written in one transaction (a savepoint when called inside another):
+    on any error nothing of it stays, and the report carries the reason.
+    """
+    report = FileReport(path=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.error = f"{path}: cannot read the file: {error.strerror or error}"
+        return report
+    try:
+        parsed = parse_article(decode_seed(data, source=str(path), max_bytes=max_bytes), source=str(path))
+        with transaction.atomic():
+            article = _store_article(parsed, path=path, report=report, published_on=published_on, outlet=outlet)
+            if article is not None:
+                kept_notes: list[str] = []
+                load_fixture_objects(curated.by_article.get(article.source_ref, []), report.counts, kept_notes=kept_notes)
+                report.warnings.extend(kept_notes)
+    except ParseError as error:
+        report.error = str(error)
+        report.counts = Counts()
+    except ImportFailure as error:
+        report.error = f"{path}: {error}"
+        report.counts = Counts()
+    return report
+
+
+def _store_article(parsed, *, path: Path, report: FileReport, published_on, outlet) -> Article | None:
+    """Create or fill the Article for a parsed file; None when the file is a duplicate to skip."""
+    source_ref = path.name
+    twin = Article.objects.filter(sha256=parsed.sha256).exclude(source_ref=source_ref).first()
+    if twin is not None:
+        report.skipped = True
+        report.warnings.append(f"{path}: skipped: same text as the article already imported as {twin.source_ref!r}")
+        return None
+    article = Article.objects.filter(source_ref=source_ref).first()
+    fresh = {
+        "body": parsed.text,
+        "sha256": parsed.sha256,
+        "file_name": path.name,
+        "imported_at": timezone.now(),
+    }
+    if article is None:
+        article = Article(
+            source_ref=source_ref,
+            title=parsed.headline_text,
+            caption=parsed.caption_text,
+            published_on=published_on,
+            outlet=outlet,
+            **fresh,
+        )
+        _save_article(article)
+        report.counts.add(CREATED, Article)
+    elif article.sha256 == parsed.sha256:
+        report.counts.add(UNCHANGED, Article)
+    else:
+        if article.body and (article.statements.exists() or article.event_sources.exists()):
+            raise ImportFailure(
+                f"the file has changed since it was imported as {source_ref!r}, and curated spans point into "
+                "the old text; nothing was changed (re-import it under a new name, or move the spans first)"
+            )
+        for name, value in fresh.items():
+            setattr(article, name, value)
+        # Title and caption come from the file unless a curator already set them.
+        article.title = article.title or parsed.headline_text
+        article.caption = article.caption or parsed.caption_text
+        article.published_on = article.published_on or published_on
+        article.outlet = article.outlet or outlet
+        _save_article(article)
+        report.counts.add(UPDATED, Article)
+    if article.published_on is None:
+        report.warnings.append(f"{path}: no publication date is known: the article is flagged as undated")
+    return article
+
+
+def _save_article(article: Article) -> None:
+    try:
+        article.full_clean()
+    except ValidationError as error:
+        raise ImportFailure(_validation_reason(error)) from error
+    article.save()

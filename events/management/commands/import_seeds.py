@@ -1,0 +1,182 @@
+"""Import the curated fixtures and the seed articles.
+
+    python manage.py import_seeds                 # fixtures + every seeds/*.txt
+    python manage.py import_seeds path/a.txt dir/ # given files and folders
+    python manage.py import_seeds --dry-run       # report only, write nothing
+
+Fixtures first (CAMEO codes, outlets, escalations, actors, article metadata, events),
+then each file in its own transaction with the curated statements and event sources
+that point into it. Insert-only: a record that exists is never overwritten, so curated
+edits survive a re-import, and a second run creates and changes nothing. A bad file is
+reported with its path and reason, leaves nothing behind, does not stop the others, and
+makes the command exit non-zero.
+"""
+
+import datetime as dt
+from argparse import ArgumentTypeError
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from events.importers import (
+    CREATED,
+    UPDATED,
+    Counts,
+    CuratedFixtures,
+    ImportFailure,
+    import_article_file,
+    load_standalone_fixtures,
+    read_fixtures,
+)
+from events.models import Outlet
+
+FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
+
+
+class DryRunRollback(Exception):
+    """Raised at the end of a dry run to roll every write back."""
+
+
+class Command(BaseCommand):
+    help = "Load the curated fixtures, then import seed article files (default: the seeds/ folder)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="*", help="seed files (.txt, UTF-8) or folders of them; default: the seeds/ folder"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, then roll everything back")
+        parser.add_argument(
+            "--fixtures",
+            nargs="*",
+            metavar="FILE",
+            help=f"curated fixture files to load first (default: {', '.join(FIXTURE_NAMES)} in fixtures/); "
+            "give the option with no file to load none",
+        )
+        parser.add_argument(
+            "--published",
+            type=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="publication date for files whose metadata is not in the fixtures",
+        )
+        parser.add_argument(
+            "--outlet", metavar="SLUG", help="outlet (slug) for files whose metadata is not in the fixtures"
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=settings.SEED_MAX_BYTES,
+            help=f"largest seed file accepted, in bytes (default {settings.SEED_MAX_BYTES:,})",
+        )
+
+    def handle(self, *args, **options):
+        files = self._seed_files(options["paths"])
+        fixture_paths = self._fixture_paths(options["fixtures"])
+        try:
+            curated = read_fixtures(fixture_paths) if fixture_paths else CuratedFixtures()
+        except ImportFailure as error:
+            raise CommandError(str(error)) from error
+
+        try:
+            with transaction.atomic():
+                failed = self._import(curated, files, options)
+                if options["dry_run"]:
+                    raise DryRunRollback
+        except DryRunRollback:
+            self.stdout.write(self.style.WARNING("dry run: everything above was rolled back"))
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(failed)}")
+
+    def _import(self, curated: CuratedFixtures, files: list[Path], options) -> list[str]:
+        verbosity = options["verbosity"]
+        try:
+            fixture_counts, kept = load_standalone_fixtures(curated)
+        except ImportFailure as error:
+            raise CommandError(f"fixtures not loaded, nothing was written: {error}") from error
+        if verbosity >= 1 and curated.standalone:
+            self.stdout.write(f"fixtures: {fixture_counts.describe()}")
+        self._notes(kept, verbosity)
+
+        outlet = self._outlet(options["outlet"])
+        total, failed = Counts(), []
+        for path in files:
+            report = import_article_file(
+                path,
+                curated=curated,
+                max_bytes=options["max_bytes"],
+                published_on=options["published"],
+                outlet=outlet,
+            )
+            if report.error:
+                failed.append(str(path))
+                self.stderr.write(self.style.ERROR(report.error))
+                continue
+            total.merge(report.counts)
+            if verbosity >= 1:
+                self.stdout.write(f"{report.path}: {'skipped' if report.skipped else report.counts.describe()}")
+            if verbosity >= 1:
+                for warning in report.warnings:
+                    self.stderr.write(self.style.WARNING(warning))
+        total.merge(fixture_counts)
+        if verbosity >= 1:
+            summary = (
+                f"{len(files) - len(failed)} of {len(files)} file(s) imported: "
+                f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
+                f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated"
+            )
+            self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
+        return failed
+
+    def _notes(self, notes: list[str], verbosity: int) -> None:
+        if verbosity >= 2:
+            for note in notes:
+                self.stdout.write(note)
+
+    def _seed_files(self, paths: list[str]) -> list[Path]:
+        roots = [Path(p) for p in paths] or [_relative(Path(settings.SEEDS_DIR))]
+        files = []
+        for root in roots:
+            if root.is_dir():
+                found = sorted(p for p in root.iterdir() if p.suffix == ".txt" and p.is_file())
+                if not found:
+                    raise CommandError(f"{root}: no .txt seed files in this folder")
+                files.extend(found)
+            elif root.is_file():
+                files.append(root)
+            else:
+                raise CommandError(f"{root}: no such file or folder")
+        return files
+
+    def _fixture_paths(self, names: list[str] | None) -> list[Path]:
+        if names is None:
+            return [Path(settings.FIXTURE_DIRS[0]) / name for name in FIXTURE_NAMES]
+        paths = [Path(name) for name in names]
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise CommandError(f"no such fixture file: {', '.join(missing)}")
+        return paths
+
+    def _outlet(self, slug: str | None) -> Outlet | None:
+        if slug is None:
+            return None
+        try:
+            return Outlet.objects.get(slug=slug)
+        except Outlet.DoesNotExist:
+            known = ", ".join(Outlet.objects.values_list("slug", flat=True)[:20])
+            raise CommandError(f"--outlet {slug!r}: no such outlet (known: {known or 'none'})") from None
+
+
+def _relative(path: Path) -> Path:
+    """Show paths relative to the working directory when they are under it (shorter messages)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from None

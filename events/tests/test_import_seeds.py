@@ -1,0 +1,268 @@
+"""`manage.py import_seeds`: the real seeds end to end, idempotency, curated edits, bad input."""
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from events.models import Actor, Article, CameoCode, Event, EventSource, Outlet, Statement
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "fixtures"
+
+GOOD = "Border talks resume\n\nA caption\n\n\nThe foreign minister said “talks resume on Monday.”\n\nMore text follows."
+
+
+def run(*args, **options):
+    """Run import_seeds; return (stdout, stderr). Raises CommandError like the command does."""
+    out, err = StringIO(), StringIO()
+    call_command("import_seeds", *[str(a) for a in args], stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def database_state():
+    """Everything an import writes, to compare before and after."""
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", "updated_at" if hasattr(model, "updated_at") else "pk"))
+        for model in (Article, Actor, Statement, Event, EventSource, Outlet, CameoCode)
+    }
+
+
+@pytest.fixture
+def folder(tmp_path):
+    def write(name: str, data: bytes | str) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        return path
+
+    return write
+
+
+# The real seeds -----------------------------------------------------------------------------
+
+
+def test_it_imports_both_seeds_with_their_verbatim_text_and_curated_records(seeded):
+    for path in SEEDS.glob("*.txt"):
+        article = Article.objects.get(source_ref=path.name)
+        assert article.body == path.read_text(encoding="utf-8")
+        assert article.sha256 == Article.hash_text(article.body)
+        assert article.title == article.body.split("\n", 1)[0]
+        assert article.published_on is not None, "the fixtures date both seeds"
+        assert article.statements.exists() and article.event_sources.exists()
+    assert "2 of 2 file(s) imported" in seeded
+
+
+def test_every_stored_span_cuts_its_quote_out_of_the_article(seeded):
+    spans = [*Statement.objects.select_related("article"), *EventSource.objects.select_related("article")]
+    assert len(spans) > 20
+    for span in spans:
+        assert span.article.body[span.start : span.end] == span.quote, span.ref
+
+
+def test_it_reports_what_it_created_per_file(seeded):
+    lines = seeded.splitlines()
+    assert lines[0].startswith("fixtures: created")
+    assert any(line.startswith("seeds/000_eb3323f6cf93e5ce.txt: ") and "statement" in line for line in lines)
+    assert any(line.startswith("seeds/004_18fe2a88e90ce931.txt: ") and "statement" in line for line in lines)
+
+
+def test_a_second_run_creates_and_changes_nothing(seeded):
+    before = database_state()
+    out, _ = run()
+    assert database_state() == before
+    assert "0 created, 0 updated" in out
+    assert "kept as curated" in out and " 0 kept as curated" in out
+
+
+def test_a_curators_edit_survives_a_reimport(seeded):
+    statement = Statement.objects.filter(review_status="verified").order_by("ref").first()
+    statement.summary = "Edited by a curator"
+    statement.save()
+    out, _ = run(verbosity=2)
+    statement.refresh_from_db()
+    assert statement.summary == "Edited by a curator"
+    assert "1 kept as curated" in out
+    assert f"'{statement.ref}'): kept the database version of summary" in out
+
+
+def test_a_deleted_curated_record_is_restored_by_the_next_import(seeded):
+    statement = Statement.objects.order_by("ref").first()
+    ref, quote = statement.ref, statement.quote
+    statement.delete()
+    out, _ = run()
+    assert Statement.objects.get(ref=ref).quote == quote
+    assert "1 created" in out
+
+
+def test_a_dry_run_reports_but_writes_nothing():
+    out, _ = run("--dry-run")
+    assert "2 of 2 file(s) imported" in out and "rolled back" in out
+    assert not Article.objects.exists() and not CameoCode.objects.exists()
+
+
+def test_the_fixtures_load_with_loaddata_in_the_documented_order(seeded):
+    # loaddata must accept the curated files too (they are plain Django fixtures).
+    call_command("loaddata", "cameo", "reference", "curated", stdout=StringIO())
+    assert Statement.objects.count() == len(
+        [o for o in json.loads((FIXTURES / "curated.json").read_text()) if o["model"] == "events.statement"]
+    )
+
+
+# Bad files ----------------------------------------------------------------------------------
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "the file is empty"),
+    "headline-only.txt": (b"Just a headline\n", "no body after the headline"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary file: NUL byte"),
+    "latin1.txt": ("Headline\n\nCaf\xe9 au lait".encode("latin-1"), "not UTF-8: invalid byte 0xe9"),
+    "huge.txt": (b"Headline\n\n" + b"word " * 300_000, "the limit is 1,000,000 bytes"),
+}
+
+
+def test_each_bad_file_is_reported_leaves_nothing_and_does_not_stop_the_good_ones(folder, tmp_path):
+    good = folder("good.txt", GOOD)
+    for name, (data, _) in BAD_FILES.items():
+        folder(name, data)
+    with pytest.raises(CommandError, match=r"5 of 6 file\(s\) failed") as error:
+        run(tmp_path, "--fixtures")
+    assert Article.objects.get().source_ref == good.name
+    for name in BAD_FILES:
+        assert name in str(error.value)
+
+
+def test_the_error_message_names_the_file_and_the_reason(folder, tmp_path):
+    for name, (data, reason) in BAD_FILES.items():
+        path = folder(name, data)
+        err = StringIO()
+        with pytest.raises(CommandError):
+            call_command("import_seeds", str(path), "--fixtures", stdout=StringIO(), stderr=err)
+        assert str(path) in err.getvalue() and reason in err.getvalue(), name
+    assert not Article.objects.exists()
+
+
+def test_a_missing_path_is_an_error():
+    with pytest.raises(CommandError, match="nowhere.txt: no such file or folder"):
+        run("nowhere.txt")
+
+
+def test_a_folder_without_seed_files_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="no .txt seed files"):
+        run(tmp_path)
+
+
+def test_an_article_without_metadata_is_imported_and_flagged_undated(folder):
+    path = folder("new.txt", GOOD)
+    out, err = run(path, "--fixtures")
+    article = Article.objects.get(source_ref="new.txt")
+    assert article.is_undated and article.caption == "A caption" and article.title == "Border talks resume"
+    assert "flagged as undated" in err
+
+
+def test_published_and_outlet_apply_to_articles_without_metadata(folder):
+    Outlet.objects.create(slug="wire", name="A Wire", kind="wire")
+    run(folder("new.txt", GOOD), "--fixtures", "--published", "2023-09-20", "--outlet", "wire")
+    article = Article.objects.get()
+    assert str(article.published_on) == "2023-09-20" and article.outlet.slug == "wire"
+
+
+def test_an_unknown_outlet_is_refused_before_anything_is_written(folder):
+    with pytest.raises(CommandError, match="--outlet 'nope': no such outlet"):
+        run(folder("new.txt", GOOD), "--fixtures", "--outlet", "nope")
+    assert not Article.objects.exists()
+
+
+def test_the_same_text_under_a_second_name_is_skipped(folder):
+    run(folder("a.txt", GOOD), "--fixtures")
+    out, err = run(folder("b.txt", GOOD), "--fixtures")
+    assert Article.objects.count() == 1
+    assert "b.txt: skipped" in out and "same text as the article already imported as 'a.txt'" in err
+
+
+def test_a_changed_file_whose_text_has_curated_spans_is_refused_and_nothing_changes(seeded, tmp_path):
+    name = "000_eb3323f6cf93e5ce.txt"
+    changed = tmp_path / name
+    changed.write_text((SEEDS / name).read_text(encoding="utf-8").replace("Lazy eyes", "Lazy  eyes"), encoding="utf-8")
+    before = database_state()
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        run(changed)
+    assert database_state() == before
+
+
+# Bad fixtures -------------------------------------------------------------------------------
+
+
+def write_fixture(tmp_path, objects, name="bad.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(objects) if not isinstance(objects, str) else objects)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[{", "bad.json:1: not valid JSON"),
+        ('{"model": "events.outlet"}', "a fixture is a JSON list of objects"),
+        ('[{"fields": {}}]', "object 0: every object needs a 'model'"),
+        ('[{"model": "events.nothing", "fields": {}}]', "Invalid model identifier"),
+        (
+            '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "person", "affiliation": ["nobody"]}}]',
+            "refers to something that does not exist",
+        ),
+        (
+            '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "wizard"}}]',
+            "kind: Value 'wizard' is not a valid choice",
+        ),
+    ],
+)
+def test_a_bad_fixture_is_reported_and_nothing_is_written(tmp_path, folder, content, message):
+    good_outlet = {"model": "events.outlet", "fields": {"slug": "ok", "name": "OK", "kind": "wire"}}
+    first = write_fixture(tmp_path, [good_outlet], name="first.json")
+    bad = write_fixture(tmp_path, content)
+    with pytest.raises(CommandError, match=message):
+        run(folder("a.txt", GOOD), "--fixtures", first, bad)
+    assert not Outlet.objects.exists() and not Article.objects.exists()
+
+
+def test_a_curated_statement_whose_quote_is_not_in_the_file_fails_only_that_file(tmp_path, folder):
+    seed = folder("a.txt", GOOD)
+    folder("b.txt", GOOD.replace("Monday", "Tuesday"))
+    CameoCode.objects.create(code="01", label="MAKE PUBLIC STATEMENT")
+    CameoCode.objects.create(code="010", label="Make statement")
+    start = GOOD.index("talks resume on Monday.")
+    statements = [
+        {"model": "events.actor", "fields": {"slug": "fm", "name": "Foreign Minister", "kind": "person"}},
+        {
+            "model": "events.statement",
+            "fields": {
+                "ref": "a-fm",
+                "article": ["a.txt"],
+                "speaker": ["fm"],
+                "quote": "talks resume on Friday.",
+                "start": start,
+                "end": start + 23,
+                "cameo": "010",
+                "said_on": None,
+            },
+        },
+    ]
+    fixture = write_fixture(tmp_path, statements, name="curated.json")
+    with pytest.raises(CommandError, match=r"1 of 2 file\(s\) failed: .*a.txt"):
+        run(seed.parent, "--fixtures", fixture)
+    # The whole of a.txt was rolled back, b.txt went in, and the standalone actor stayed.
+    assert list(Article.objects.values_list("source_ref", flat=True)) == ["b.txt"]
+    assert Actor.objects.filter(slug="fm").exists()
+
+
+def test_the_real_seed_folder_can_be_given_explicitly(tmp_path):
+    copy = tmp_path / "seeds"
+    shutil.copytree(SEEDS, copy)
+    out, _ = run(copy)
+    assert "2 of 2 file(s) imported" in out
