@@ -211,7 +211,7 @@ def write_fixture(tmp_path, objects, name="bad.json"):
         ("[{", "bad.json:1: not valid JSON"),
         ('{"model": "events.outlet"}', "a fixture is a JSON list of objects"),
         ('[{"fields": {}}]', "object 0: every object needs a 'model'"),
-        ('[{"model": "events.nothing", "fields": {}}]', "Invalid model identifier"),
+        ('[{"model": "events.nothing", "fields": {}}]', "App 'events' doesn't have a 'nothing' model"),
         (
             '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "person", "affiliation": ["nobody"]}}]',
             "refers to something that does not exist",

@@ -1,6 +1,7 @@
 """The seed parser and the date-precision rules: pure Python, no database."""
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,6 @@ def test_it_splits_the_asbarez_seed_and_keeps_offsets_into_the_verbatim_text():
 
 def test_sha256_is_of_the_file_bytes():
     data = (SEEDS / "000_eb3323f6cf93e5ce.txt").read_bytes()
-    import hashlib
-
     assert parse_bytes(data, max_bytes=100_000).sha256 == hashlib.sha256(data).hexdigest()
 
 
