@@ -73,6 +73,8 @@ class FileReport:
     path: str
     counts: Counts = field(default_factory=Counts)
     warnings: list[str] = field(default_factory=list)
+    # Curated records whose database version differs from the fixture and was kept.
+    kept_notes: list[str] = field(default_factory=list)
     error: str | None = None
     skipped: bool = False
 
@@ -123,10 +125,16 @@ def _describe(obj: dict) -> str:
 
 
 def _differs(existing: models.Model, new: models.Model, fields: dict, m2m: dict) -> list[str]:
-    """The fields named in the fixture whose stored value differs from the fixture's."""
+    """The curated fields named in the fixture whose stored value differs from the fixture's.
+
+    Fields the database derives or stamps itself (timestamps, date_from/date_to, hashes)
+    are not editable and not compared: only what a curator can change counts.
+    """
     changed = []
     for name in fields:
         model_field = existing._meta.get_field(name)
+        if not model_field.editable:
+            continue
         if model_field.many_to_many:
             if set(getattr(existing, name).values_list("pk", flat=True)) != set(m2m.get(name, [])):
                 changed.append(name)
@@ -215,9 +223,9 @@ def import_article_file(
         with transaction.atomic():
             article = _store_article(parsed, path=path, report=report, published_on=published_on, outlet=outlet)
             if article is not None:
-                kept_notes: list[str] = []
-                load_fixture_objects(curated.by_article.get(article.source_ref, []), report.counts, kept_notes=kept_notes)
-                report.warnings.extend(kept_notes)
+                load_fixture_objects(
+                    curated.by_article.get(article.source_ref, []), report.counts, kept_notes=report.kept_notes
+                )
     except ParseError as error:
         report.error = str(error)
         report.counts = Counts()

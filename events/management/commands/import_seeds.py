@@ -118,6 +118,7 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 for warning in report.warnings:
                     self.stderr.write(self.style.WARNING(warning))
+            self._notes(report.kept_notes, verbosity)
         total.merge(fixture_counts)
         if verbosity >= 1:
             summary = (
