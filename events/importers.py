@@ -124,27 +124,48 @@ def _describe(obj: dict) -> str:
     return f"{obj.get('model')} {key!r}" if key is not None else str(obj.get("model"))
 
 
-def _differs(existing: models.Model, new: models.Model, fields: dict, m2m: dict) -> list[str]:
-    """The curated fields named in the fixture whose stored value differs from the fixture's.
+def _compare(existing: models.Model, new: models.Model, fields: dict, m2m: dict) -> tuple[list[str], list[str]]:
+    """Compare the curated fields a fixture names with the stored record.
 
-    Fields the database derives or stamps itself (timestamps, date_from/date_to, hashes)
-    are not editable and not compared: only what a curator can change counts.
+    Returns (fields the database leaves empty and the fixture fills, fields where the two
+    disagree). Fields the database derives or stamps itself (timestamps, date_from/date_to,
+    hashes) are not editable and not compared: only what a curator can change counts.
     """
-    changed = []
+    fillable, conflicting = [], []
     for name in fields:
         model_field = existing._meta.get_field(name)
         if not model_field.editable:
             continue
         if model_field.many_to_many:
-            if set(getattr(existing, name).values_list("pk", flat=True)) != set(m2m.get(name, [])):
-                changed.append(name)
-        elif getattr(existing, model_field.attname) != getattr(new, model_field.attname):
-            changed.append(name)
-    return changed
+            stored, wanted = set(getattr(existing, name).values_list("pk", flat=True)), set(m2m.get(name, []))
+        else:
+            stored, wanted = getattr(existing, model_field.attname), getattr(new, model_field.attname)
+        if stored != wanted:
+            (fillable if stored in (None, "", set()) else conflicting).append(name)
+    return fillable, conflicting
+
+
+def _write(instance: models.Model, m2m: dict, label: str) -> None:
+    """Validate and save one record with its many-to-many values, or explain why not."""
+    try:
+        instance.full_clean()
+        with transaction.atomic():
+            instance.save()
+            for name, values in m2m.items():
+                getattr(instance, name).set(values)
+    except ValidationError as error:
+        raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
+    except IntegrityError as error:
+        raise ImportFailure(f"{label}: the database refused it: {error}") from error
 
 
 def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kept_notes: list[str]) -> None:
-    """Insert the fixture objects that are not in the database yet; never overwrite one that is."""
+    """Insert the fixture objects that are not in the database yet; never overwrite a stored value.
+
+    A record that exists only gets the fields it leaves empty (e.g. the publication date of
+    an article imported before its metadata was curated); a field whose stored value
+    differs from the fixture is a curator's edit and is kept.
+    """
     for where, obj in objects:
         label = f"{where} ({_describe(obj)})"
         try:
@@ -154,25 +175,23 @@ def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kep
         instance = deserialized.object
         model = type(instance)
         existing = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
-        if existing is not None:
-            changed = _differs(existing, instance, obj["fields"], deserialized.m2m_data)
-            if changed:
-                counts.add(KEPT, model)
-                kept_notes.append(f"{label}: kept the database version of {', '.join(changed)}")
-            else:
-                counts.add(UNCHANGED, model)
+        if existing is None:
+            _write(instance, deserialized.m2m_data, label)
+            counts.add(CREATED, model)
             continue
-        try:
-            instance.full_clean()
-            with transaction.atomic():
-                instance.save()
-                for name, values in deserialized.m2m_data.items():
-                    getattr(instance, name).set(values)
-        except ValidationError as error:
-            raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
-        except IntegrityError as error:
-            raise ImportFailure(f"{label}: the database refused it: {error}") from error
-        counts.add(CREATED, model)
+        fillable, conflicting = _compare(existing, instance, obj["fields"], deserialized.m2m_data)
+        if fillable:
+            m2m = {name: values for name, values in deserialized.m2m_data.items() if name in fillable}
+            for name in fillable:
+                if name not in m2m:
+                    attname = model._meta.get_field(name).attname
+                    setattr(existing, attname, getattr(instance, attname))
+            _write(existing, m2m, label)
+        if conflicting:
+            counts.add(KEPT, model)
+            kept_notes.append(f"{label}: kept the database version of {', '.join(conflicting)}")
+        else:
+            counts.add(UPDATED if fillable else UNCHANGED, model)
 
 
 def _deserialization_reason(error: DeserializationError) -> str:

@@ -271,3 +271,18 @@ def test_the_real_seed_folder_can_be_given_explicitly(tmp_path):
     shutil.copytree(SEEDS, copy)
     out, _ = run(copy)
     assert "2 of 2 file(s) imported" in out
+
+
+def test_metadata_curated_after_an_import_fills_the_empty_fields_only(tmp_path):
+    # The file was imported first, without metadata; the curated fixture comes later.
+    copy = tmp_path / "000_eb3323f6cf93e5ce.txt"
+    shutil.copy(SEEDS / copy.name, copy)
+    run(copy, "--fixtures")
+    article = Article.objects.get(source_ref=copy.name)
+    article.notes = "A curator's note"
+    article.save()
+    out, _ = run(copy, "--fixtures", FIXTURES / "cameo.json", FIXTURES / "reference.json", FIXTURES / "curated.json")
+    article.refresh_from_db()
+    assert str(article.published_on) == "2023-09-19" and article.outlet.slug == "rt"
+    assert article.notes == "A curator's note"
+    assert "1 kept as curated" in out and "1 updated" not in out
