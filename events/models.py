@@ -86,7 +86,8 @@ class CameoCode(models.Model):
         ordering = ("code",)
         verbose_name = "CAMEO code"
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2,4}$"), name="events_cameocode_digits"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2,4}$"), name="events_cameocode_digits",
+                violation_error_message="a CAMEO code is 2 to 4 digits",),
         ]
 
     def __str__(self):
@@ -152,6 +153,7 @@ class Escalation(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="events_escalation_end_after_start",
+                violation_error_message="the end is before the start",
             ),
         ]
 
@@ -171,6 +173,10 @@ class Escalation(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def for_listing(self):
+        """The one query shape for lists of articles (API): the outlets come in the same query."""
+        return self.select_related("outlet", "republished_by")
+
     def with_text(self):
         """Articles whose seed file has been imported (metadata-only rows have no body yet)."""
         return self.exclude(body="")
@@ -214,13 +220,16 @@ class Article(models.Model):
         ordering = ("published_on", "id")
         constraints = [
             # One article per content: a file imported under two names is the same article.
-            models.UniqueConstraint(fields=["sha256"], condition=~Q(sha256=""), name="events_article_unique_sha256"),
+            models.UniqueConstraint(fields=["sha256"], condition=~Q(sha256=""), name="events_article_unique_sha256",
+                violation_error_message="an article with exactly this text already exists",),
             models.CheckConstraint(
-                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"), name="events_article_sha256_hex"
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"), name="events_article_sha256_hex",
+                violation_error_message="sha256 must be 64 lower-case hexadecimal digits",
             ),
             models.CheckConstraint(
                 condition=Q(body="", sha256="") | (~Q(body="") & ~Q(sha256="")),
                 name="events_article_body_has_hash",
+                violation_error_message="an article with a body needs the body's sha256, and one without a body none",
             ),
         ]
         indexes = [
@@ -250,6 +259,10 @@ class Article(models.Model):
 
 
 class ActorQuerySet(models.QuerySet):
+    def for_listing(self):
+        """The one query shape for lists of actors (API): affiliation joined, aliases prefetched."""
+        return self.select_related("affiliation").prefetch_related("aliases")
+
     def matching(self, text: str):
         """Actors whose name or one of whose aliases contains `text` (case-insensitive)."""
         return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
@@ -290,7 +303,8 @@ class Actor(models.Model):
         ordering = ("name",)
         constraints = [
             models.CheckConstraint(
-                condition=~Q(affiliation=F("id")), name="events_actor_not_own_affiliation"
+                condition=~Q(affiliation=F("id")), name="events_actor_not_own_affiliation",
+                violation_error_message="an actor cannot be affiliated to itself",
             ),
         ]
 
@@ -334,7 +348,8 @@ class ActorAlias(models.Model):
         ordering = ("actor", "name")
         verbose_name_plural = "actor aliases"
         constraints = [
-            models.UniqueConstraint(Lower("name"), "actor", name="events_actoralias_unique_per_actor"),
+            models.UniqueConstraint(Lower("name"), "actor", name="events_actoralias_unique_per_actor",
+                violation_error_message="this actor already has this alias (aliases are compared case-insensitively)",),
         ]
         indexes = [
             # Gazetteer and alias search look aliases up by lower-cased name.
@@ -432,13 +447,16 @@ class Statement(models.Model):
     class Meta:
         ordering = ("date_from", "id")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_statement_span_not_empty"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_statement_span_not_empty",
+                violation_error_message="the span is empty or reversed: end must be after start",),
             models.UniqueConstraint(
-                fields=["article", "speaker", "start", "end"], name="events_statement_unique_span_speaker"
+                fields=["article", "speaker", "start", "end"], name="events_statement_unique_span_speaker",
+                violation_error_message="this speaker already has a statement at this span of this article",
             ),
             models.CheckConstraint(
                 condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
                 name="events_statement_reported_date_has_precision",
+                violation_error_message="a reported date needs its precision",
             ),
         ]
         indexes = [
@@ -550,12 +568,15 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="events_event_end_after_start",
+                violation_error_message="the end is before the start",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True, end_precision="") | (Q(end_date__isnull=False) & ~Q(end_precision="")),
                 name="events_event_end_has_precision",
+                violation_error_message="an end date needs a precision, and an end precision needs an end date",
             ),
-            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="events_event_period_ordered"),
+            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="events_event_period_ordered",
+                violation_error_message="the period the event covers ends before it starts",),
         ]
         indexes = [
             # Timeline order and date-range overlap: ORDER BY date_from, id; WHERE date_to >= X.
@@ -617,7 +638,8 @@ class EventParticipant(models.Model):
     class Meta:
         ordering = ("event", "role", "id")
         constraints = [
-            models.UniqueConstraint(fields=["event", "actor", "role"], name="events_eventparticipant_unique_role"),
+            models.UniqueConstraint(fields=["event", "actor", "role"], name="events_eventparticipant_unique_role",
+                violation_error_message="this actor already has this role in the event",),
         ]
         indexes = [
             # Events involving an actor (actor filter, actor page).
@@ -652,11 +674,14 @@ class EventSource(models.Model):
     class Meta:
         ordering = ("event", "article", "start")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_eventsource_span_not_empty"),
-            models.UniqueConstraint(fields=["event", "article", "start", "end"], name="events_eventsource_unique_span"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_eventsource_span_not_empty",
+                violation_error_message="the span is empty or reversed: end must be after start",),
+            models.UniqueConstraint(fields=["event", "article", "start", "end"], name="events_eventsource_unique_span",
+                violation_error_message="this span of this article already supports the event",),
             models.CheckConstraint(
                 condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
                 name="events_eventsource_reported_date_has_precision",
+                violation_error_message="a reported date needs its precision",
             ),
         ]
 

@@ -1,3 +1,32 @@
-from django.urls import path
+"""The REST API under /api/ (namespace "api"): the browsable root, the resources, the schema and its docs.
 
-urlpatterns = []
+The docs pages load Swagger UI and ReDoc from drf-spectacular-sidecar's static
+files (SPECTACULAR_SETTINGS), never from a CDN.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from events.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("events", views.EventViewSet, basename="event")
+router.register("escalations", views.EscalationViewSet, basename="escalation")
+router.register("outlets", views.OutletViewSet, basename="outlet")
+router.register("cameo-codes", views.CameoCodeViewSet, basename="cameo-code")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", views.OfflineRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # POST username and password, get the token for "Authorization: Token <key>".
+    path("token/", obtain_auth_token, name="token"),
+    *router.urls,
+]

@@ -1,0 +1,573 @@
+"""Serializers for the REST API.
+
+Reads embed small read-only summaries of related records (an actor's id, slug, name,
+kind and country) taken from the viewset's one query shape, so no serializer runs a
+query of its own. Writes take a related record by id (an integer) or by its key (a
+string: slug, CAMEO code, article source_ref) under the same field name, and are
+validated by the model itself: `ModelCleanSerializer.validate` builds the instance
+the write would save and calls `full_clean()`, so the API refuses exactly what the
+admin and the importer refuse (a span outside its article, a quote that is not the
+article text at the span, a date that does not fit its precision, an end before its
+start...), with the model's message under the field's name.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from events.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    CameoCode,
+    DatePrecision,
+    Escalation,
+    Event,
+    EventParticipant,
+    EventSource,
+    Outlet,
+    Statement,
+)
+
+# Relations and validation --------------------------------------------------------------
+
+
+class ReferenceField(serializers.RelatedField):
+    """A relation written as an id (integer) or a key (string) and read as a summary object.
+
+    `summary` is the read-only serializer of the related record; `key` the unique
+    string column a client may use instead of the id (slug, code, source_ref).
+    """
+
+    default_error_messages = {
+        "does_not_exist": "No {model} has the {lookup} {value!r}.",
+        "incorrect_type": "Give the {model}'s id (an integer) or {key} (a string), not {data_type}.",
+    }
+
+    def __init__(self, *, summary: type[serializers.Serializer], key: str, **kwargs):
+        self.summary = summary
+        self.key = key
+        super().__init__(**kwargs)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        model = queryset.model._meta.verbose_name
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", model=model, key=self.key, data_type=type(data).__name__)
+        by_id = isinstance(data, int)
+        try:
+            return queryset.get(**{"pk" if by_id else self.key: data})
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", model=model, lookup="id" if by_id else self.key, value=data)
+
+    def to_representation(self, value):
+        return self.summary(value, context=self.context).data
+
+    def get_choices(self, cutoff=None):
+        # The browsable API's form lists the choices by key (a summary dict cannot be a key).
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {getattr(item, self.key): self.display_value(item) for item in queryset}
+
+
+class ReferenceFieldSchema(OpenApiSerializerFieldExtension):
+    """OpenAPI for ReferenceField: the summary component in responses, an id or key in requests."""
+
+    target_class = ReferenceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        model = field.queryset.model._meta
+        if direction == "response":
+            return auto_schema.resolve_serializer(field.summary, direction).ref
+        if model.pk.name == field.key:
+            return {"type": "string", "description": f"The {model.verbose_name} ({field.key})."}
+        return {
+            "oneOf": [{"type": "integer"}, {"type": "string"}],
+            "description": f"The {model.verbose_name}'s id (integer) or {field.key} (string).",
+        }
+
+
+_PRECISION_HELP = (
+    "How precise the date is: the date is stored as the first day of its period (1 August 2022 for August 2022)."
+)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(DatePrecision.values), "description": _PRECISION_HELP},
+    component_name="DatePrecision",
+)
+class PrecisionField(serializers.ChoiceField):
+    """A date's precision. One OpenAPI component for every *_precision field (they share the choices)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=DatePrecision.choices, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": [*DatePrecision.values, ""], "description": f"{_PRECISION_HELP} Empty without a date."},
+    component_name="OptionalDatePrecision",
+)
+class OptionalPrecisionField(PrecisionField):
+    """The precision of an optional date: empty when there is no date."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
+
+class ModelCleanSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """Validates a write through the model: builds the instance and calls full_clean().
+
+    Countries are ISO 3166 alpha-2 codes (django-countries' field: "" when unknown).
+    Django's errors come back as DRF field errors under the serializer's field names
+    (a model field renamed by `source` is reported under the API's name).
+    """
+
+    #: Attributes of validated data that are not columns (nested lists), left out of the instance.
+    nested_fields: tuple[str, ...] = ()
+    #: Model fields full_clean() must skip: a nested serializer's parent link, generated keys.
+    clean_exclude: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = self.build_instance(attrs)
+        try:
+            instance.full_clean(exclude=self.clean_exclude)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(self.api_errors(error)) from None
+        return attrs
+
+    def build_instance(self, attrs):
+        model = self.Meta.model
+        skip = set(self.nested_fields) | {field.name for field in model._meta.many_to_many}
+        values = {name: value for name, value in attrs.items() if name not in skip}
+        if self.instance is None:
+            return model(**values)
+        instance = copy.copy(self.instance)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        return instance
+
+    def api_errors(self, error: DjangoValidationError) -> dict[str, list[str]]:
+        names = {field.source: name for name, field in self.fields.items()}
+        errors: dict[str, list[str]] = {}
+        for key, messages in error.message_dict.items():
+            name = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else names.get(key, key)
+            errors.setdefault(name, []).extend(messages)
+        return errors
+
+
+# Summaries (read-only, embedded) ---------------------------------------------------------
+
+
+# `kind` and `country` are plain strings here: the full serializers carry their enums.
+
+
+class OutletSummarySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    country = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Outlet
+        fields = ("id", "slug", "name", "kind", "country")
+        read_only_fields = fields
+
+
+class ActorSummarySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    country = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = ("id", "slug", "name", "kind", "country")
+        read_only_fields = fields
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    outlet = OutletSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ("id", "source_ref", "title", "url", "published_on", "outlet")
+        read_only_fields = fields
+
+
+class CameoCodeSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CameoCode
+        fields = ("code", "label")
+        read_only_fields = fields
+
+
+class EscalationSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Escalation
+        fields = ("id", "slug", "name")
+        read_only_fields = fields
+
+
+def actor_reference(**kwargs) -> ReferenceField:
+    return ReferenceField(queryset=Actor.objects.all(), summary=ActorSummarySerializer, key="slug", **kwargs)
+
+
+def escalation_reference() -> ReferenceField:
+    return ReferenceField(
+        queryset=Escalation.objects.all(),
+        summary=EscalationSummarySerializer,
+        key="slug",
+        required=False,
+        allow_null=True,
+    )
+
+
+def cameo_reference(**kwargs) -> ReferenceField:
+    return ReferenceField(queryset=CameoCode.objects.all(), summary=CameoCodeSummarySerializer, key="code", **kwargs)
+
+
+def article_reference(**kwargs) -> ReferenceField:
+    return ReferenceField(queryset=Article.objects.all(), summary=ArticleSummarySerializer, key="source_ref", **kwargs)
+
+
+def outlet_reference() -> ReferenceField:
+    return ReferenceField(
+        queryset=Outlet.objects.all(), summary=OutletSummarySerializer, key="slug", required=False, allow_null=True
+    )
+
+
+# Reference data ---------------------------------------------------------------------------
+
+
+class CameoCodeSerializer(serializers.ModelSerializer):
+    is_root = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CameoCode
+        fields = ("code", "label", "root", "is_root")
+        read_only_fields = fields
+
+
+class OutletSerializer(ModelCleanSerializer):
+    class Meta:
+        model = Outlet
+        fields = ("id", "slug", "name", "kind", "country", "url", "notes")
+
+
+class EscalationSerializer(ModelCleanSerializer):
+    date_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = ("id", "slug", "name", "start_date", "end_date", "date_label", "description")
+
+
+# Articles ------------------------------------------------------------------------------------
+
+
+class ArticleSerializer(ModelCleanSerializer):
+    """An article; `sha256` is computed from `body`, which is frozen once spans point into it."""
+
+    outlet = outlet_reference()
+    republished_by = outlet_reference()
+    is_undated = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = (
+            "id",
+            "source_ref",
+            "title",
+            "caption",
+            "body",
+            "sha256",
+            "outlet",
+            "republished_by",
+            "url",
+            "published_on",
+            "is_undated",
+            "language",
+            "file_name",
+            "notes",
+            "imported_at",
+            "created_at",
+            "updated_at",
+        )
+
+    def validate(self, attrs):
+        if "body" in attrs:
+            body = attrs["body"]
+            # The hash is of the exact text; an article without text yet has no hash.
+            attrs["sha256"] = Article.hash_text(body) if body else ""
+            same_text = Article.objects.filter(sha256=attrs["sha256"]).exclude(sha256="")
+            if self.instance is not None:
+                same_text = same_text.exclude(pk=self.instance.pk)
+            duplicate = same_text.only("id", "source_ref").first()
+            if duplicate is not None:
+                raise serializers.ValidationError(
+                    {"body": [f"Article {duplicate.pk} ({duplicate.source_ref}) already has exactly this text."]}
+                )
+        return super().validate(attrs)
+
+
+# Actors ---------------------------------------------------------------------------------------
+
+
+class ActorAliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorAlias
+        fields = ("name", "kind")
+        validators = []  # uniqueness per actor is checked on the whole list by ActorSerializer
+
+
+class ActorSerializer(ModelCleanSerializer):
+    """An actor. `aliases`, when given, replaces the whole list (matched case-insensitively by name)."""
+
+    affiliation = actor_reference(required=False, allow_null=True)
+    aliases = ActorAliasSerializer(many=True, required=False)
+    nested_fields = ("aliases",)
+
+    class Meta:
+        model = Actor
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "role",
+            "affiliation",
+            "aliases",
+            "description",
+            "review_status",
+            "created_at",
+            "updated_at",
+        )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        names = [alias["name"].lower() for alias in attrs.get("aliases", [])]
+        if len(set(names)) != len(names):
+            raise serializers.ValidationError({"aliases": ["The same alias is listed twice (case-insensitive)."]})
+        return attrs
+
+    def create(self, validated_data):
+        aliases = validated_data.pop("aliases", [])
+        actor = super().create(validated_data)
+        self._replace_aliases(actor, aliases)
+        return actor
+
+    def update(self, instance, validated_data):
+        aliases = validated_data.pop("aliases", None)
+        actor = super().update(instance, validated_data)
+        if aliases is not None:
+            self._replace_aliases(actor, aliases)
+        return actor
+
+    @staticmethod
+    def _replace_aliases(actor: Actor, aliases: list[dict]) -> None:
+        existing = {alias.name.lower(): alias for alias in ActorAlias.objects.filter(actor=actor)}
+        wanted = {data["name"].lower(): data for data in aliases}
+        ActorAlias.objects.filter(pk__in=[a.pk for key, a in existing.items() if key not in wanted]).delete()
+        for key, data in wanted.items():
+            alias = existing.get(key) or ActorAlias(actor=actor)
+            alias.name = data["name"]
+            alias.kind = data.get("kind", ActorAlias.Kind.OTHER)
+            alias.save()
+
+
+# Statements -----------------------------------------------------------------------------------
+
+
+class StatementSerializer(ModelCleanSerializer):
+    """Who said what, to or about whom, when, and where (start/end) in which article."""
+
+    speaker = actor_reference()
+    targets = actor_reference(many=True, required=False)
+    article = article_reference()
+    cameo = cameo_reference()
+    escalation = escalation_reference()
+    said_on_precision = PrecisionField(required=False)
+    reported_precision = OptionalPrecisionField(required=False)
+    date_label = serializers.CharField(read_only=True)
+    reported_date_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = (
+            "id",
+            "ref",
+            "speaker",
+            "targets",
+            "article",
+            "quote",
+            "start",
+            "end",
+            "kind",
+            "cameo",
+            "summary",
+            "medium",
+            "medium_detail",
+            "said_on",
+            "said_on_precision",
+            "date_label",
+            "reported_date",
+            "reported_precision",
+            "reported_date_label",
+            "date_phrase",
+            "escalation",
+            "review_status",
+            "notes",
+            "date_from",
+            "date_to",
+            "created_at",
+            "updated_at",
+        )
+
+
+# Events --------------------------------------------------------------------------------------
+
+
+class EventParticipantSerializer(serializers.ModelSerializer):
+    actor = actor_reference()
+
+    class Meta:
+        model = EventParticipant
+        fields = ("actor", "role")
+
+
+class EventSourceSerializer(ModelCleanSerializer):
+    """The article words supporting an event. `ref` is generated; the event is the parent's."""
+
+    article = article_reference()
+    reported_precision = OptionalPrecisionField(required=False)
+    reported_date_label = serializers.CharField(read_only=True)
+    clean_exclude = ("event", "ref")
+
+    class Meta:
+        model = EventSource
+        fields = (
+            "id",
+            "ref",
+            "article",
+            "start",
+            "end",
+            "quote",
+            "date_phrase",
+            "reported_date",
+            "reported_precision",
+            "reported_date_label",
+            "notes",
+        )
+        read_only_fields = ("ref",)
+
+
+class EventSerializer(ModelCleanSerializer):
+    """A dated event. `participants` and `sources`, when given, replace the whole lists."""
+
+    type = cameo_reference(source="event_type")
+    escalation = escalation_reference()
+    start_precision = PrecisionField(required=False)
+    end_precision = OptionalPrecisionField(required=False)
+    date_label = serializers.CharField(read_only=True)
+    participants = EventParticipantSerializer(many=True, required=False)
+    sources = EventSourceSerializer(many=True, required=False)
+    nested_fields = ("participants", "sources")
+
+    class Meta:
+        model = Event
+        fields = (
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "type",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "ongoing",
+            "date_label",
+            "date_from",
+            "date_to",
+            "location",
+            "escalation",
+            "fatalities",
+            "review_status",
+            "notes",
+            "participants",
+            "sources",
+            "created_at",
+            "updated_at",
+        )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        errors = {}
+        default_role = EventParticipant.Role.PARTICIPANT
+        roles = [(p["actor"].pk, p.get("role", default_role)) for p in attrs.get("participants", [])]
+        if len(set(roles)) != len(roles):
+            errors["participants"] = ["The same actor is listed twice with the same role."]
+        spans = [(s["article"].pk, s["start"], s["end"]) for s in attrs.get("sources", [])]
+        if len(set(spans)) != len(spans):
+            errors["sources"] = ["The same article span is listed twice."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def create(self, validated_data):
+        participants = validated_data.pop("participants", [])
+        sources = validated_data.pop("sources", [])
+        event = super().create(validated_data)
+        self._replace_participants(event, participants)
+        self._replace_sources(event, sources)
+        return event
+
+    def update(self, instance, validated_data):
+        participants = validated_data.pop("participants", None)
+        sources = validated_data.pop("sources", None)
+        event = super().update(instance, validated_data)
+        if participants is not None:
+            self._replace_participants(event, participants)
+        if sources is not None:
+            self._replace_sources(event, sources)
+        return event
+
+    @staticmethod
+    def _replace_participants(event: Event, participants: list[dict]) -> None:
+        existing = {(p.actor_id, p.role): p for p in EventParticipant.objects.filter(event=event)}
+        wanted = [(p["actor"].pk, p.get("role", EventParticipant.Role.PARTICIPANT)) for p in participants]
+        EventParticipant.objects.filter(pk__in=[p.pk for key, p in existing.items() if key not in wanted]).delete()
+        EventParticipant.objects.bulk_create(
+            EventParticipant(event=event, actor_id=actor_id, role=role)
+            for actor_id, role in wanted
+            if (actor_id, role) not in existing
+        )
+
+    @staticmethod
+    def _replace_sources(event: Event, sources: list[dict]) -> None:
+        # A source is identified by its span (the unique constraint), so re-sending the
+        # same span updates its dating in place and keeps its ref.
+        existing = {(s.article_id, s.start, s.end): s for s in EventSource.objects.filter(event=event)}
+        wanted = {(data["article"].pk, data["start"], data["end"]): data for data in sources}
+        EventSource.objects.filter(pk__in=[s.pk for key, s in existing.items() if key not in wanted]).delete()
+        for key, data in wanted.items():
+            article_id, start, end = key
+            source = existing.get(key) or EventSource(
+                event=event, ref=f"event-{event.pk}-article-{article_id}-{start}-{end}"
+            )
+            for name, value in data.items():
+                setattr(source, name, value)
+            source.save()
