@@ -113,7 +113,9 @@ def read_fixtures(paths: list[Path]) -> CuratedFixtures:
             else:
                 key = article[0] if isinstance(article, list) and len(article) == 1 else None
                 if not isinstance(key, str):
-                    raise ImportFailure(f"{where} ({obj['model']}): 'article' must be a natural key like [\"file.txt\"]")
+                    raise ImportFailure(
+                        f"{where} ({obj['model']}): 'article' must be a natural key like [\"file.txt\"]"
+                    )
                 curated.by_article.setdefault(key, []).append((where, obj))
     return curated
 

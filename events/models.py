@@ -86,8 +86,11 @@ class CameoCode(models.Model):
         ordering = ("code",)
         verbose_name = "CAMEO code"
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2,4}$"), name="events_cameocode_digits",
-                violation_error_message="a CAMEO code is 2 to 4 digits",),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2,4}$"),
+                name="events_cameocode_digits",
+                violation_error_message="a CAMEO code is 2 to 4 digits",
+            ),
         ]
 
     def __str__(self):
@@ -189,9 +192,7 @@ class Article(models.Model):
     SQLite's length() and PostgreSQL's char_length() count.
     """
 
-    source_ref = models.CharField(
-        max_length=200, unique=True, help_text="Stable provenance key: the seed file name."
-    )
+    source_ref = models.CharField(max_length=200, unique=True, help_text="Stable provenance key: the seed file name.")
     title = models.CharField(max_length=500, blank=True)
     caption = models.TextField(blank=True, help_text="Image caption as in the file; may be junk.")
     body = models.TextField(blank=True, help_text="The whole file text, verbatim. Empty until the file is imported.")
@@ -220,10 +221,15 @@ class Article(models.Model):
         ordering = ("published_on", "id")
         constraints = [
             # One article per content: a file imported under two names is the same article.
-            models.UniqueConstraint(fields=["sha256"], condition=~Q(sha256=""), name="events_article_unique_sha256",
-                violation_error_message="an article with exactly this text already exists",),
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~Q(sha256=""),
+                name="events_article_unique_sha256",
+                violation_error_message="an article with exactly this text already exists",
+            ),
             models.CheckConstraint(
-                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"), name="events_article_sha256_hex",
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="events_article_sha256_hex",
                 violation_error_message="sha256 must be 64 lower-case hexadecimal digits",
             ),
             models.CheckConstraint(
@@ -303,7 +309,8 @@ class Actor(models.Model):
         ordering = ("name",)
         constraints = [
             models.CheckConstraint(
-                condition=~Q(affiliation=F("id")), name="events_actor_not_own_affiliation",
+                condition=~Q(affiliation=F("id")),
+                name="events_actor_not_own_affiliation",
                 violation_error_message="an actor cannot be affiliated to itself",
             ),
         ]
@@ -348,8 +355,12 @@ class ActorAlias(models.Model):
         ordering = ("actor", "name")
         verbose_name_plural = "actor aliases"
         constraints = [
-            models.UniqueConstraint(Lower("name"), "actor", name="events_actoralias_unique_per_actor",
-                violation_error_message="this actor already has this alias (aliases are compared case-insensitively)",),
+            models.UniqueConstraint(
+                Lower("name"),
+                "actor",
+                name="events_actoralias_unique_per_actor",
+                violation_error_message="this actor already has this alias (aliases are compared case-insensitively)",
+            ),
         ]
         indexes = [
             # Gazetteer and alias search look aliases up by lower-cased name.
@@ -447,10 +458,14 @@ class Statement(models.Model):
     class Meta:
         ordering = ("date_from", "id")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_statement_span_not_empty",
-                violation_error_message="the span is empty or reversed: end must be after start",),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="events_statement_span_not_empty",
+                violation_error_message="the span is empty or reversed: end must be after start",
+            ),
             models.UniqueConstraint(
-                fields=["article", "speaker", "start", "end"], name="events_statement_unique_span_speaker",
+                fields=["article", "speaker", "start", "end"],
+                name="events_statement_unique_span_speaker",
                 violation_error_message="this speaker already has a statement at this span of this article",
             ),
             models.CheckConstraint(
@@ -571,12 +586,16 @@ class Event(models.Model):
                 violation_error_message="the end is before the start",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True, end_precision="") | (Q(end_date__isnull=False) & ~Q(end_precision="")),
+                condition=Q(end_date__isnull=True, end_precision="")
+                | (Q(end_date__isnull=False) & ~Q(end_precision="")),
                 name="events_event_end_has_precision",
                 violation_error_message="an end date needs a precision, and an end precision needs an end date",
             ),
-            models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="events_event_period_ordered",
-                violation_error_message="the period the event covers ends before it starts",),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=F("date_from")),
+                name="events_event_period_ordered",
+                violation_error_message="the period the event covers ends before it starts",
+            ),
         ]
         indexes = [
             # Timeline order and date-range overlap: ORDER BY date_from, id; WHERE date_to >= X.
@@ -638,8 +657,11 @@ class EventParticipant(models.Model):
     class Meta:
         ordering = ("event", "role", "id")
         constraints = [
-            models.UniqueConstraint(fields=["event", "actor", "role"], name="events_eventparticipant_unique_role",
-                violation_error_message="this actor already has this role in the event",),
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"],
+                name="events_eventparticipant_unique_role",
+                violation_error_message="this actor already has this role in the event",
+            ),
         ]
         indexes = [
             # Events involving an actor (actor filter, actor page).
@@ -674,10 +696,16 @@ class EventSource(models.Model):
     class Meta:
         ordering = ("event", "article", "start")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="events_eventsource_span_not_empty",
-                violation_error_message="the span is empty or reversed: end must be after start",),
-            models.UniqueConstraint(fields=["event", "article", "start", "end"], name="events_eventsource_unique_span",
-                violation_error_message="this span of this article already supports the event",),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="events_eventsource_span_not_empty",
+                violation_error_message="the span is empty or reversed: end must be after start",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "article", "start", "end"],
+                name="events_eventsource_unique_span",
+                violation_error_message="this span of this article already supports the event",
+            ),
             models.CheckConstraint(
                 condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
                 name="events_eventsource_reported_date_has_precision",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from events.ingest.records import ParseError, ParsedArticle, Span
+from events.ingest.records import ParsedArticle, ParseError, Span
 
 DEFAULT_MAX_BYTES = 1_000_000
 MAX_HEADLINE_CHARS = 500

@@ -43,7 +43,9 @@ def test_the_demo_curator_is_refused_in_production(settings):
 
 def test_the_cameo_fixture_is_the_committed_codebook(tmp_path):
     output = tmp_path / "cameo.json"
-    call_command("build_cameo_fixture", str(ROOT / "fixtures" / "cameo.csv"), "--output", str(output), stdout=StringIO())
+    call_command(
+        "build_cameo_fixture", str(ROOT / "fixtures" / "cameo.csv"), "--output", str(output), stdout=StringIO()
+    )
     assert json.loads(output.read_text()) == json.loads((ROOT / "fixtures" / "cameo.json").read_text())
     codes = {obj["pk"]: obj["fields"] for obj in json.loads(output.read_text())}
     assert len(codes) == 316

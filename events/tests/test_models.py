@@ -57,7 +57,9 @@ def test_an_article_body_cannot_change_once_spans_point_into_it(make_statement):
 
 def test_an_article_body_without_spans_can_still_be_corrected(make_article):
     article = make_article()
-    Article.objects.filter(pk=article.pk).update(body="Corrected\n\ntext", sha256=Article.hash_text("Corrected\n\ntext"))
+    Article.objects.filter(pk=article.pk).update(
+        body="Corrected\n\ntext", sha256=Article.hash_text("Corrected\n\ntext")
+    )
     assert Article.objects.get(pk=article.pk).body == "Corrected\n\ntext"
 
 

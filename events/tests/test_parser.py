@@ -46,19 +46,19 @@ def test_sha256_is_of_the_file_bytes():
 
 
 def test_a_single_block_after_the_headline_is_body_not_caption():
-    parsed = parse_bytes("Headline\n\nOnly paragraph of the story.\n\n\n".encode())
+    parsed = parse_bytes(b"Headline\n\nOnly paragraph of the story.\n\n\n")
     assert parsed.caption is None
     assert [p.of(parsed.text) for p in parsed.paragraphs] == ["Only paragraph of the story."]
 
 
 def test_a_line_followed_by_one_blank_line_is_a_paragraph_not_a_caption():
-    parsed = parse_bytes("Headline\n\nFirst paragraph.\n\nSecond paragraph.".encode())
+    parsed = parse_bytes(b"Headline\n\nFirst paragraph.\n\nSecond paragraph.")
     assert parsed.caption is None
     assert len(parsed.paragraphs) == 2
 
 
 def test_windows_line_endings_are_accepted_and_kept_verbatim():
-    data = "Headline\r\n\r\nCaption\r\n\r\n\r\nBody one.\r\n\r\nBody two.".encode()
+    data = b"Headline\r\n\r\nCaption\r\n\r\n\r\nBody one.\r\n\r\nBody two."
     parsed = parse_bytes(data)
     assert parsed.text == data.decode()
     assert parsed.caption_text == "Caption"
@@ -151,7 +151,9 @@ def test_a_date_that_does_not_fit_its_precision_is_refused(value, precision, mes
 
 
 def test_the_cameo_codebook_keeps_commas_in_labels_and_knows_roots():
-    entries = parse_cameo("02,APPEAL\n0256,Appeal for de-escalation\n08,YIELD\n0871,Declare truce, ceasefire\n", source="c")
+    entries = parse_cameo(
+        "02,APPEAL\n0256,Appeal for de-escalation\n08,YIELD\n0871,Declare truce, ceasefire\n", source="c"
+    )
     assert [(e.code, e.label, e.root) for e in entries][-1] == ("0871", "Declare truce, ceasefire", "08")
 
 

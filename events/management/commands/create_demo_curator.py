@@ -53,5 +53,7 @@ class Command(BaseCommand):
         user.groups.add(ensure_curator_group())
         verb = "created" if created else "reset"
         self.stdout.write(
-            self.style.SUCCESS(f"demo curator {verb}: log in at /admin/ as {user.username!r} with password {password!r}")
+            self.style.SUCCESS(
+                f"demo curator {verb}: log in at /admin/ as {user.username!r} with password {password!r}"
+            )
         )
