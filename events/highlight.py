@@ -64,15 +64,14 @@ def _render_paragraph(text: str, start: int, end: int, spans: list[HighlightSpan
 
     html: list[str] = []
     stack: list[tuple[int, HighlightSpan]] = []  # (clipped end, span), outermost first
-    for position, following in zip(boundaries, boundaries[1:] + [None]):
+    for position, following in zip(boundaries, [*boundaries[1:], None], strict=True):
         ending = [index for index, (b, _) in enumerate(stack) if b == position]
         reopen: list[tuple[int, HighlightSpan]] = []
         if ending:
             # Close everything from the outermost span that ends here inwards, then
             # reopen the inner ones that go on (they were only cut by the closing one).
             lowest = ending[0]
-            for b, _ in reversed(stack[lowest:]):
-                html.append("</mark>")
+            html.extend("</mark>" for _ in stack[lowest:])
             reopen = [(b, span) for b, span in stack[lowest:] if b != position]
             del stack[lowest:]
         opening = [(b, span, False) for b, span in reopen]

@@ -14,7 +14,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -391,7 +391,8 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(Q(speaker=actor) | Q(pk__in=targeted))
 
     def mark_verified(self) -> int:
-        return self.update(review_status=ReviewStatus.VERIFIED)
+        # update() skips auto_now, so the timestamp is set here.
+        return self.update(review_status=ReviewStatus.VERIFIED, updated_at=Now())
 
     def overlapping(self, start: dt.date | None, end: dt.date | None):
         """Statements whose date period overlaps [start, end] (either bound may be open)."""
@@ -541,7 +542,8 @@ class EventQuerySet(models.QuerySet):
         return self.filter(review_status=ReviewStatus.VERIFIED)
 
     def mark_verified(self) -> int:
-        return self.update(review_status=ReviewStatus.VERIFIED)
+        # update() skips auto_now, so the timestamp is set here.
+        return self.update(review_status=ReviewStatus.VERIFIED, updated_at=Now())
 
     def overlapping(self, start: dt.date | None, end: dt.date | None):
         """Events whose whole period (start to end, at their precisions) overlaps [start, end]."""

@@ -22,7 +22,7 @@ from events.ingest import dates as fuzzy
 from events.models import Actor, Article, Escalation, Event, EventSource, Outlet, Statement
 
 # Rows (events + statements) per timeline page: bounds the page's size and render time.
-PAGE_SIZE = 50
+PAGE_SIZE = 100
 MAX_PAGE_SIZE = 200
 
 EVENT, STATEMENT = "event", "statement"
@@ -156,13 +156,13 @@ def _timeline_keys(events, statements):
             queryset.order_by()
             .annotate(
                 sort_date=Coalesce("date_from", Value(UNDATED_SORT_DATE), output_field=DateField()),
-                kind=Value(kind, output_field=CharField()),
+                row_kind=Value(kind, output_field=CharField()),
             )
-            .values_list("sort_date", "kind", "id")
+            .values_list("sort_date", "row_kind", "id")
         )
 
     # Same date: events before the statements that react to them, then by id.
-    return keys(events, EVENT).union(keys(statements, STATEMENT)).order_by("sort_date", "kind", "id")
+    return keys(events, EVENT).union(keys(statements, STATEMENT)).order_by("sort_date", "row_kind", "id")
 
 
 def _escalation_totals(events, statements) -> dict[int | None, tuple[int, int]]:
@@ -243,7 +243,7 @@ def article_spans(article: Article, statements, sources) -> str:
             start=statement.start,
             end=statement.end,
             anchor=f"statement-{statement.pk}",
-            css_class=f"span-statement status-{statement.review_status}",
+            css_class=f"span-statement review-{statement.review_status}",
             title=f"{statement.speaker.name}: {statement.get_kind_display()}, {statement.get_review_status_display()}",
         )
         for statement in statements
@@ -253,7 +253,7 @@ def article_spans(article: Article, statements, sources) -> str:
             start=source.start,
             end=source.end,
             anchor=f"source-{source.pk}",
-            css_class=f"span-source status-{source.event.review_status}",
+            css_class=f"span-source review-{source.event.review_status}",
             title=f"Source for the event “{source.event.title}”, {source.event.get_review_status_display()}",
         )
         for source in sources
@@ -263,9 +263,7 @@ def article_spans(article: Article, statements, sources) -> str:
 
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet", "republished_by"), pk=pk)
-    statements = list(
-        article.statements.select_related("speaker", "cameo").order_by("start", "end", "id")
-    )
+    statements = list(article.statements.select_related("speaker", "cameo").order_by("start", "end", "id"))
     sources = list(
         EventSource.objects.filter(article=article)
         .select_related("event__event_type", "event__escalation")
