@@ -38,8 +38,14 @@ from events.models import (
     Statement,
 )
 
-ISO_DATE = ["%Y-%m-%d"]
-DATE_ERRORS = {"invalid": "Enter a valid date in ISO format, YYYY-MM-DD."}
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date filter that takes ISO dates only and says so when it gets anything else."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {"invalid": "Enter a valid date in ISO format, YYYY-MM-DD."})
+        super().__init__(*args, **kwargs)
 
 
 def _filter_multi_valued(queryset: QuerySet, condition: Q) -> QuerySet:
@@ -236,21 +242,17 @@ def _review_status_filter() -> django_filters.ChoiceFilter:
     )
 
 
-def _overlap_filters(noun: str) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+def _overlap_filters(noun: str) -> tuple[IsoDateFilter, IsoDateFilter]:
     """date_from/date_to: the stored period [date_from, date_to] overlaps the range."""
     return (
-        django_filters.DateFilter(
+        IsoDateFilter(
             field_name="date_to",
             lookup_expr="gte",
-            input_formats=ISO_DATE,
-            error_messages=DATE_ERRORS,
             help_text=f"ISO date. Keeps {noun} whose period (at its precision) ends on or after this day.",
         ),
-        django_filters.DateFilter(
+        IsoDateFilter(
             field_name="date_from",
             lookup_expr="lte",
-            input_formats=ISO_DATE,
-            error_messages=DATE_ERRORS,
             help_text=f"ISO date. Keeps {noun} whose period (at its precision) starts on or before this day.",
         ),
     )
@@ -369,18 +371,14 @@ class ArticleFilter(BaseFilterSet):
         help_text="Outlet slug. An unknown slug is an error (400).",
         error_messages={"invalid_choice": "No outlet has the slug %(value)r."},
     )
-    published_from = django_filters.DateFilter(
+    published_from = IsoDateFilter(
         field_name="published_on",
         lookup_expr="gte",
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
         help_text="ISO date. Articles published on or after this day (undated articles are left out).",
     )
-    published_to = django_filters.DateFilter(
+    published_to = IsoDateFilter(
         field_name="published_on",
         lookup_expr="lte",
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
         help_text="ISO date. Articles published on or before this day (undated articles are left out).",
     )
     q = AnyFieldFilter(field_names=("title", "body"), help_text="Case-insensitive text in the title or body.")
@@ -391,18 +389,14 @@ class ArticleFilter(BaseFilterSet):
 
 
 class EscalationFilter(BaseFilterSet):
-    date_from = django_filters.DateFilter(
+    date_from = IsoDateFilter(
         field_name="end_date",
         method="filter_ends_after",
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
         help_text="ISO date. Escalations that end on or after this day, or are ongoing.",
     )
-    date_to = django_filters.DateFilter(
+    date_to = IsoDateFilter(
         field_name="start_date",
         lookup_expr="lte",
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
         help_text="ISO date. Escalations that start on or before this day.",
     )
     q = AnyFieldFilter(
