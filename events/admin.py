@@ -209,22 +209,12 @@ def _https_url_formfield(db_field, **kwargs):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """Keeps the body's SHA-256 in step with the body (the database requires both or neither)."""
+    """Article form: URLs must be http(s). The body's SHA-256 is derived by Article.save()."""
 
     class Meta:
         model = Article
         fields = "__all__"
         formfield_callback = _https_url_formfield
-
-    def clean(self):
-        cleaned = super().clean()
-        if "body" in self.fields:
-            body = cleaned.get("body") or ""
-            self.instance.sha256 = Article.hash_text(body) if body else ""
-            twin = Article.objects.filter(sha256=self.instance.sha256).exclude(pk=self.instance.pk).first()
-            if body and twin:
-                self.add_error("body", f"This text is already stored as the article “{twin}” (same SHA-256).")
-        return cleaned
 
 
 @admin.register(Article)

@@ -263,6 +263,20 @@ class Article(models.Model):
     def excerpt(self, start: int, end: int) -> str:
         return self.body[start:end]
 
+    def clean(self):
+        # The hash is derived (see save()); set it here too so the constraints validate the real pair.
+        self.sha256 = self.hash_text(self.body) if self.body else ""
+        twin = Article.objects.filter(sha256=self.sha256).exclude(sha256="").exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError(
+                {"body": f"the article {twin.source_ref!r} already has exactly this text (same SHA-256)"}
+            )
+
+    def save(self, *args, **kwargs):
+        # Derived column (as CameoCode.root): the hash always belongs to the body it is stored with.
+        self.sha256 = self.hash_text(self.body) if self.body else ""
+        super().save(*args, **kwargs)
+
 
 class ActorQuerySet(models.QuerySet):
     def for_listing(self):

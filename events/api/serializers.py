@@ -306,21 +306,6 @@ class ArticleSerializer(ModelCleanSerializer):
             "updated_at",
         )
 
-    def validate(self, attrs):
-        if "body" in attrs:
-            body = attrs["body"]
-            # The hash is of the exact text; an article without text yet has no hash.
-            attrs["sha256"] = Article.hash_text(body) if body else ""
-            same_text = Article.objects.filter(sha256=attrs["sha256"]).exclude(sha256="")
-            if self.instance is not None:
-                same_text = same_text.exclude(pk=self.instance.pk)
-            duplicate = same_text.only("id", "source_ref").first()
-            if duplicate is not None:
-                raise serializers.ValidationError(
-                    {"body": [f"Article {duplicate.pk} ({duplicate.source_ref}) already has exactly this text."]}
-                )
-        return super().validate(attrs)
-
 
 # Actors ---------------------------------------------------------------------------------------
 

@@ -203,7 +203,7 @@ def test_adding_a_duplicate_article_text_is_refused_with_a_message(admin_client,
         },
     )
     assert response.status_code == 200
-    assert "already stored" in str(response.context["adminform"].form.errors["body"])
+    assert "already has exactly this text" in str(response.context["adminform"].form.errors["body"])
     assert Article.objects.filter(pk=existing.pk).count() == Article.objects.count()
 
 
