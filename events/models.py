@@ -461,6 +461,12 @@ class Statement(models.Model):
     )
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     notes = models.TextField(blank=True)
+    extraction = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the importer drafted it (cue, the rules that dated and coded it, a fingerprint "
+        "of the drafted values); empty for curated records.",
+    )
     # The period said_on may mean, derived in save() (and by bulk writers via fuzzy.range_bounds)
     # so that date-range filters are plain indexed comparisons.
     date_from = models.DateField(null=True, blank=True, editable=False)
