@@ -1,108 +1,21 @@
-"""Database triggers for the invariants a CHECK constraint cannot express.
+"""The span triggers (SQL and reasons in events/triggers.py).
 
-A span (Statement, EventSource) must cut exactly its quote out of its article's body,
-and an article's body may not change once spans point into it. CHECK constraints only
-see one row, so these are triggers, written for each supported database.
+They are not created here but after every `migrate` (EventsConfig.ready connects
+triggers.install to post_migrate once this migration is applied), because SQLite
+drops them whenever a later migration rebuilds a table. Reversing this migration
+removes them.
 """
 
 from django.db import migrations
 
-SPAN_TABLES = ("events_statement", "events_eventsource")
-
-SQLITE_SPAN = """
-CREATE TRIGGER {table}_span_in_body_{op}
-BEFORE {event} ON {table}
-WHEN NEW."end" > (SELECT length(body) FROM events_article WHERE id = NEW.article_id)
-  OR substr((SELECT body FROM events_article WHERE id = NEW.article_id), NEW.start + 1, NEW."end" - NEW.start)
-     IS NOT NEW.quote
-BEGIN
-  SELECT RAISE(ABORT, '{table}_span_in_body: the span does not cut the quote out of the article body');
-END;
-"""
-
-SQLITE_BODY = """
-CREATE TRIGGER events_article_body_frozen
-BEFORE UPDATE OF body ON events_article
-WHEN OLD.body IS NOT NEW.body AND (
-  EXISTS (SELECT 1 FROM events_statement WHERE article_id = OLD.id)
-  OR EXISTS (SELECT 1 FROM events_eventsource WHERE article_id = OLD.id))
-BEGIN
-  SELECT RAISE(ABORT, 'events_article_body_frozen: spans point into this article body');
-END;
-"""
-
-POSTGRES_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION events_check_span() RETURNS trigger AS $$
-DECLARE
-  article_body text;
-BEGIN
-  SELECT body INTO article_body FROM events_article WHERE id = NEW.article_id;
-  IF NEW."end" > char_length(article_body)
-     OR substr(article_body, NEW.start + 1, NEW."end" - NEW.start) IS DISTINCT FROM NEW.quote THEN
-    RAISE EXCEPTION USING
-      ERRCODE = 'check_violation',
-      MESSAGE = TG_TABLE_NAME || '_span_in_body: the span does not cut the quote out of the article body';
-  END IF;
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-
-CREATE OR REPLACE FUNCTION events_check_article_body() RETURNS trigger AS $$
-BEGIN
-  IF OLD.body IS DISTINCT FROM NEW.body AND (
-       EXISTS (SELECT 1 FROM events_statement WHERE article_id = OLD.id)
-       OR EXISTS (SELECT 1 FROM events_eventsource WHERE article_id = OLD.id)) THEN
-    RAISE EXCEPTION USING
-      ERRCODE = 'check_violation',
-      MESSAGE = 'events_article_body_frozen: spans point into this article body';
-  END IF;
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER events_article_body_frozen BEFORE UPDATE OF body ON events_article
-  FOR EACH ROW EXECUTE FUNCTION events_check_article_body();
-"""
-
-POSTGRES_SPAN = """
-CREATE TRIGGER {table}_span_in_body BEFORE INSERT OR UPDATE ON {table}
-  FOR EACH ROW EXECUTE FUNCTION events_check_span();
-"""
+from events import triggers
 
 
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = []
-    if vendor == "sqlite":
-        for table in SPAN_TABLES:
-            statements.append(SQLITE_SPAN.format(table=table, op="insert", event="INSERT"))
-            statements.append(
-                SQLITE_SPAN.format(table=table, op="update", event='UPDATE OF article_id, start, "end", quote')
-            )
-        statements.append(SQLITE_BODY)
-    elif vendor == "postgresql":
-        statements.append(POSTGRES_FUNCTIONS)
-        statements.extend(POSTGRES_SPAN.format(table=table) for table in SPAN_TABLES)
-    else:
-        raise NotImplementedError(f"conflictdb has no span triggers for {vendor}; add them before using it")
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    names = [f"{table}_span_in_body{suffix}" for table in SPAN_TABLES for suffix in ("_insert", "_update")]
-    if vendor == "sqlite":
-        for name in [*names, "events_article_body_frozen"]:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
-    elif vendor == "postgresql":
-        for table in SPAN_TABLES:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_span_in_body ON {table}")
-        schema_editor.execute("DROP TRIGGER IF EXISTS events_article_body_frozen ON events_article")
-        schema_editor.execute("DROP FUNCTION IF EXISTS events_check_span(); DROP FUNCTION IF EXISTS events_check_article_body();")
+def remove(apps, schema_editor):
+    triggers.remove(schema_editor)
 
 
 class Migration(migrations.Migration):
     dependencies = [("events", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, remove)]
