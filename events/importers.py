@@ -29,13 +29,16 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
+from events.ingest.extract import extract_article
+from events.ingest.gazetteer import Gazetteer
 from events.ingest.parser import decode_seed, parse_article
-from events.ingest.records import ParseError
-from events.models import Article, Outlet
+from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle, ParseError
+from events.models import Actor, Article, Escalation, Outlet, ReviewStatus, Statement
 
-CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
-ACTIONS = (CREATED, UPDATED, UNCHANGED, KEPT)
+CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = "created", "updated", "unchanged", "kept", "skipped"
+ACTIONS = (CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED)
 
 
 class ImportFailure(Exception):
@@ -227,8 +230,10 @@ def import_article_file(
     max_bytes: int,
     published_on: dt.date | None = None,
     outlet: Outlet | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> FileReport:
-    """Validate one seed file, store its text, and load the curated records that point into it.
+    """Validate one seed file, store its text, load the curated records that point into it,
+    then (given a gazetteer) draft statements for what the curated records do not cover.
 
     The file is written in one transaction (a savepoint when called inside another):
     on any error nothing of it stays, and the report carries the reason.
@@ -244,9 +249,11 @@ def import_article_file(
         with transaction.atomic():
             article = _store_article(parsed, path=path, report=report, published_on=published_on, outlet=outlet)
             if article is not None:
-                load_fixture_objects(
-                    curated.by_article.get(article.source_ref, []), report.counts, kept_notes=report.kept_notes
-                )
+                objects = curated.by_article.get(article.source_ref, [])
+                _make_way_for_curated(article, objects, report)
+                load_fixture_objects(objects, report.counts, kept_notes=report.kept_notes)
+                if gazetteer is not None:
+                    draft_statements(article, parsed, gazetteer=gazetteer, counts=report.counts)
     except ParseError as error:
         report.error = str(error)
         report.counts = Counts()
@@ -267,7 +274,6 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
     article = Article.objects.filter(source_ref=source_ref).first()
     fresh = {
         "body": parsed.text,
-        "sha256": parsed.sha256,
         "file_name": path.name,
         "imported_at": timezone.now(),
     }
@@ -285,11 +291,7 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
     elif article.sha256 == parsed.sha256:
         report.counts.add(UNCHANGED, Article)
     else:
-        if article.body and (article.statements.exists() or article.event_sources.exists()):
-            raise ImportFailure(
-                f"the file has changed since it was imported as {source_ref!r}, and curated spans point into "
-                "the old text; nothing was changed (re-import it under a new name, or move the spans first)"
-            )
+        _clear_drafts_of_changed_text(article, report)
         for name, value in fresh.items():
             setattr(article, name, value)
         # Title and caption come from the file unless a curator already set them.
@@ -310,3 +312,128 @@ def _save_article(article: Article) -> None:
     except ValidationError as error:
         raise ImportFailure(_validation_reason(error)) from error
     article.save()
+
+
+def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
+    """Make way for a changed file: drop the importer's untouched drafts, refuse if anything else
+    points into the old text (verified, rejected or edited statements, event sources)."""
+    statements = list(article.statements.all())
+    kept = [statement for statement in statements if not statement.is_untouched_draft]
+    if kept or article.event_sources.exists():
+        raise ImportFailure(
+            f"the file has changed since it was imported as {article.source_ref!r}, and curated spans point into "
+            f"the old text ({len(kept)} reviewed or edited statement(s), {article.event_sources.count()} event "
+            "source(s)); nothing was changed (import the new text under a new file name, or move the spans first)"
+        )
+    if statements:
+        article.statements.filter(pk__in=[statement.pk for statement in statements]).delete()
+        report.warnings.append(
+            f"{article.source_ref}: the file has changed: {len(statements)} untouched draft(s) of the old text "
+            "were replaced by new drafts"
+        )
+
+
+def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], report: FileReport) -> None:
+    """Curated statements supersede the importer's untouched drafts at the spans they cover."""
+    new_spans = [
+        (obj["fields"].get("start"), obj["fields"].get("end"))
+        for _, obj in objects
+        if obj.get("model") == "events.statement"
+        and not Statement.objects.filter(ref=obj["fields"].get("ref")).exists()
+    ]
+    if not new_spans:
+        return
+    superseded = [
+        draft.pk
+        for draft in article.statements.filter(review_status=ReviewStatus.DRAFT).exclude(extraction={})
+        if draft.is_untouched_draft and any(s < draft.end and draft.start < e for s, e in new_spans)
+    ]
+    if superseded:
+        Statement.objects.filter(pk__in=superseded).delete()
+        report.warnings.append(
+            f"{article.source_ref}: {len(superseded)} untouched draft(s) gave way to curated statements at their spans"
+        )
+
+
+# Drafting -----------------------------------------------------------------------------------
+
+
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer of every actor that is not rejected, keyed by slug, with its aliases (2 queries)."""
+    actors = Actor.objects.exclude(review_status=ReviewStatus.REJECTED).prefetch_related("aliases")
+    return Gazetteer.from_entries(
+        (actor.slug, actor.name, actor.kind, [alias.name for alias in actor.aliases.all()]) for actor in actors
+    )
+
+
+def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gazetteer, counts: Counts) -> Extraction:
+    """Write the extractor's statements for one article as drafts, never over a record that exists.
+
+    A drafted quotation that overlaps any statement already stored for the article (curated,
+    reviewed, or an earlier draft at another span) is skipped: a wrong speaker is worse than a
+    missing one. Unattributed quotations are not drafted. Re-drafting an unchanged article finds
+    every draft by its ref and changes nothing.
+    """
+    extraction = extract_article(parsed, gazetteer, article.published_on)
+    taken = list(article.statements.values_list("start", "end", "ref"))
+    proposed = {actor.key: actor for actor in extraction.proposed_actors}
+    escalations = {}
+    for extracted in extraction.statements:
+        ref = f"draft-{slugify(article.source_ref)}-{extracted.start}-{extracted.end}"
+        if any(existing_ref == ref for _, _, existing_ref in taken):
+            counts.add(UNCHANGED, Statement)
+            continue
+        if extracted.speaker is None or any(s < extracted.end and extracted.start < e for s, e, _ in taken):
+            counts.add(SKIPPED, Statement)
+            continue
+        speaker = _speaker_for(extracted, proposed, counts)
+        if extracted.date not in escalations:
+            escalations[extracted.date] = Escalation.objects.containing(extracted.date)
+        statement = Statement(
+            ref=ref,
+            article=article,
+            speaker=speaker,
+            kind=extracted.kind,
+            quote=extracted.quote,
+            start=extracted.start,
+            end=extracted.end,
+            cameo_id=extracted.cameo,
+            said_on=extracted.date,
+            said_on_precision=extracted.precision or "day",
+            date_phrase=extracted.date_phrase[:200],
+            escalation=escalations[extracted.date],
+            review_status=ReviewStatus.DRAFT,
+        )
+        statement.extraction = {
+            "speaker_label": extracted.speaker.label,
+            "speaker_status": extracted.speaker.status,
+            "attribution": extracted.attribution,
+            "cue": extracted.cue,
+            "date_rule": extracted.date_rule,
+            "cameo_rule": extracted.cameo_rule,
+            "fingerprint": statement.fingerprint(),
+        }
+        targets = list(Actor.objects.filter(slug__in=extracted.targets).exclude(pk=speaker.pk))
+        _write(statement, {"targets": targets}, f"{article.source_ref}: draft at {extracted.start}-{extracted.end}")
+        taken.append((extracted.start, extracted.end, ref))
+        counts.add(CREATED, Statement)
+    return extraction
+
+
+def _speaker_for(extracted: ExtractedStatement, proposed: dict, counts: Counts) -> Actor:
+    """The Actor a drafted statement is attributed to; proposed and anonymous speakers become draft actors."""
+    speaker = extracted.speaker
+    if speaker.status == KNOWN or (speaker.status == ANONYMOUS and speaker.actor_key):
+        return Actor.objects.get(slug=speaker.actor_key)
+    if speaker.status == PROPOSED and speaker.actor_key in proposed:
+        candidate = proposed[speaker.actor_key]
+        defaults = {"name": candidate.name, "kind": candidate.kind or Actor.Kind.PERSON, "role": candidate.role}
+        slug = slugify(candidate.name)[:100] or "proposed-speaker"
+    else:
+        label = " ".join(speaker.label.split())
+        defaults = {"name": label[:1].upper() + label[1:], "kind": Actor.Kind.UNNAMED_SOURCE}
+        slug = ("unnamed-" + slugify(label))[:100]
+    actor, created = Actor.objects.get_or_create(slug=slug, defaults={**defaults, "review_status": ReviewStatus.DRAFT})
+    if created:
+        counts.add(CREATED, Actor)
+    return actor

@@ -139,6 +139,14 @@ class Outlet(models.Model):
         return (self.slug,)
 
 
+class EscalationQuerySet(models.QuerySet):
+    def containing(self, day: dt.date | None) -> Escalation | None:
+        """The escalation whose period contains `day` (the earliest if several), or None."""
+        if day is None:
+            return None
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day).first()
+
+
 class Escalation(models.Model):
     """A named period that groups events on the timeline."""
 
@@ -148,7 +156,7 @@ class Escalation(models.Model):
     end_date = models.DateField(null=True, blank=True, help_text="Empty while it is ongoing.")
     description = models.TextField(blank=True)
 
-    objects = NaturalKeyManager("slug")
+    objects = NaturalKeyManager.from_queryset(EscalationQuerySet)("slug")
 
     class Meta:
         ordering = ("start_date", "id")
@@ -522,6 +530,31 @@ class Statement(models.Model):
         if self.reported_date is None:
             return ""
         return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
+
+    def fingerprint(self) -> str:
+        """A digest of the values a curator reviews; stored when the importer drafts the record."""
+        values = (
+            self.speaker_id,
+            self.kind,
+            self.quote,
+            self.start,
+            self.end,
+            self.cameo_id,
+            self.said_on.isoformat() if self.said_on else "",
+            self.said_on_precision,
+            self.review_status,
+        )
+        # str(), not repr(): a choice enum and its stored string must give the same digest.
+        return hashlib.sha256("\x1f".join(map(str, values)).encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def is_untouched_draft(self) -> bool:
+        """A draft nobody has reviewed or edited since the importer wrote it (safe to re-draft)."""
+        return (
+            self.review_status == ReviewStatus.DRAFT
+            and bool(self.extraction)
+            and self.extraction.get("fingerprint") == self.fingerprint()
+        )
 
     def clean(self):
         errors = {}

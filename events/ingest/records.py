@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -44,3 +45,105 @@ class ParsedArticle:
     @property
     def caption_text(self) -> str:
         return self.caption.of(self.text) if self.caption else ""
+
+
+# What the extractor drafts from an article (events/ingest/extract.py). Every start/end is
+# an offset into ParsedArticle.text, like the spans above.
+
+
+@dataclass(slots=True)
+class Mention:
+    """A span of text naming an actor.
+
+    `actor_key` is the gazetteer key of a known actor, or the key of a proposed actor
+    (`known=False`). A title written before a person's name ("Foreign Minister X") is
+    part of the person's mention; `title` keeps it. Not frozen, unlike the other records:
+    an article has a hundred mentions, and a frozen dataclass is five times slower to build.
+    """
+
+    actor_key: str
+    start: int
+    end: int
+    surface: str
+    known: bool = True
+    name: str = ""
+    kind: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    """A date expression resolved to the first day of its period (dates.py precisions)."""
+
+    phrase: str
+    start: int
+    end: int
+    rule: str
+    value: dt.date
+    precision: str
+
+
+@dataclass(frozen=True)
+class ProposedActor:
+    """A named speaker missing from the gazetteer, drafted for a curator to accept or merge."""
+
+    key: str
+    name: str
+    kind: str
+    role: str
+    start: int
+    end: int
+
+
+KNOWN, PROPOSED, ANONYMOUS = "known", "proposed", "anonymous"
+DIRECT, PARTIAL, TERM = "direct", "partial", "term"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who a statement is attributed to, and where in the text that speaker is named.
+
+    status KNOWN: `actor_key` is a gazetteer key. PROPOSED: `actor_key` is a ProposedActor
+    key. ANONYMOUS: an unnamed source ("a senior official"); `actor_key` is set only when the
+    gazetteer holds a matching unnamed-source actor.
+    """
+
+    label: str
+    status: str
+    actor_key: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ExtractedStatement:
+    """A quotation and what the extractor drafted about it; `speaker` is None when unattributed."""
+
+    quote: str
+    start: int
+    end: int
+    kind: str
+    speaker: Speaker | None
+    attribution: str
+    cue: str = ""
+    cue_span: Span | None = None
+    targets: tuple[str, ...] = ()
+    date: dt.date | None = None
+    precision: str = ""
+    date_phrase: str = ""
+    date_rule: str = ""
+    cameo: str = "010"
+    cameo_rule: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything drafted from one article."""
+
+    source: str
+    headline: str
+    published_on: dt.date | None
+    mentions: tuple[Mention, ...]
+    statements: tuple[ExtractedStatement, ...]
+    dates: tuple[DatePhrase, ...]
+    proposed_actors: tuple[ProposedActor, ...]

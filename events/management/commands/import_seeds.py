@@ -6,7 +6,8 @@
 
 Fixtures first (CAMEO codes, outlets, escalations, actors, article metadata, events),
 then each file in its own transaction with the curated statements and event sources
-that point into it. Insert-only: a record that exists is never overwritten, so curated
+that point into it, and draft statements the extractor finds beyond them (review status
+"draft"; `--no-draft` to skip). Insert-only: a record that exists is never overwritten, so curated
 edits survive a re-import, and a second run creates and changes nothing. A bad file is
 reported with its path and reason, leaves nothing behind, does not stop the others, and
 makes the command exit non-zero.
@@ -24,13 +25,19 @@ from events.importers import (
     CREATED,
     UPDATED,
     Counts,
+    build_gazetteer,
     CuratedFixtures,
     ImportFailure,
     import_article_file,
     load_standalone_fixtures,
     read_fixtures,
 )
-from events.models import Outlet
+from events.models import CameoCode, Outlet
+
+try:  # Optional: a progress bar on a terminal.
+    from tqdm import tqdm
+except ImportError:  # pragma: no cover - tqdm is in requirements.txt
+    tqdm = None
 
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
 
@@ -48,6 +55,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="validate and report, then roll everything back")
         parser.add_argument(
+            "--no-draft", action="store_true", help="store texts and curated records only; draft no statements"
+        )
+        parser.add_argument(
             "--fixtures",
             nargs="*",
             metavar="FILE",
@@ -56,7 +66,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--published",
-            type=_parse_date,
+            type=parse_iso_date,
             metavar="YYYY-MM-DD",
             help="publication date for files whose metadata is not in the fixtures",
         )
@@ -99,14 +109,23 @@ class Command(BaseCommand):
         self._notes(kept, verbosity)
 
         outlet = self._outlet(options["outlet"])
+        gazetteer = None
+        if not options["no_draft"]:
+            if CameoCode.objects.exists():
+                gazetteer = build_gazetteer()
+            elif verbosity >= 1:
+                self.stderr.write(
+                    self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
+                )
         total, failed = Counts(), []
-        for path in files:
+        for path in self._progress(files, verbosity):
             report = import_article_file(
                 path,
                 curated=curated,
                 max_bytes=options["max_bytes"],
                 published_on=options["published"],
                 outlet=outlet,
+                gazetteer=gazetteer,
             )
             if report.error:
                 failed.append(str(path))
@@ -124,10 +143,18 @@ class Command(BaseCommand):
             summary = (
                 f"{len(files) - len(failed)} of {len(files)} file(s) imported: "
                 f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
-                f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated"
+                f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
+                f"{total.total('skipped')} drafts skipped (unattributed or overlapping a stored statement)"
             )
             self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
         return failed
+
+    def _progress(self, files: list[Path], verbosity: int):
+        """A progress bar on stderr when it is a terminal and there is more than one file to show."""
+        stream = getattr(self.stderr, "_out", self.stderr)
+        if tqdm is None or verbosity == 0 or len(files) < 2 or not getattr(stream, "isatty", lambda: False)():
+            return files
+        return tqdm(files, unit="file", file=stream, leave=False)
 
     def _notes(self, notes: list[str], verbosity: int) -> None:
         if verbosity >= 2:
@@ -176,7 +203,8 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def _parse_date(value: str) -> dt.date:
+def parse_iso_date(value: str) -> dt.date:
+    """argparse type for YYYY-MM-DD options (shared by the commands that take dates)."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

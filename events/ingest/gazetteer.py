@@ -1,0 +1,280 @@
+"""Find mentions of known actors in text: canonical names and aliases, longest match first.
+
+Matching works on word tokens, so spacing and apostrophes ("Turkey’s"/"Turkey's") and
+accents ("Çavuşoğlu"/"Cavusoglu") do not matter, while case does where it carries
+meaning: a capitalised alias needs a capitalised word ("Price" is not "price") and an
+acronym needs capitals ("US" is not "us"). A possessive is not part of the mention, since
+"’s" is a token of its own. A title written before a person's name ("State Department
+spokesperson Ned Price") is absorbed into the person's mention, so the title's own words
+("State Department") do not count as a separate mention.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from events.ingest.records import Mention
+
+PERSON = "person"
+# Descriptive names ("Anonymous US source", "Protesters in Yerevan") are sentence-cased:
+# their first word is capitalised because it comes first, not because it is a name.
+_DESCRIPTIVE_KINDS = frozenset({"unnamed_source", "population"})
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "ı": "i", "–": "-", "—": "-", "‐": "-"})
+
+# The word just before a name that makes the words before it a title ("... Minister X").
+TITLE_HEADS = frozenset(
+    """president minister secretary state spokesperson spokeswoman spokesman chancellor ambassador
+    envoy commissioner chairman chairwoman chair speaker general colonel senator representative
+    director chief head governor mayor king queen prince emir pope leader adviser advisor aide
+    ombudsman premier counterpart commander marshal lieutenant captain major admiral sergeant
+    prosecutor patriarch catholicos archbishop bishop deputy mr mrs ms dr gen lt col sen rep gov
+    amb pres prof sgt capt maj adm mp""".split()
+)
+# Lower-case words that may appear inside a title ("Deputy foreign minister", "of").
+_TITLE_INNER = TITLE_HEADS | {"foreign", "defence", "defense", "prime", "interior", "of", "for", "-", "vice", "first"}
+# Capitalised words that never belong to a title: they start sentences or date them.
+_NOT_TITLE = frozenset(
+    """the a an on in at as by for from to of and but or while when after before during since
+    earlier later meanwhile also then however monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november december
+    this that these those his her its their our""".split()
+)
+
+
+_LAST_WORD = re.compile(r"(\w+)\.? $")
+
+
+@lru_cache(maxsize=4096)
+def _fold_accents(token: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", token.translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def lower_same_length(text: str) -> str:
+    """`text` in lower case, offset for offset (a few characters grow when lower-cased; they keep one)."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else "".join(ch.lower()[0] for ch in text)
+
+
+def normalise(token: str) -> str:
+    """The lookup form of a token: lower case, typographic apostrophes and accents folded."""
+    lowered = token.lower()
+    return lowered if lowered.isascii() else _fold_accents(lowered)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Word and punctuation tokens of text[start:end] as (start, end, token)."""
+    end = len(text) if end is None else end
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+
+
+@dataclass(frozen=True)
+class Actor:
+    key: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Alias:
+    surface: str
+    tokens: tuple[str, ...]  # as written, for the case check
+    actor: Actor
+    flexible_first: bool
+    pattern: str  # matches the alias in lower-cased text, any spacing
+    after_the: bool = False  # "the Kremlin": indexed by "Kremlin", needs "the" before it
+
+
+@dataclass
+class Gazetteer:
+    """Known actors and the names they go by; build it with `from_entries`."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    # First word of an alias (lower case, also accent-folded) -> its aliases, longest first.
+    # Aliases starting with "the" are filed under their second word (`after_the`), so that
+    # not every "the" in a text has to be tried.
+    _index: dict[tuple[str, bool], list[_Alias]] = field(default_factory=dict)
+    # (first word, after_the) -> one regex trying those aliases longest first (group i+1 is alias i).
+    _patterns: dict[tuple[str, bool], re.Pattern] = field(default_factory=dict)
+    _first_words: re.Pattern = re.compile(r"(?!)")
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
+        """Entries are (actor_key, canonical_name, kind, aliases).
+
+        A person's surname is added as an alias when no other actor claims it. A name that
+        two actors share is dropped rather than guessed.
+        """
+        gazetteer = cls()
+        names: list[tuple[str, str, bool]] = []  # (surface, actor key, derived surname)
+        for key, name, kind, aliases in entries:
+            gazetteer.actors[key] = Actor(key, name, kind)
+            names.extend((surface, key, False) for surface in (name, *aliases) if surface.strip())
+            words = name.split()
+            if kind == PERSON and len(words) > 1:
+                names.append((words[-1], key, True))
+        claims: dict[tuple[str, ...], dict[bool, set[str]]] = {}
+        for surface, key, derived in names:
+            norm = tuple(normalise(t) for _, _, t in tokenize(surface))
+            claims.setdefault(norm, {True: set(), False: set()})[derived].add(key)
+        seen: set[tuple[str, str]] = set()
+        for surface, key, _ in names:
+            tokens = tuple(t for _, _, t in tokenize(surface))
+            norm = tuple(normalise(t) for t in tokens)
+            owners = claims[norm][False] or claims[norm][True]
+            if len(owners) > 1 or key not in owners or (surface, key) in seen:
+                continue
+            seen.add((surface, key))
+            actor = gazetteer.actors[key]
+            after_the = len(tokens) > 1 and norm[0] == "the"
+            if after_the:
+                tokens, norm, surface = tokens[1:], norm[1:], surface.strip()[3:].lstrip()
+            flexible = actor.kind in _DESCRIPTIVE_KINDS and not after_the
+            alias = _Alias(surface, tokens, actor, flexible, _alias_pattern(tokens), after_the)
+            for first in {tokens[0].lower(), norm[0]}:
+                gazetteer._index.setdefault((first, after_the), []).append(alias)
+        for index_key, aliases in gazetteer._index.items():
+            aliases.sort(key=lambda alias: -len(alias.tokens))
+            gazetteer._patterns[index_key] = re.compile("|".join(f"({alias.pattern})" for alias in aliases))
+        if gazetteer._index:
+            firsts = {first for first, _ in gazetteer._index}
+            gazetteer._first_words = re.compile(rf"\b{word_alternation(firsts)}\b")
+        return gazetteer
+
+    def find_mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Mentions in text[start:end], left to right, longest match first, never overlapping."""
+        end = len(text) if end is None else end
+        lower = lower_same_length(text[start:end])
+        found: list[tuple[int, int, Actor]] = []
+        resume = 0
+        # Only where some alias can begin do we try the aliases; that keeps this fast.
+        # Offsets into `lower` are relative to `start`.
+        for candidate in self._first_words.finditer(lower):
+            at, word = candidate.start(), candidate.group()
+            if (word, True) in self._index and at - 4 >= resume and lower.startswith("the ", at - 4):
+                if at == 4 or not lower[at - 5].isalnum():
+                    hit = self._match(text, start, lower, at, (word, True))
+                    if hit:
+                        found.append((start + at - 4, start + hit[0], hit[1]))
+                        resume = hit[0]
+                        continue
+            if at >= resume and (word, False) in self._index:
+                hit = self._match(text, start, lower, at, (word, False))
+                if hit:
+                    found.append((start + at, start + hit[0], hit[1]))
+                    resume = hit[0]
+        mentions: list[Mention] = []
+        for m_start, m_end, actor in found:
+            title_start = _title_start(text, max(start, m_start - 120), m_start) if actor.kind == PERSON else m_start
+            while mentions and mentions[-1].end > title_start:
+                # "Iran’s Foreign Ministry spokesman X": the title's words are part of X's mention.
+                title_start = min(title_start, mentions.pop().start)
+            title = text[title_start:m_start].strip()
+            surface = text[title_start:m_end]
+            mentions.append(Mention(actor.key, title_start, m_end, surface, True, actor.name, actor.kind, title))
+        return mentions
+
+    def _match(
+        self, text: str, start: int, lower: str, at: int, index_key: tuple[str, bool]
+    ) -> tuple[int, Actor] | None:
+        """The longest alias filed under `index_key` that matches at `at` in the right case: (end, actor)."""
+        match = self._patterns[index_key].match(lower, at)
+        if not match:
+            return None
+        aliases = self._index[index_key]
+        alias = aliases[match.lastindex - 1]
+        if _case_fits(alias, text[start + at : start + match.end()]):
+            return match.end(), alias.actor
+        # Rare: the longest alias is there in the wrong case; try the shorter ones.
+        for other in aliases:
+            again = re.compile(other.pattern).match(lower, at)
+            if again and _case_fits(other, text[start + at : start + again.end()]):
+                return again.end(), other.actor
+        return None
+
+
+def _alias_pattern(tokens: Sequence[str]) -> str:
+    """A regex for the alias in lower-cased text: any spacing, either apostrophe, accents optional."""
+    parts: list[str] = []
+    for i, token in enumerate(tokens):
+        if i:
+            both_words = token[0].isalnum() and tokens[i - 1][-1].isalnum()
+            parts.append(r"\s+" if both_words else r"\s*")
+        low, folded = token.lower(), normalise(token)
+        if folded in {"'", "-"}:
+            parts.append("['’‘`]" if folded == "'" else "[-–—‐]")
+        elif low != folded:
+            parts.append(f"(?:{re.escape(low)}|{re.escape(folded)})")
+        else:
+            parts.append(re.escape(low))
+    if tokens[-1][-1].isalnum():
+        parts.append(r"(?!\w)")
+    return "".join(parts)
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """One regex alternation for many words, factored by prefix (much faster than a flat list)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _case_fits(alias: _Alias, surface: str) -> bool:
+    """Capitalised alias words need capitalised text; acronyms need capitals."""
+    if surface == alias.surface:
+        return True
+    for j, (expected, (_, _, found)) in enumerate(zip(alias.tokens, tokenize(surface), strict=False)):
+        if j == 0 and alias.flexible_first:
+            continue
+        if len(expected) > 1 and expected.isupper():
+            if not found.isupper():
+                return False
+        elif expected[:1].isupper() and not found[:1].isupper():
+            return False
+    return True
+
+
+def _title_start(text: str, window_start: int, name_start: int) -> int:
+    """Where a title written right before the name at `name_start` begins (or `name_start`)."""
+    last = _LAST_WORD.search(text, max(window_start, name_start - 40), name_start)
+    if not last or last.group(1).lower() not in TITLE_HEADS:
+        return name_start
+    tokens = tokenize(text, window_start, name_start)
+    norms = [normalise(t) for _, _, t in tokens]
+    head = len(tokens) - 1
+    if head >= 1 and tokens[head][2] == "." and norms[head - 1] in TITLE_HEADS:
+        head -= 1  # "Gen. Name"
+    if head < 0 or norms[head] not in TITLE_HEADS or name_start - tokens[-1][1] > 1:
+        return name_start
+    begin = j = head
+    while j > 0:
+        j -= 1
+        word, norm = tokens[j][2], norms[j]
+        if tokens[j + 1][0] - tokens[j][1] > 1:  # a line break or a double space ends the title
+            break
+        if norm in _NOT_TITLE and norm not in _TITLE_INNER:
+            break
+        if not (word[:1].isupper() or norm in _TITLE_INNER):
+            break
+        begin = j
+    while begin < head and norms[begin] in {"of", "for", "-"}:
+        begin += 1
+    return tokens[begin][0]

@@ -1,0 +1,770 @@
+"""Find quotations in an article and attribute each one to its speaker.
+
+The rules, tried in order for every quotation (the first that names a speaker wins):
+
+1. quote-first: a cue right after the quotation ("“…,” Blinken warned", "“…,” said a
+   senior official", "“…,” the minister, Anna Example, said");
+2. speaker-first: the last cue before it in the same sentence ("Price said: “…”",
+   "X told Y that “…”", "calling the operation “…”", "According to X, Y “…”"); the
+   speaker is the subject of that cue (a participle's speaker is the name right before it);
+3. sentence-final cue: "The move is “…” and must stop, the minister said.";
+4. split around the cue: a quotation opening a sentence after a quote-first attribution
+   in the same paragraph ("“…,” Price said. “…”") continues that speaker;
+5. a paragraph that is nothing but a quotation continues the previous paragraph's speaker,
+   and a quotation left open at the end of a paragraph runs on into the next one.
+
+Speakers are known actors (gazetteer mentions), proposed actors (a named person or body
+the gazetteer lacks, "European Council President Charles Michel"), or anonymous sources
+("a senior official"). He/she resolve to the subject of the nearest earlier sentence that
+names a person; "the ministry" to the latest actor whose name or title has that word.
+Whatever cannot be resolved is left unattributed: a wrong speaker is worse than none.
+
+A short quoted phrase with no cue governing it (“counter-terrorism measures”,
+the so-called “Zangezur Corridor”) is a term, not a statement by the writer; it is
+credited to a speaker only when it sits inside that speaker's reported words.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, word_alternation
+from events.ingest.records import (
+    ANONYMOUS,
+    DIRECT,
+    KNOWN,
+    PARTIAL,
+    PROPOSED,
+    TERM,
+    Mention,
+    ProposedActor,
+    Span,
+    Speaker,
+)
+
+# ---------------------------------------------------------------------------------------
+# Finding quotations
+
+_MARK = re.compile(r"[“”\"]")
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """The text inside one pair of quotation marks (or up to the end of its paragraph)."""
+
+    start: int
+    end: int
+    paragraph: int
+    mark: int  # offset of the opening mark; the paragraph start for a continuation without one
+    closed: bool  # False: still open at the end of the paragraph
+    continues: bool  # continues a quotation left open at the end of the previous paragraph
+
+
+def find_quotations(text: str, paragraphs: Sequence[Span]) -> list[Quotation]:
+    """Quotations in the paragraphs, in order. Quotes inside quotes stay inside the outer one."""
+    found: list[Quotation] = []
+    open_before = False
+    for index, paragraph in enumerate(paragraphs):
+        depth, straight, opened = 0, False, None
+        for match in _MARK.finditer(text, paragraph.start, paragraph.end):
+            mark, at = match.group(), match.start()
+            if mark == "“" and not straight:
+                if depth == 0:
+                    opened = at
+                depth += 1
+            elif mark == "”" and depth:
+                depth -= 1
+                if depth == 0:
+                    found.append(
+                        _quotation(text, opened, at, index, paragraph, open_before and opened == paragraph.start)
+                    )
+            elif mark == "”" and not straight and open_before and not any(q.paragraph == index for q in found):
+                # The opening mark was in the previous paragraph and was not repeated here.
+                found.append(Quotation(paragraph.start, at, index, paragraph.start, True, True))
+            elif mark == '"' and depth == 0:
+                if straight:
+                    found.append(
+                        _quotation(text, opened, at, index, paragraph, open_before and opened == paragraph.start)
+                    )
+                else:
+                    opened = at
+                straight = not straight
+        still_open = depth > 0 or straight
+        if still_open:
+            found.append(_quotation(text, opened, None, index, paragraph, open_before and opened == paragraph.start))
+        open_before = still_open
+    return [q for q in found if q.end > q.start]
+
+
+def _quotation(text: str, opened: int, closed: int | None, index: int, paragraph: Span, continues: bool) -> Quotation:
+    end = closed if closed is not None else paragraph.end
+    while closed is None and end > opened + 1 and text[end - 1].isspace():
+        end -= 1
+    return Quotation(opened + 1, end, index, opened, closed is not None, continues)
+
+
+# ---------------------------------------------------------------------------------------
+# Vocabulary
+
+# The patterns below run on the lower-cased text (Attributor.lower), which is much faster
+# than case-insensitive matching; _NAME alone needs the original case.
+
+# Speech cues ("according to" and these words, every form spelled out), matched in the
+# lower-cased text as one prefix-factored regex.
+CUE_WORDS = """
+    say says said saying tell tells told telling warn warns warned warning add adds added adding stated stating
+    notes noted noting stress stresses stressed stressing urge urges urged urging call calls called calling
+    accuse accuses accused accusing claim claims claimed claiming deny denies denied denying wrote writes writing
+    tweet tweets tweeted tweeting posted posting announce announces announced announcing declare declares declared
+    declaring insist insists insisted insisting voices voiced voicing express expresses expressed expressing
+    describe describes described describing demand demands demanded demanding condemn condemns condemned condemning
+    criticise criticises criticised criticising criticize criticizes criticized criticizing denounce denounces
+    denounced denouncing argue argues argued arguing ask asks asked asking reply replies replied replying respond
+    responds responded responding explain explains explained explaining emphasise emphasises emphasised emphasising
+    emphasize emphasizes emphasized emphasizing reiterate reiterates reiterated reiterating branded branding dubbed
+    labelled labeled slammed slamming praise praises praised praising welcome welcomes welcomed welcoming reported
+    confirm confirms confirmed confirming acknowledge acknowledges acknowledged acknowledging admit admits admitted
+    admitting quoted vow vows vowed vowing pledge pledges pledged pledging threaten threatens threatened threatening
+    promise promises promised promising appeal appeals appealed appealing rejected dismissed shouted exclaimed
+"""
+_CUE = re.compile(r"\b(?:according to|" + word_alternation(CUE_WORDS.split()) + r")\b")
+# A cue word used as a noun ("a call", "the claims", "her tweet") or in "so-called" is no cue.
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|its|their|our|this|that|these|those|such|phone|telephone|video)\s+|so-)$"
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$")
+_BY_AGENT = re.compile(r"\s*by\s+")
+_STATEMENT_BY = re.compile(
+    r"\s*(?:(?:a|the)\s+(?:statement|readout|report|post|message)\s+(?:from|by|of|issued\s+by)\s+)?"
+)
+
+_PRONOUN = re.compile(r"\b(?:he|she)\b")
+_ANONYMOUS_HEADS = (
+    "sources? officials? diplomats? aides? insiders? people person spokes(?:man|woman|person) representatives? "
+    "residents? witness(?:es)? soldiers? officers? commanders? doctors? villagers? refugees? activists? analysts? "
+    "experts? observers? lawmakers? ministers? members? protesters? demonstrators?"
+).replace(" ", "|")
+_ANONYMOUS = re.compile(
+    r"\b(?:(?:an?|one|two|three|several|some|other)\s+(?:[\w.’'-]+\s+){0,3}?"
+    rf"(?:{_ANONYMOUS_HEADS})"
+    r"(?:\s+(?:familiar\s+with\s+[\w\s]{0,40}?|close\s+to\s+[\w\s]{0,40}?|who\s+(?:asked|declined|spoke)\s+[\w\s]{0,40}?)"
+    r"(?=[,.;:]|\s+(?:said|told|says|added)))?"
+    r"|(?:anonymous|unnamed)\s+(?:[\w.-]+\s+){0,2}?(?:sources?|officials?|diplomats?))\b",
+)
+_NOMINAL_HEADS = (
+    "minister|ministry|president|spokes(?:man|woman|person)|department|government|leader|envoy|ambassador|"
+    "premier|chancellor|presidency|office|governor|mayor|commander"
+)
+_NOMINAL = re.compile(rf"\bthe\s+(?:[\w’'-]+\s+){{0,3}}?(?P<head>{_NOMINAL_HEADS})\b")
+# Cheap first checks: without one of these words in a range, the patterns above cannot match.
+_ANONYMOUS_HINT = re.compile(rf"\b(?:{_ANONYMOUS_HEADS}|anonymous|unnamed)\b")
+_NOMINAL_HINT = re.compile(rf"\b(?:{_NOMINAL_HEADS})\b")
+_NAME = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:(?:of|for|de|da|al|bin|van|von|der|du|la|le)\s+)?[A-Z][\w’'.-]*)*")
+_NOT_NAME = frozenset(
+    """The A An On In At As By For From To Of And But Or While When After Before During Since Earlier Later
+    Meanwhile Also Then However It He She They We I His Her Its Their Our This That These Those There Here
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Speaking Asked According""".split()
+)
+_ORG_HEADS = {
+    "ministry": "government_body", "department": "government_body", "office": "government_body",
+    "government": "government_body", "parliament": "government_body", "presidency": "government_body",
+    "service": "government_body", "agency": "government_body", "committee": "government_body",
+    "commission": "international_org", "council": "international_org", "union": "international_org",
+    "organization": "international_org", "organisation": "international_org",
+    "army": "armed_group", "forces": "armed_group", "guard": "armed_group", "brigade": "armed_group",
+}  # fmt: skip
+_SUBJECT_BEFORE = frozenset(
+    """to of in on at with from for by about against over between into through towards toward under among
+    without within near after before during than like via""".split()
+)
+_SUBJECT_BEFORE = frozenset(
+    """and but while whereas as when although though because that then also meanwhile however so yet
+    where if once earlier later now""".split()
+)
+_DETERMINER = frozenset({"the", "a", "an"})
+_BOUNDARY = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|with)\b|\s[—–]\s|\bbut\b|\bwhile\b")
+_RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^,]*,")
+_THAT_BETWEEN = re.compile(r"\b(?:that|which|who|whom|whether|if|because)\b")
+_WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
+_LAST_TOKEN = re.compile(r"([\w’'.-]+|[^\w\s])\s*$")
+# The writer keeps a distance: "the so-called “…”", "what it calls “…”".
+# A quoted verb phrase ("will not tolerate") is words quoted, not a term.
+_NOT_A_TERM = re.compile(
+    r"(?:will|would|shall|should|can|could|may|might|must|is|are|was|were|has|have|had|do|does|did|not|never|"
+    r"we|i|you|they|he|she|it|our|my)\b",
+)
+_COORDINATED = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s*")
+_BARE_VERB = re.compile(r",?\s*(?:and|but)\s+(?:\w+ly\s+)?")
+_SO_CALLED = re.compile(r"(?:so-called|\bwhat\s+\w+\s+(?:calls?|called|describes?|described)(?:\s+as)?|\bdubbed)\s*$")
+
+# Priorities when several candidates could be the speaker of a quote-first cue.
+_NAMED, _ANON, _NOMINAL_RANK, _PRONOUN_RANK = 3, 2, 1, 0
+
+
+# The two helper types below are built by the hundred per article: slotted, not frozen, as
+# a frozen dataclass costs five times as much to create.
+@dataclass(slots=True)
+class Candidate:
+    """Something in the text that could be a speaker, with what it resolves to (None: unresolved)."""
+
+    start: int
+    end: int
+    rank: int
+    speaker: Speaker | None
+    kind: str = ""  # the actor kind, when known
+
+
+@dataclass(frozen=True)
+class Attribution:
+    quotation: Quotation
+    kind: str
+    speaker: Speaker | None
+    rule: str
+    cue: str = ""
+    cue_span: Span | None = None
+
+
+@dataclass(slots=True)
+class _Cue:
+    word: str
+    start: int
+    end: int
+
+    @property
+    def participle(self) -> bool:
+        return self.word.lower().endswith("ing")
+
+    @property
+    def according_to(self) -> bool:
+        return self.word.lower().startswith("according")
+
+
+# ---------------------------------------------------------------------------------------
+# Attribution
+
+
+class Attributor:
+    """Attributes the quotations of one article; see the module docstring for the rules."""
+
+    def __init__(
+        self,
+        text: str,
+        paragraphs: Sequence[Span],
+        sentences: Sequence[Span],
+        mentions: Sequence[Mention],
+        quotations: Sequence[Quotation],
+    ) -> None:
+        self.text = text
+        self.lower = lower_same_length(text)
+        self.paragraphs = paragraphs
+        self.sentences = sentences
+        self._sentence_starts = [s.start for s in sentences]
+        self.quotations = quotations
+        self._quote_spans = sorted((q.mark, q.end + 1) for q in quotations)
+        self._quote_marks = [a for a, _ in self._quote_spans]
+        self.mentions = [m for m in mentions if not self._in_quote(m.start)]
+        self._mention_starts = [m.start for m in self.mentions]
+        self.proposed: dict[str, ProposedActor] = {}
+        self._pending: dict[str, ProposedActor] = {}
+        # Candidates by text range; cleared when an actor is proposed (surnames may then resolve).
+        self._cache: dict[tuple[int, int], list[Candidate]] = {}
+        # Named people outside quotations (position, speaker), for he/she.
+        self._speakers: list[Speaker | None] = [None] * len(self.mentions)  # made on first use
+        self._people: list[tuple[int, Speaker]] = [
+            (m.start, self._speaker(i)) for i, m in enumerate(self.mentions) if m.kind == "person"
+        ]
+
+    def _speaker(self, index: int) -> Speaker:
+        """The speaker named by mention number `index` (one object per mention)."""
+        speaker = self._speakers[index]
+        if speaker is None:
+            speaker = self._speakers[index] = _known(self.mentions[index])
+        return speaker
+
+    # -- public ----------------------------------------------------------------------
+
+    def attribute_all(self) -> list[Attribution]:
+        results: list[Attribution] = []
+        for index, q in enumerate(self.quotations):
+            attribution = self._attribute(q, index, results)
+            self._chosen(attribution.speaker)
+            results.append(attribution)
+        return _propagate_runs(results)
+
+    # -- one quotation ---------------------------------------------------------------
+
+    def _attribute(self, q: Quotation, index: int, previous: list[Attribution]) -> Attribution:
+        left_start = self._left_start(q, index)
+        right_end = self._right_end(q, index)
+        left = self.text[left_start : q.mark]
+        quote = self.text[q.start : q.end]
+        right_cue = self._quote_first(q, right_end)
+        left_cue = self._last_cue(left_start, q.mark)
+        kind = self._kind(q, quote, left, left_cue, right_cue is not None)
+
+        if right_cue:
+            speaker, cue = right_cue
+            return Attribution(q, kind, speaker, "quote-first", cue.word, Span(cue.start, cue.end))
+        if left_cue:
+            speaker = self._speaker_of(left_cue, left_start)
+            if speaker:
+                rule = "term-in-reported-speech" if kind == TERM else "speaker-first"
+                return Attribution(q, kind, speaker, rule, left_cue.word, Span(left_cue.start, left_cue.end))
+        final = self._sentence_final_cue(q)
+        if final:
+            speaker, cue = final
+            rule = "term-in-reported-speech" if kind == TERM else "sentence-final-cue"
+            return Attribution(q, kind, speaker, rule, cue.word, Span(cue.start, cue.end))
+        if kind != TERM:
+            inherited = self._inherited(q, left, previous)
+            if inherited:
+                return inherited
+        cue_span = Span(left_cue.start, left_cue.end) if left_cue else None
+        return Attribution(
+            q, kind, None, "term" if kind == TERM else "unattributed", left_cue.word if left_cue else "", cue_span
+        )
+
+    def _kind(self, q: Quotation, quote: str, left: str, cue: _Cue | None, quote_first: bool) -> str:
+        words = quote.split()
+        lead = left.strip()
+        if _SO_CALLED.search(left.lower()):
+            return TERM
+        if (
+            len(words) <= 4
+            and quote.rstrip()[-1:] not in ".?!,;:"
+            and not _NOT_A_TERM.match(quote.lower())
+            and not quote_first
+            and q.closed
+        ):
+            governed = cue is not None and self._governs(cue, q.mark)
+            if not governed:
+                return TERM
+        if not lead or lead.endswith(":") or q.continues:
+            return DIRECT
+        if cue is not None and len(self.text[cue.end : q.mark].split()) <= 3:
+            if quote[:1].isupper() or quote.lower().startswith("that "):
+                return DIRECT
+        return PARTIAL
+
+    def _governs(self, cue: _Cue, at: int) -> bool:
+        """Is the quotation at `at` the cue's own object ("calling it “…”"), not inside a clause after it?"""
+        between = self.lower[cue.end : at]
+        return len(between.split()) <= 6 and not _THAT_BETWEEN.search(between)
+
+    # -- contexts --------------------------------------------------------------------
+
+    def _sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    def _left_start(self, q: Quotation, index: int) -> int:
+        """Where the context before quotation number `index` starts: its sentence, or the quote before it."""
+        start = self.sentences[self._sentence_of(q.mark)].start if self.sentences else q.mark
+        before = self.quotations[index - 1] if index else None
+        if before and before.paragraph == q.paragraph and before.closed:
+            start = max(start, before.end + 1)
+        return min(start, q.mark)
+
+    def _right_end(self, q: Quotation, index: int) -> int:
+        """Where the context after quotation number `index` ends: its sentence, or the next quote."""
+        if not q.closed:
+            return q.end
+        after = q.end + 1
+        sentence = self.sentences[self._sentence_of(after)] if self.sentences else Span(after, after)
+        end = sentence.end if sentence.start <= after else after
+        if index + 1 < len(self.quotations):
+            end = min(end, max(after, self.quotations[index + 1].mark))
+        paragraph = self.paragraphs[q.paragraph]
+        return min(max(end, after), paragraph.end)
+
+    def _in_quote(self, offset: int) -> bool:
+        i = bisect.bisect_right(self._quote_spans, (offset, float("inf"))) - 1
+        return i >= 0 and self._quote_spans[i][0] < offset < self._quote_spans[i][1]
+
+    # -- cues --------------------------------------------------------------------------
+
+    def _cues(self, start: int, end: int) -> list[_Cue]:
+        cues = []
+        for match in _CUE.finditer(self.lower, start, end):
+            if _NOUN_BEFORE.search(self.lower, max(0, match.start() - 12), match.start()):
+                continue
+            cues.append(_Cue(self.text[match.start() : match.end()], match.start(), match.end()))
+        return cues
+
+    def _last_cue(self, start: int, end: int) -> _Cue | None:
+        cues = self._cues(start, end)
+        return cues[-1] if cues else None
+
+    def _quote_first(self, q: Quotation, right_end: int) -> tuple[Speaker, _Cue] | None:
+        """“…,” X said / “…,” said X: a cue within the first words after the closing mark."""
+        if not q.closed:
+            return None
+        quote_end = self.text[q.start : q.end].rstrip()[-1:]
+        after = q.end + 1
+        right = self.text[after:right_end]
+        if quote_end in "?!" and not right.strip():
+            # “…?” he asked. The sentence splitter ends the sentence at the question mark.
+            following = self.sentences[self._sentence_of(after + 1)] if self.sentences else None
+            if following and following.start > after and not self.text[after : following.start].strip():
+                right_end = following.end
+                right = self.text[after:right_end]
+        if not (quote_end in ",?!—–-…" or right[:1] in ",—–"):
+            return None
+        cues = [c for c in self._cues(after, right_end) if len(self.text[after : c.start].split()) <= 8]
+        if not cues:
+            return None
+        cue = cues[0]
+        if cue.according_to and not self.text[after : cue.start].strip(" ,—–-\n"):
+            speaker = self._speaker_of(cue, after)
+            return (speaker, cue) if speaker else None
+        before = [c for c in self._candidates(after, cue.start) if not self._possessive(c)]
+        if before:
+            # "“…,” the minister, Anna Example, said": a name beats a description or a pronoun.
+            best = max(before, key=lambda c: (c.rank, c.start))
+            return (best.speaker, cue) if best.speaker else None
+        if self.text[after : cue.start].strip(" ,—–-\n"):
+            return None  # someone we cannot name ("a passer-by told AFP"): not whoever comes next
+        after_cue = self._candidates(cue.end, min(right_end, cue.end + 120))
+        if after_cue and not self.text[cue.end : after_cue[0].start].strip():
+            first = after_cue[0]
+            appositive = [
+                c for c in after_cue[1:3] if c.rank == _NAMED and self.text[first.end : c.start].strip() == ","
+            ]
+            chosen = appositive[0] if first.rank < _NAMED and appositive else first
+            return (chosen.speaker, cue) if chosen.speaker else None
+        return None
+
+    def _sentence_final_cue(self, q: Quotation) -> tuple[Speaker, _Cue] | None:
+        """“…” and must stop, the minister said."""
+        if not q.closed:
+            return None
+        sentence = self.sentences[self._sentence_of(q.end + 1)]
+        tail_start = self.text.rfind(",", q.end, sentence.end)
+        if tail_start == -1:
+            return None
+        cues = self._cues(tail_start, sentence.end)
+        if not cues or len(self.text[cues[0].end : sentence.end].split()) > 6:
+            return None
+        cue = cues[0]
+        before = [c for c in self._candidates(tail_start + 1, cue.start) if not self._possessive(c)]
+        if not before or self.text[tail_start + 1 : before[0].start].strip():
+            return None
+        best = max(before, key=lambda c: (c.rank, c.start))
+        return (best.speaker, cue) if best.speaker else None
+
+    def _speaker_of(self, cue: _Cue, region_start: int) -> Speaker | None:
+        """The speaker of a cue found before a quotation."""
+        text = self.lower
+        if cue.according_to:
+            skip = _STATEMENT_BY.match(text, cue.end)
+            after = self._candidates(skip.end(), min(len(text), skip.end() + 120))
+            if after and not text[skip.end() : after[0].start].strip():
+                return after[0].speaker
+            return None
+        if _PASSIVE_BEFORE.search(text, max(region_start, cue.start - 30), cue.start):
+            agent = _BY_AGENT.match(text, cue.end)
+            after = self._candidates(agent.end(), agent.end() + 120) if agent else []
+            return after[0].speaker if after and after[0].start == agent.end() else None
+        if cue.participle:
+            # "with X saying", "X, calling it", "quoted X as saying": the name right before.
+            before = self._candidates(region_start, cue.start)
+            if before and text[before[-1].end : cue.start].strip(" ,") in {"", "as"}:
+                return before[-1].speaker
+        return self._subject(region_start, cue.start)
+
+    def _subject(self, region_start: int, cue_start: int) -> Speaker | None:
+        """The nearest candidate before the cue that can be its subject (not an object or a modifier).
+
+        Two subjects joined by "and" or a comma ("Baku and Yerevan said") name no single
+        speaker. A verb with no subject of its own ("…, but warned") shares the one before.
+        """
+        start, boundary = region_start, None
+        for boundary in _BOUNDARY.finditer(self.lower, region_start, cue_start):
+            start = boundary.end()
+        hidden = [(m.start(), m.end()) for m in _RELATIVE.finditer(self.lower, start, cue_start)]
+        candidates = [
+            c
+            for c in self._candidates(start, cue_start)
+            if not any(a <= c.start < b for a, b in hidden)
+            and not self._possessive(c)
+            and self._subject_position(c, start)
+        ]
+        if candidates:
+            subject = candidates[-1]
+            if len(candidates) > 1 and _COORDINATED.fullmatch(self.lower[candidates[-2].end : subject.start]):
+                return None
+            return subject.speaker
+        if boundary and _BARE_VERB.fullmatch(self.lower[boundary.start() : cue_start]):
+            return self._subject(self.sentences[self._sentence_of(boundary.start())].start, boundary.start())
+        return None
+
+    def _possessive(self, candidate: Candidate) -> bool:
+        return self.text[candidate.end : candidate.end + 2] in {"’s", "'s"} or self.text[
+            candidate.end : candidate.end + 1
+        ] in {"’", "'"}
+
+    def _subject_position(self, candidate: Candidate, region_start: int) -> bool:
+        """A subject follows the start of its clause, punctuation, a conjunction, or a date."""
+        start = candidate.start
+        for _ in range(2):
+            last = _LAST_TOKEN.search(self.text, max(region_start, start - 40), start)
+            if not last:
+                return True
+            word = last.group(1)
+            lower = word.lower()
+            if lower in _DETERMINER:
+                start = last.start()
+                continue
+            if not word[0].isalnum() or lower in _SUBJECT_BEFORE or word[0].isupper() or word[0].isdigit():
+                return True
+            return False
+        return True
+
+    # -- candidates ----------------------------------------------------------------------
+
+    def _candidates(self, start: int, end: int) -> list[Candidate]:
+        """Possible speakers in text[start:end], in order, without overlaps (longer and better first)."""
+        if (start, end) not in self._cache:
+            self._cache[(start, end)] = self._find_candidates(start, end)
+        return self._cache[(start, end)]
+
+    def _find_candidates(self, start: int, end: int) -> list[Candidate]:
+        text = self.text
+        found: list[Candidate] = []
+        inside = []
+        for a, b in self._quote_spans[max(0, bisect.bisect_right(self._quote_marks, start) - 1) :]:
+            if a >= end:
+                break
+            if start < b:
+                inside.append((a, b))
+        if inside:
+            # Never look for speakers inside a quotation: take the pieces around them.
+            pieces, position = [], start
+            for a, b in inside:
+                if a > position:
+                    pieces.extend(self._candidates(position, a))
+                position = max(position, b)
+            if position < end:
+                pieces.extend(self._candidates(position, end))
+            return pieces
+        i = bisect.bisect_left(self._mention_starts, start)
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            m = self.mentions[i]
+            if m.end <= end:
+                found.append(Candidate(m.start, m.end, _NAMED, self._speaker(i), m.kind))
+            i += 1
+        anonymous = (
+            _ANONYMOUS.finditer(self.lower, start, end) if _ANONYMOUS_HINT.search(self.lower, start, end) else ()
+        )
+        for match in anonymous:
+            label = text[match.start() : match.end()]
+            inside = [c for c in found if match.start() <= c.start and c.end <= match.end()]
+            key = next((c.speaker.actor_key for c in inside if c.kind == "unnamed_source"), None)
+            found.append(
+                Candidate(match.start(), match.end(), _ANON, Speaker(label, ANONYMOUS, key, match.start(), match.end()))
+            )
+        nominal = _NOMINAL.finditer(self.lower, start, end) if _NOMINAL_HINT.search(self.lower, start, end) else ()
+        for match in nominal:
+            found.append(Candidate(match.start(), match.end(), _NOMINAL_RANK, self._resolve_nominal(match)))
+        for match in _PRONOUN.finditer(self.lower, start, end):
+            found.append(Candidate(match.start(), match.end(), _PRONOUN_RANK, self._resolve_pronoun(match.start())))
+        named = {(c.start, c.end) for c in found if c.rank == _NAMED}
+        for match in _NAME.finditer(text, start, end):
+            if match.span() in named:
+                continue  # a known name
+            candidate = self._name_candidate(match.start(), match.end(), found)
+            if candidate:
+                found.append(candidate)
+        return _without_overlaps(found)
+
+    def _name_candidate(self, start: int, end: int, found: list[Candidate]) -> Candidate | None:
+        """An unknown name in speaker position: a proposed person or body (None if it is not one)."""
+        if " " not in self.text[start:end]:
+            # One capitalised word: only the surname of someone already proposed.
+            existing = self._proposed_by_surname(self.text[start:end])
+            if not existing:
+                return None
+            return Candidate(start, end, _NAMED, Speaker(existing.name, PROPOSED, existing.key, start, end), "person")
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.text, start, end)]
+        while words and words[0][2] in _NOT_NAME:
+            words.pop(0)
+        if not words:
+            return None
+        start = words[0][0]
+        known = [c for c in found if c.rank == _NAMED and c.start < end and start < c.end]
+        if any(c.start < start or c.end > end for c in known):
+            return None  # part of a known name
+        heads = [i for i, w in enumerate(words[:-1]) if w[2].rstrip(".").lower() in TITLE_HEADS]
+        title_words, name_words = (words[: heads[-1] + 1], words[heads[-1] + 1 :]) if heads else ([], words)
+        name_start, name_end = name_words[0][0], name_words[-1][1]
+        if not heads:
+            # "Azerbaijani Defence Ministry": a body whose name may contain a known demonym.
+            uncovered = [w for w in words if not any(c.start <= w[0] < c.end for c in known)]
+            org = next((_ORG_HEADS[w[2].lower()] for w in uncovered if w[2].lower() in _ORG_HEADS), None)
+            if org:
+                return self._proposal(self.text[start:end], org, "", start, end)
+        if any(c.start < name_end and name_start < c.end for c in known):
+            return None  # the name itself is known: its mention is the candidate
+        if not all(w[2][0].isupper() and w[2].isalpha() and w[2] not in _NOT_NAME for w in name_words):
+            return None
+        name = self.text[name_start:name_end]
+        title = self.text[title_words[0][0] : title_words[-1][1]] if title_words else ""
+        if len(name_words) == 1:
+            existing = self._proposed_by_surname(name)
+            if existing:
+                return Candidate(
+                    start, end, _NAMED, Speaker(existing.name, PROPOSED, existing.key, start, end), "person"
+                )
+            if not title:
+                return None  # a lone capitalised word ("Reuters") is too weak to propose
+        if len(name_words) > 4:
+            return None
+        return self._proposal(name, "person", title, start, end)
+
+    def _proposal(self, name: str, kind: str, role: str, start: int, end: int) -> Candidate:
+        """A candidate for an actor the gazetteer lacks; it is proposed only if chosen as a speaker."""
+        key = "new:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        self._pending.setdefault(key, ProposedActor(key, name, kind, role, start, end))
+        return Candidate(start, end, _NAMED, Speaker(name, PROPOSED, key, start, end), kind)
+
+    def _chosen(self, speaker: Speaker | None) -> Speaker | None:
+        if speaker and speaker.status == PROPOSED and speaker.actor_key not in self.proposed:
+            self.proposed[speaker.actor_key] = self._pending[speaker.actor_key]
+            self._cache.clear()
+        return speaker
+
+    def _proposed_by_surname(self, surname: str) -> ProposedActor | None:
+        matches = [p for p in self.proposed.values() if p.kind == "person" and p.name.split()[-1] == surname]
+        return matches[0] if len(matches) == 1 else None
+
+    def _resolve_pronoun(self, at: int) -> Speaker | None:
+        """He/she: the first person named in the nearest earlier sentence that names one."""
+        here = self._sentence_of(at)
+        people = sorted(
+            self._people
+            + [
+                (p.start, Speaker(p.name, PROPOSED, p.key, p.start, p.end))
+                for p in self.proposed.values()
+                if p.kind == "person"
+            ],
+            key=lambda item: item[0],
+        )
+        by_sentence: dict[int, Speaker] = {}
+        for position, speaker in people:
+            k = self._sentence_of(position)
+            if k < here and k not in by_sentence:
+                by_sentence[k] = speaker
+        return by_sentence[max(by_sentence)] if by_sentence else None
+
+    def _resolve_nominal(self, match: re.Match) -> Speaker | None:
+        """ "the ministry" / "the minister": the latest actor named before whose name or title has the word."""
+        head = match.group("head").lower()
+        paragraph = self._paragraph_of(match.start())
+        window_start = self.paragraphs[max(0, paragraph - 2)].start
+        for m in reversed(self.mentions):
+            if m.start >= match.start() or m.start < window_start:
+                continue
+            if head in m.surface.lower() or head in m.name.lower():
+                return _known(m)
+        return None
+
+    def _paragraph_of(self, offset: int) -> int:
+        starts = [p.start for p in self.paragraphs]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    # -- inheritance -------------------------------------------------------------------------
+
+    def _inherited(self, q: Quotation, left: str, previous: list[Attribution]) -> Attribution | None:
+        kind = DIRECT if not left.strip() else PARTIAL
+        same = [a for a in previous if a.quotation.paragraph == q.paragraph and a.kind != TERM]
+        if same and not left.strip():
+            last = same[-1]
+            if last.speaker and self._only_speaker_between(last.quotation.end + 1, q.mark, last.speaker):
+                return Attribution(q, kind, last.speaker, "split-cue", last.cue, last.cue_span)
+        if (
+            q.paragraph > 0
+            and self._pure_quotation_paragraph(q.paragraph)
+            and q.mark == self.paragraphs[q.paragraph].start
+        ):
+            speaker = self._last_speaker(q.paragraph - 1, previous)
+            if speaker:
+                return Attribution(q, DIRECT, speaker, "continues-speaker")
+        return None
+
+    def _only_speaker_between(self, start: int, end: int, speaker: Speaker) -> bool:
+        return all(
+            c.speaker and c.speaker.actor_key == speaker.actor_key and c.speaker.label == speaker.label
+            for c in self._candidates(start, end)
+            if c.rank >= _ANON or c.speaker
+        )
+
+    def _pure_quotation_paragraph(self, index: int) -> bool:
+        paragraph = self.paragraphs[index]
+        outside, position = [], paragraph.start
+        for q in self.quotations:
+            if q.paragraph == index:
+                outside.append(self.text[position : q.mark])
+                position = q.end + 1
+        outside.append(self.text[position : paragraph.end])
+        return not re.search(r"\w", "".join(outside))
+
+    def _last_speaker(self, index: int, previous: list[Attribution]) -> Speaker | None:
+        """Who was speaking at the end of paragraph `index`, if nobody else was named after them."""
+        paragraph = self.paragraphs[index]
+        said = [a for a in previous if a.quotation.paragraph == index and a.kind != TERM]
+        if said:
+            last = said[-1]
+            if last.speaker and self._only_speaker_between(last.quotation.end + 1, paragraph.end, last.speaker):
+                return last.speaker
+            return None
+        last_sentence = self.sentences[self._sentence_of(paragraph.end - 1)]
+        cue = self._last_cue(last_sentence.start, paragraph.end)
+        return self._speaker_of(cue, last_sentence.start) if cue else None
+
+
+def _known(m: Mention) -> Speaker:
+    return Speaker(m.name or m.surface, KNOWN if m.known else PROPOSED, m.actor_key, m.start, m.end)
+
+
+def _without_overlaps(found: list[Candidate]) -> list[Candidate]:
+    """The longer of two overlapping candidates wins ("a senior Georgian official" over "Georgian"),
+    except that a name ending a description is the name ("the Iranian Foreign Ministry")."""
+    found.sort(key=lambda c: (c.start, -(c.end - c.start), -c.rank))
+    kept: list[Candidate] = []
+    for c in found:
+        if kept and c.start < kept[-1].end:
+            outer = kept[-1]
+            if outer.rank == _NOMINAL_RANK and c.rank == _NAMED and c.end == outer.end:
+                kept[-1] = c
+            continue
+        kept.append(c)
+    return kept
+
+
+def _propagate_runs(results: list[Attribution]) -> list[Attribution]:
+    """A quotation running on across paragraphs has one speaker: share the one found."""
+    groups: list[list[int]] = []
+    for i, a in enumerate(results):
+        if a.quotation.continues and groups and not results[groups[-1][-1]].quotation.closed:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in groups:
+        speakers = [results[i] for i in group if results[i].speaker]
+        if not speakers or len(group) == 1:
+            continue
+        source = speakers[0]
+        for i in group:
+            if not results[i].speaker:
+                results[i] = Attribution(
+                    results[i].quotation,
+                    results[i].kind,
+                    source.speaker,
+                    "continued-quotation",
+                    source.cue,
+                    source.cue_span,
+                )
+    return results
