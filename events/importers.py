@@ -151,13 +151,16 @@ def _compare(existing: models.Model, new: models.Model, fields: dict, m2m: dict)
 
 
 def _write(instance: models.Model, m2m: dict, label: str) -> None:
-    """Validate and save one record with its many-to-many values, or explain why not."""
+    """Validate and save one record with its many-to-many values, or explain why not.
+
+    No savepoint of its own: an error fails the whole unit (fixture set or file), whose
+    transaction the caller holds.
+    """
     try:
         instance.full_clean()
-        with transaction.atomic():
-            instance.save()
-            for name, values in m2m.items():
-                getattr(instance, name).set(values)
+        instance.save()
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
     except ValidationError as error:
         raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
     except IntegrityError as error:
@@ -266,10 +269,10 @@ def import_article_file(
 def _store_article(parsed, *, path: Path, report: FileReport, published_on, outlet) -> Article | None:
     """Create or fill the Article for a parsed file; None when the file is a duplicate to skip."""
     source_ref = path.name
-    twin = Article.objects.filter(sha256=parsed.sha256).exclude(source_ref=source_ref).first()
-    if twin is not None:
+    twin = Article.objects.filter(sha256=parsed.sha256).exclude(source_ref=source_ref).values_list("source_ref")[:1]
+    if twin:
         report.skipped = True
-        report.warnings.append(f"{path}: skipped: same text as the article already imported as {twin.source_ref!r}")
+        report.warnings.append(f"{path}: skipped: same text as the article already imported as {twin[0][0]!r}")
         return None
     article = Article.objects.filter(source_ref=source_ref).first()
     fresh = {
@@ -307,8 +310,10 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
 
 
 def _save_article(article: Article) -> None:
+    # Field checks only: _store_article looked the source_ref and the hash up already (what
+    # Article.clean() and the unique checks would query again), and the database enforces both.
     try:
-        article.full_clean()
+        article.clean_fields(exclude=("outlet", "republished_by"))
     except ValidationError as error:
         raise ImportFailure(_validation_reason(error)) from error
     article.save()
@@ -377,7 +382,9 @@ def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gaze
     extraction = extract_article(parsed, gazetteer, article.published_on)
     taken = list(article.statements.values_list("start", "end", "ref"))
     proposed = {actor.key: actor for actor in extraction.proposed_actors}
-    escalations = {}
+    keys = {key for s in extraction.statements for key in (*s.targets, s.speaker.actor_key if s.speaker else None)}
+    actors = Actor.objects.in_bulk([key for key in keys if key], field_name="slug")
+    escalations, drafts, targets = {}, [], {}
     for extracted in extraction.statements:
         ref = f"draft-{slugify(article.source_ref)}-{extracted.start}-{extracted.end}"
         if any(existing_ref == ref for _, _, existing_ref in taken):
@@ -386,7 +393,7 @@ def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gaze
         if extracted.speaker is None or any(s < extracted.end and extracted.start < e for s, e, _ in taken):
             counts.add(SKIPPED, Statement)
             continue
-        speaker = _speaker_for(extracted, proposed, counts)
+        speaker = _speaker_for(extracted, proposed, actors, counts)
         if extracted.date not in escalations:
             escalations[extracted.date] = Escalation.objects.containing(extracted.date)
         statement = Statement(
@@ -413,18 +420,50 @@ def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gaze
             "cameo_rule": extracted.cameo_rule,
             "fingerprint": statement.fingerprint(),
         }
-        targets = list(Actor.objects.filter(slug__in=extracted.targets).exclude(pk=speaker.pk))
-        _write(statement, {"targets": targets}, f"{article.source_ref}: draft at {extracted.start}-{extracted.end}")
+        label = f"{article.source_ref}: draft at {extracted.start}-{extracted.end}"
+        try:
+            # Relations come from rows just read; uniqueness, constraints and spans are the
+            # database's to enforce on insert (an IntegrityError fails the whole file).
+            statement.full_clean(exclude=RESOLVED, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
+        statement.derive_period()
+        drafts.append(statement)
+        targets[ref] = [actors[key] for key in extracted.targets if key in actors and actors[key] != speaker]
         taken.append((extracted.start, extracted.end, ref))
-        counts.add(CREATED, Statement)
+    if drafts:
+        _insert_drafts(drafts, targets, article)
+        counts.add(CREATED, Statement, len(drafts))
     return extraction
 
 
-def _speaker_for(extracted: ExtractedStatement, proposed: dict, counts: Counts) -> Actor:
-    """The Actor a drafted statement is attributed to; proposed and anonymous speakers become draft actors."""
+# Foreign keys of a draft that draft_statements takes from rows it has just read.
+RESOLVED = ("article", "speaker", "cameo", "escalation")
+
+
+def _insert_drafts(drafts: list[Statement], targets: dict[str, list[Actor]], article: Article) -> None:
+    """Insert an article's drafts and their targets in two statements (bulk_create skips save():
+    the callers have run derive_period())."""
+    try:
+        Statement.objects.bulk_create(drafts)
+        links = [
+            Statement.targets.through(statement_id=draft.pk, actor_id=actor.pk)
+            for draft in drafts
+            for actor in targets[draft.ref]
+        ]
+        Statement.targets.through.objects.bulk_create(links)
+    except IntegrityError as error:
+        raise ImportFailure(f"{article.source_ref}: the database refused a draft: {error}") from error
+
+
+def _speaker_for(extracted: ExtractedStatement, proposed: dict, actors: dict, counts: Counts) -> Actor:
+    """The Actor a drafted statement is attributed to; proposed and anonymous speakers become draft actors.
+
+    `actors` maps slugs to the actors already read for this article, and learns new ones.
+    """
     speaker = extracted.speaker
     if speaker.status == KNOWN or (speaker.status == ANONYMOUS and speaker.actor_key):
-        return Actor.objects.get(slug=speaker.actor_key)
+        return actors.get(speaker.actor_key) or Actor.objects.get(slug=speaker.actor_key)
     if speaker.status == PROPOSED and speaker.actor_key in proposed:
         candidate = proposed[speaker.actor_key]
         defaults = {"name": candidate.name, "kind": candidate.kind or Actor.Kind.PERSON, "role": candidate.role}
@@ -433,7 +472,10 @@ def _speaker_for(extracted: ExtractedStatement, proposed: dict, counts: Counts) 
         label = " ".join(speaker.label.split())
         defaults = {"name": label[:1].upper() + label[1:], "kind": Actor.Kind.UNNAMED_SOURCE}
         slug = ("unnamed-" + slugify(label))[:100]
+    if slug in actors:
+        return actors[slug]
     actor, created = Actor.objects.get_or_create(slug=slug, defaults={**defaults, "review_status": ReviewStatus.DRAFT})
     if created:
         counts.add(CREATED, Actor)
+    actors[slug] = actor
     return actor

@@ -567,11 +567,15 @@ class Statement(models.Model):
 
     def save(self, *args, **kwargs):
         # Derived columns for range queries (not a side effect on other rows).
+        self.derive_period()
+        super().save(*args, **kwargs)
+
+    def derive_period(self) -> None:
+        """Set date_from/date_to from said_on; save() calls it, and bulk writers must."""
         if self.said_on is not None:
             self.date_from, self.date_to = fuzzy.period_bounds(self.said_on, self.said_on_precision)
         else:
             self.date_from = self.date_to = None
-        super().save(*args, **kwargs)
 
 
 class EventQuerySet(models.QuerySet):
