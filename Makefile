@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-postgres browser check clean
+.PHONY: run setup test test-postgres browser js check clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -30,11 +30,17 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
 		echo "chromium is not installed: the browser tests will be skipped (apt-get install chromium)"
 
-test: $(VENV)/.dev browser
+# TimelineJS from the npm registry, for the test that renders our TimelineJS export in Chromium.
+js:
+	@if [ -d tests_js/node_modules/@knight-lab ]; then :; \
+	elif command -v npm >/dev/null; then npm ci --prefix tests_js --no-audit --no-fund --loglevel=error; \
+	else echo "npm is not installed: the TimelineJS browser test will be skipped"; fi
+
+test: $(VENV)/.dev browser js
 	$(BIN)/python -m pytest
 
 # The same suite on PostgreSQL (the database named in DATABASE_URL; pytest creates test_<name>).
-test-postgres: $(VENV)/.dev browser
+test-postgres: $(VENV)/.dev browser js
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
 
 check: $(VENV)/.dev

@@ -3,16 +3,32 @@
 Provenance (hashes, source refs, import times, derived date columns) is read-only.
 Every column that shows a related row is covered by `list_select_related` or a
 prefetch in `get_queryset()`, so a changelist runs a fixed number of queries.
+
+The workbench on top of the stock admin:
+- the review queue (`admin:events_review_queue`): draft statements and events with their
+  words in the context of the article, verified, rejected or given another speaker from
+  the keyboard (static/js/review.js);
+- "reassign the speaker" (an intermediate form with the actor autocomplete) and "merge
+  actors" (a confirmation page), both calling model methods;
+- the history of every change with revert (django-simple-history's SimpleHistoryAdmin).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, F, Prefetch
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
 
+from events.highlight import quote_context
 from events.models import (
     Actor,
     ActorAlias,
@@ -23,6 +39,7 @@ from events.models import (
     EventParticipant,
     EventSource,
     Outlet,
+    ReviewStatus,
     Statement,
 )
 
@@ -32,17 +49,111 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MarkVerifiedMixin:
-    """The "mark verified" action for models whose QuerySet has `mark_verified()`."""
+    """The "mark verified" and "reject" actions for models whose QuerySet has `mark_verified()`."""
+
+    def _review_message(self, request, count, what):
+        names = self.model._meta.verbose_name if count == 1 else self.model._meta.verbose_name_plural
+        self.message_user(request, f"{count} {names} marked as {what}.", messages.SUCCESS)
 
     @admin.action(description="Mark selected %(verbose_name_plural)s as verified", permissions=["change"])
     def mark_verified(self, request, queryset):
-        count = queryset.mark_verified()
-        self.message_user(
-            request,
-            f"{count} {self.model._meta.verbose_name if count == 1 else self.model._meta.verbose_name_plural} "
-            "marked as verified.",
-            messages.SUCCESS,
+        self._review_message(request, queryset.mark_verified(), "verified")
+
+    @admin.action(description="Reject selected %(verbose_name_plural)s", permissions=["change"])
+    def mark_rejected(self, request, queryset):
+        self._review_message(request, queryset.mark_rejected(), "rejected")
+
+
+class SpeakerForm(forms.Form):
+    """The actor a statement is credited to instead, found with the admin's actor autocomplete."""
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"] = forms.ModelChoiceField(
+            queryset=Actor.objects.all(),
+            label="New speaker",
+            widget=AutocompleteSelect(Statement._meta.get_field("speaker"), admin_site),
         )
+
+
+# Drafts shown per kind on one screen of the review queue (oldest first; the rest follows).
+QUEUE_SIZE = 50
+REVIEW_ACTIONS = {"verify": "mark_verified", "reject": "mark_rejected"}
+
+
+def review_queue(admin_site, request):
+    """Draft statements and events, each in the context of its article, to verify, reject or re-credit.
+
+    POST `do` = "<verify|reject|reassign>:<statement|event>:<id>" acts on one row, or
+    "<action>:selected" on the ticked rows (`selected` = "statement:12", ...). The page
+    comes back with the keyboard focus on the row that followed (static/js/review.js).
+    """
+    models_by_kind = {"statement": Statement, "event": Event}
+    if request.method == "POST":
+        action, _, target = request.POST.get("do", "").partition(":")
+        targets = request.POST.getlist("selected") if target == "selected" else [target]
+        chosen: dict[str, list[int]] = {"statement": [], "event": []}
+        for item in targets:
+            kind, _, pk = item.partition(":")
+            if kind in chosen and pk.isdigit():
+                chosen[kind].append(int(pk))
+        queue_url = reverse("admin:events_review_queue")
+        if action == "reassign" and chosen["statement"]:
+            ids = ",".join(map(str, chosen["statement"]))
+            return HttpResponseRedirect(f"{reverse('admin:events_statement_reassign')}?ids={ids}&next={queue_url}")
+        if action in REVIEW_ACTIONS:
+            for kind, ids in chosen.items():
+                if not ids:
+                    continue
+                model = models_by_kind[kind]
+                if not admin_site._registry[model].has_change_permission(request):
+                    raise PermissionDenied
+                count = getattr(
+                    model.objects.filter(pk__in=ids, review_status=ReviewStatus.DRAFT), REVIEW_ACTIONS[action]
+                )()
+                names = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+                past = "verified" if action == "verify" else "rejected"
+                messages.success(request, f"{count} {names} {past}.")
+        else:
+            messages.warning(request, "Nothing was selected.")
+        focus = request.POST.get("position", "")
+        return HttpResponseRedirect(f"{queue_url}?focus={focus}" if focus.isdigit() else queue_url)
+
+    if not admin_site._registry[Statement].has_view_permission(request):
+        raise PermissionDenied
+    drafts = Statement.objects.filter(review_status=ReviewStatus.DRAFT)
+    statements = list(
+        drafts.select_related("speaker", "article__outlet", "cameo").order_by("article_id", "start", "id")[:QUEUE_SIZE]
+    )
+    draft_events = Event.objects.filter(review_status=ReviewStatus.DRAFT)
+    events = list(
+        draft_events.select_related("event_type", "escalation")
+        .prefetch_related(
+            Prefetch(
+                "sources",
+                queryset=EventSource.objects.select_related("article__outlet").order_by("article_id", "start"),
+            ),
+            Prefetch(
+                "participants",
+                queryset=EventParticipant.objects.select_related("actor").order_by("role", "actor__name"),
+            ),
+        )
+        .order_by("date_from", "id")[:QUEUE_SIZE]
+    )
+    rows = [("statement", s, quote_context(s.article.body, s.start, s.end)) for s in statements]
+    for event in events:
+        source = next(iter(event.sources.all()), None)
+        rows.append(("event", event, quote_context(source.article.body, source.start, source.end) if source else None))
+    context = {
+        **admin_site.each_context(request),
+        "title": "Review queue",
+        "opts": Statement._meta,
+        "rows": rows,
+        "statement_drafts": drafts.count(),
+        "event_drafts": draft_events.count(),
+        "queue_size": QUEUE_SIZE,
+    }
+    return TemplateResponse(request, "admin/events/review_queue.html", context)
 
 
 class EventFamilyFilter(admin.SimpleListFilter):
@@ -270,7 +381,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "country", "role", "affiliation", "alias_names", "review_status")
     list_filter = ("kind", "review_status", "country")
     list_select_related = ("affiliation",)
@@ -280,6 +391,7 @@ class ActorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = TIMESTAMPS
     inlines = (ActorAliasInline,)
+    actions = ("merge_actors",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "country", "role", "affiliation", "description", "review_status")}),
         ("Record", {"fields": TIMESTAMPS, "classes": ("collapse",)}),
@@ -296,9 +408,51 @@ class ActorAdmin(admin.ModelAdmin):
     def alias_names(self, obj):
         return ", ".join(alias.name for alias in obj.aliases.all())
 
+    @admin.action(description="Merge selected actors…", permissions=["change", "delete"])
+    def merge_actors(self, request, queryset):
+        """A confirmation page choosing the actor to keep, then ActorQuerySet.merge_into()."""
+        actors = list(
+            queryset.select_related("affiliation")
+            .annotate(
+                statement_count=Count("statements", distinct=True),
+                target_count=Count("targeted_by_statements", distinct=True),
+                participation_count=Count("participations", distinct=True),
+                alias_count=Count("aliases", distinct=True),
+                member_count=Count("members", distinct=True),
+            )
+            .order_by("-statement_count", "name")
+        )
+        if len(actors) < 2:
+            self.message_user(request, "Select at least two actors to merge.", messages.WARNING)
+            return None
+        chosen = next((a for a in actors if str(a.pk) == request.POST.get("survivor")), None)
+        if chosen is not None and request.POST.get("confirm") == "yes":
+            try:
+                result = queryset.merge_into(chosen)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Merged {', '.join(result.merged)} into {chosen.name}: {result.statements} statements, "
+                f"{result.targets} statement targets, {result.participations} event participations, "
+                f"{result.aliases} aliases and {result.members} affiliated actors moved.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_actor_change", args=[chosen.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge actors",
+            "opts": self.model._meta,
+            "actors": actors,
+            "survivor": chosen or actors[0],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/events/actor/merge.html", context)
+
 
 @admin.register(ActorAlias)
-class ActorAliasAdmin(admin.ModelAdmin):
+class ActorAliasAdmin(SimpleHistoryAdmin):
     list_display = ("name", "actor", "kind")
     list_filter = ("kind",)
     list_select_related = ("actor",)
@@ -310,7 +464,7 @@ class ActorAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(MarkVerifiedMixin, admin.ModelAdmin):
+class StatementAdmin(MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = ("speaker", "short_quote", "date_label", "cameo_code", "article_title", "review_status")
     list_display_links = ("short_quote",)
     list_filter = ("review_status", "kind", "medium", "escalation", "said_on_precision", "article__outlet")
@@ -319,7 +473,7 @@ class StatementAdmin(MarkVerifiedMixin, admin.ModelAdmin):
     date_hierarchy = "said_on"
     autocomplete_fields = ("speaker", "targets", "cameo", "article", "escalation")
     readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
-    actions = ("mark_verified",)
+    actions = ("mark_verified", "mark_rejected", "reassign_speaker")
     fieldsets = (
         (None, {"fields": ("speaker", "targets", "kind", "cameo", "summary", "review_status", "escalation")}),
         ("Where in the source", {"fields": ("article", ("start", "end"), "quote")}),
@@ -361,9 +515,68 @@ class StatementAdmin(MarkVerifiedMixin, admin.ModelAdmin):
     def article_title(self, obj):
         return Truncator(str(obj.article)).chars(40)
 
+    @admin.action(description="Reassign the speaker of selected statements…", permissions=["change"])
+    def reassign_speaker(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(
+            f"{reverse('admin:events_statement_reassign')}?ids={ids}&next={reverse('admin:events_statement_changelist')}"
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("review/", view(self.review_queue_view), name="events_review_queue"),
+            path("reassign/", view(self.reassign_view), name="events_statement_reassign"),
+            *super().get_urls(),
+        ]
+
+    def review_queue_view(self, request):
+        return review_queue(self.admin_site, request)
+
+    def reassign_view(self, request):
+        """The intermediate form of "reassign the speaker": the statements, and an actor autocomplete."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        ids = [int(pk) for pk in data.get("ids", "").split(",") if pk.strip().isdigit()]
+        statements = list(
+            Statement.objects.filter(pk__in=ids).select_related("speaker", "article__outlet", "cameo").order_by("pk")
+        )
+        next_url = data.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            next_url = reverse("admin:events_statement_changelist")
+        form = SpeakerForm(request.POST if request.method == "POST" else None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid() and statements:
+            speaker = form.cleaned_data["speaker"]
+            try:
+                count = Statement.objects.filter(pk__in=[s.pk for s in statements]).reassign_speaker(speaker)
+            except ValidationError as error:
+                form.add_error("speaker", error)
+            else:
+                self.message_user(
+                    request,
+                    f"{count} statement{'s' if count != 1 else ''} now credited to {speaker.name}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(next_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reassign the speaker",
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+            "rows": [
+                (statement, quote_context(statement.article.body, statement.start, statement.end))
+                for statement in statements
+            ],
+            "ids": ",".join(str(s.pk) for s in statements),
+            "next_url": next_url,
+        }
+        return TemplateResponse(request, "admin/events/statement/reassign.html", context)
+
 
 @admin.register(Event)
-class EventAdmin(MarkVerifiedMixin, admin.ModelAdmin):
+class EventAdmin(MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "date_label",
@@ -380,7 +593,7 @@ class EventAdmin(MarkVerifiedMixin, admin.ModelAdmin):
     autocomplete_fields = ("event_type", "escalation")
     readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
     inlines = (EventParticipantInline, EventSourceInline)
-    actions = ("mark_verified",)
+    actions = ("mark_verified", "mark_rejected")
     fieldsets = (
         (None, {"fields": ("title", "event_type", "summary", "location", "escalation", "fatalities", "review_status")}),
         (
@@ -421,7 +634,7 @@ class EventAdmin(MarkVerifiedMixin, admin.ModelAdmin):
 
 
 @admin.register(EventParticipant)
-class EventParticipantAdmin(admin.ModelAdmin):
+class EventParticipantAdmin(SimpleHistoryAdmin):
     list_display = ("event", "actor", "role")
     list_filter = ("role",)
     list_select_related = ("event", "actor")
@@ -430,7 +643,7 @@ class EventParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventSource)
-class EventSourceAdmin(admin.ModelAdmin):
+class EventSourceAdmin(SimpleHistoryAdmin):
     list_display = ("ref", "event", "article", "span", "short_quote", "reported_date_label")
     list_select_related = ("event", "article")
     list_filter = ("article__outlet",)

@@ -3,7 +3,7 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate, pre_migrate
 
-from events import triggers
+from events import search, triggers
 
 
 def _remove_triggers(using, **kwargs):
@@ -17,6 +17,13 @@ def _install_triggers(using, **kwargs):
             triggers.install(schema_editor)
 
 
+def _install_search(using, **kwargs):
+    # The FTS triggers (SQLite) are lost like the span triggers when a table is rebuilt.
+    if ("events", "0005_full_text_search") in MigrationRecorder(connections[using]).applied_migrations():
+        with connections[using].schema_editor() as schema_editor:
+            search.install(schema_editor)
+
+
 class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
@@ -27,3 +34,4 @@ class EventsConfig(AppConfig):
         # every migrate and put them back after (events/triggers.py says why).
         pre_migrate.connect(_remove_triggers, sender=self, dispatch_uid="events-remove-triggers")
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="events-install-triggers")
+        post_migrate.connect(_install_search, sender=self, dispatch_uid="events-install-search")

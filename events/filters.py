@@ -16,10 +16,18 @@ which becomes the parameter's description in the OpenAPI schema):
 - Dates are ISO 8601 (YYYY-MM-DD). A date range keeps the records whose period
   overlaps it, using the stored date_from/date_to columns, so "August 2022" (month
   precision) is kept by date_from=2022-08-15.
-- `q` is a case-insensitive substring search over the fields its help_text names.
+- `q` is a full-text search (events/search.py: stemmed words, "quoted phrases", `or`,
+  `-word`), the same on PostgreSQL and SQLite, on events, statements and articles; a
+  text with no word to search for (only stop words or punctuation) is an error (400).
+  Elsewhere (actors, outlets, escalations, CAMEO codes) `q` is a case-insensitive substring.
+- An event's participants have roles; a statement's speaker counts as its initiator and
+  its targets as its targets (CAMEO's source and target actors), so `actor`,
+  `actor_role` and `country` mean the same on both and on the timeline.
 """
 
 from __future__ import annotations
+
+import copy
 
 import django_filters
 from django import forms
@@ -27,12 +35,15 @@ from django.db.models import F, Q, QuerySet
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
+from events import search
 from events.models import (
     Actor,
     Article,
     CameoCode,
     Escalation,
     Event,
+    EventParticipant,
+    EventSource,
     Outlet,
     ReviewStatus,
     Statement,
@@ -143,6 +154,31 @@ class UppercaseChoiceField(forms.ChoiceField):
         return super().to_python(value).upper()
 
 
+class SearchTextField(forms.CharField):
+    """Full-text search text; cleans to a parsed events.search.SearchQuery.
+
+    A text with nothing to search for (only stop words such as "the", or punctuation)
+    is an error rather than an empty result.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", search.MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in EMPTY_VALUES:
+            return None
+        query = search.parse(value)
+        if not query.has_terms():
+            raise forms.ValidationError(
+                "%(value)r has no word to search for: stop words (the, of, and…) and punctuation are ignored.",
+                code="invalid",
+                params={"value": value},
+            )
+        return query
+
+
 # Filters -----------------------------------------------------------------------------
 
 
@@ -187,6 +223,38 @@ class ActorReferenceFilter(django_filters.CharFilter):
         return _filter_multi_valued(qs, condition) if self.multi_valued else qs.filter(condition)
 
 
+class SearchFilter(django_filters.CharFilter):
+    """Full-text search through the model's QuerySet.search() (events/search.py)."""
+
+    field_class = SearchTextField
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.search(value)
+
+
+class DocumentedTypeMixin:
+    """Tells drf-spectacular the parameter's type, so it needs no model field to guess it
+    (the timeline's filters are documented over Event), and keeps the help text."""
+
+    schema_type = "string"
+
+    @property
+    def _spectacular_annotation(self):
+        return {"field": {"type": self.schema_type, "description": self.extra.get("help_text", "")}}
+
+
+class SlugChoiceFilter(DocumentedTypeMixin, django_filters.ModelChoiceFilter):
+    """A record given by its slug."""
+
+
+class IdChoiceFilter(DocumentedTypeMixin, django_filters.ModelChoiceFilter):
+    """A record given by its id."""
+
+    schema_type = "integer"
+
+
 class CameoPrefixFilter(django_filters.CharFilter):
     """Keeps rows whose CAMEO code (`field_name`, a CameoCode relation) starts with the value.
 
@@ -214,7 +282,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class CountryFilter(django_filters.ChoiceFilter):
+class CountryFilter(DocumentedTypeMixin, django_filters.ChoiceFilter):
     """An ISO 3166 alpha-2 country code, either case (AM or am)."""
 
     field_class = UppercaseChoiceField
@@ -224,8 +292,8 @@ class CountryFilter(django_filters.ChoiceFilter):
         super().__init__(**kwargs)
 
 
-def _escalation_filter(field_name: str = "escalation") -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+def _escalation_filter(field_name: str = "escalation") -> SlugChoiceFilter:
+    return SlugChoiceFilter(
         field_name=field_name,
         to_field_name="slug",
         queryset=Escalation.objects.all(),
@@ -266,7 +334,125 @@ class BaseFilterSet(django_filters.FilterSet):
         form = RangeCheckForm
 
 
-class EventFilter(BaseFilterSet):
+# Participants: an event's actors with their roles; a statement's speaker (initiator) and targets.
+
+_ROLE_HELP = (
+    "initiator, target, mediator or participant: narrows `actor` and `country` to actors in this role "
+    "(alone: records with any actor in it). A statement's speaker is its initiator and its targets "
+    "its targets. Any other value is an error (400)."
+)
+
+
+def _participant_filters(noun: str, involved: str):
+    """actor, actor_role and country: read together by ParticipantFilterSet.filter_participant."""
+    return (
+        ActorReferenceFilter(
+            method="filter_participant",
+            help_text=f"Actor, by id, slug or canonical name (case-insensitive): {noun} {involved}. "
+            "An unknown actor is an error (400).",
+        ),
+        django_filters.ChoiceFilter(
+            choices=EventParticipant.Role.choices, method="filter_participant", help_text=_ROLE_HELP
+        ),
+        CountryFilter(
+            method="filter_participant",
+            help_text=f"ISO 3166 alpha-2 code, either case: {noun} {involved.replace('this actor', 'an actor')} "
+            "from this country.",
+        ),
+    )
+
+
+class ParticipantFilterSet(BaseFilterSet):
+    """`actor`, `actor_role` and `country` narrow one another: actor=X&actor_role=target is X as a target."""
+
+    def filter_participant(self, queryset, name, value):
+        cleaned = self.form.cleaned_data
+        role = cleaned.get("actor_role")
+        if name == "actor_role":
+            if cleaned.get("actor") or cleaned.get("country"):
+                return queryset  # the role narrows those filters instead
+            return self.with_participant(queryset, role=value)
+        if name == "actor":
+            return self.with_participant(queryset, actors=value, role=role)
+        return self.with_participant(queryset, country=value, role=role)
+
+    @staticmethod
+    def with_participant(queryset, *, actors=None, country=None, role=None):
+        raise NotImplementedError
+
+
+def _events_with_participant(queryset, *, actors=None, country=None, role=None):
+    """Events with one participant matching every condition given (a subquery: each event once)."""
+    condition = Q()
+    if actors is not None:
+        condition &= Q(actor__in=actors)
+    if country:
+        condition &= Q(actor__country=country)
+    if role:
+        condition &= Q(role=role)
+    return queryset.filter(pk__in=EventParticipant.objects.filter(condition).values("event"))
+
+
+def _statements_with_participant(queryset, *, actors=None, country=None, role=None):
+    """Statements whose speaker (the initiator) or one of whose targets matches every condition given."""
+    speaker, target = Q(), Q()
+    if actors is not None:
+        speaker &= Q(speaker__in=actors)
+        target &= Q(actor__in=actors)
+    if country:
+        speaker &= Q(speaker__country=country)
+        target &= Q(actor__country=country)
+    targeted = Q(pk__in=Statement.targets.through.objects.filter(target).values("statement"))
+    if role == EventParticipant.Role.INITIATOR:
+        return queryset.filter(speaker)
+    if role == EventParticipant.Role.TARGET:
+        return queryset.filter(targeted)
+    if role:
+        return queryset.none()  # a statement has no mediator or mere participant
+    return queryset.filter(speaker | targeted)
+
+
+# Sources: the outlet that published the article(s) a record comes from.
+
+_OUTLET_KINDS = ", ".join(Outlet.Kind.values)
+
+
+def _source_filters(noun: str, source: str):
+    """outlet, outlet_kind and exclude_outlet_kind (methods filter_outlet, filter_outlet_kind...)."""
+    return (
+        SlugChoiceFilter(
+            queryset=Outlet.objects.all(),
+            to_field_name="slug",
+            method="filter_outlet",
+            help_text=f"Outlet slug: {noun} {source} published by this outlet (the original publisher, "
+            "not a republisher). An unknown slug is an error (400).",
+            error_messages={"invalid_choice": "No outlet has the slug %(value)r."},
+        ),
+        django_filters.ChoiceFilter(
+            choices=Outlet.Kind.choices,
+            method="filter_outlet_kind",
+            help_text=f"{_OUTLET_KINDS}: {noun} {source} from an outlet of this kind. "
+            "Any other value is an error (400).",
+        ),
+        django_filters.ChoiceFilter(
+            choices=Outlet.Kind.choices,
+            method="filter_exclude_outlet_kind",
+            help_text=f"{_OUTLET_KINDS}: leaves out what only outlets of this kind report, e.g. "
+            "exclude_outlet_kind=state_media. Any other value is an error (400).",
+        ),
+    )
+
+
+def _article_filter(help_text: str, **kwargs) -> IdChoiceFilter:
+    return IdChoiceFilter(
+        queryset=Article.objects.only("id", "title", "source_ref"),
+        help_text=f"{help_text} An unknown or non-numeric id is an error (400).",
+        error_messages={"invalid_choice": "No article has the id %(value)r."},
+        **kwargs,
+    )
+
+
+class EventFilter(ParticipantFilterSet):
     date_from, date_to = _overlap_filters("events")
     escalation = _escalation_filter()
     type = CameoPrefixFilter(
@@ -274,41 +460,56 @@ class EventFilter(BaseFilterSet):
         help_text="CAMEO code or prefix: 02 keeps every appeal, 0256 only appeals for de-escalation. "
         "A prefix no code starts with is an error (400).",
     )
-    actor = ActorReferenceFilter(
-        field_name="participants__actor",
-        multi_valued=True,
-        help_text="Participating actor, by id, slug or canonical name (case-insensitive). "
-        "An unknown actor is an error (400).",
-    )
-    country = CountryFilter(
-        field_name="participants__actor__country",
-        method="filter_country",
-        help_text="ISO 3166 alpha-2 code: events with a participant from this country.",
+    actor, actor_role, country = _participant_filters("events in which", "this actor takes part")
+    location = django_filters.CharFilter(
+        field_name="location", lookup_expr="icontains", help_text="Case-insensitive text in the location."
     )
     review_status = _review_status_filter()
-    q = AnyFieldFilter(
-        field_names=("title", "summary", "location"),
-        help_text="Case-insensitive text in the title, summary or location.",
+    outlet, outlet_kind, exclude_outlet_kind = _source_filters("events with a source", "article")
+    article = _article_filter("Article id: events with a source in this article.", method="filter_article")
+    q = SearchFilter(
+        help_text="Full-text search of the title, summary and location: every word is required and "
+        'stemmed (denounce finds "denounced"); "quoted words" go together; `or` between words; '
+        "-word leaves rows out. A text with no word to search for is an error (400)."
     )
 
     class Meta(BaseFilterSet.Meta):
         model = Event
         fields = []
 
-    def filter_country(self, queryset, name, value):
-        return _filter_multi_valued(queryset, Q(**{name: value}))
+    with_participant = staticmethod(_events_with_participant)
+
+    def filter_outlet(self, queryset, name, value):
+        return queryset.filter(pk__in=EventSource.objects.filter(article__outlet=value).values("event"))
+
+    def filter_outlet_kind(self, queryset, name, value):
+        return queryset.filter(pk__in=EventSource.objects.filter(article__outlet__kind=value).values("event"))
+
+    def filter_exclude_outlet_kind(self, queryset, name, value):
+        # Left out: events with sources, all from this kind. An event with no source, or one also
+        # reported by another kind of outlet (or by an article without a known outlet), stays.
+        from_kind = EventSource.objects.filter(article__outlet__kind=value).values("event")
+        from_others = EventSource.objects.exclude(article__outlet__kind=value).values("event")
+        return queryset.exclude(Q(pk__in=from_kind) & ~Q(pk__in=from_others))
+
+    def filter_article(self, queryset, name, value):
+        return queryset.filter(pk__in=EventSource.objects.filter(article=value).values("event"))
 
 
-class StatementFilter(BaseFilterSet):
+class StatementFilter(ParticipantFilterSet):
     speaker = ActorReferenceFilter(
         field_name="speaker",
         help_text="Speaker, by id, slug or canonical name (case-insensitive). An unknown actor is an error (400).",
+    )
+    speaker_country = CountryFilter(
+        field_name="speaker__country", help_text="ISO 3166 alpha-2 code, either case: statements by an actor of it."
     )
     target = ActorReferenceFilter(
         field_name="targets",
         multi_valued=True,
         help_text="Target actor, by id, slug or canonical name (case-insensitive). An unknown actor is an error (400).",
     )
+    actor, actor_role, country = _participant_filters("statements by or addressed to", "this actor")
     escalation = _escalation_filter()
     code = CameoPrefixFilter(
         field_name="cameo",
@@ -316,12 +517,8 @@ class StatementFilter(BaseFilterSet):
         "A prefix no code starts with is an error (400).",
     )
     date_from, date_to = _overlap_filters("statements")
-    article = django_filters.ModelChoiceFilter(
-        field_name="article",
-        queryset=Article.objects.only("id", "title", "source_ref"),
-        help_text="Article id. An unknown or non-numeric id is an error (400).",
-        error_messages={"invalid_choice": "No article has the id %(value)r."},
-    )
+    article = _article_filter("Article id: statements quoted from this article.", field_name="article")
+    outlet, outlet_kind, exclude_outlet_kind = _source_filters("statements quoted from an", "article")
     review_status = _review_status_filter()
     kind = django_filters.ChoiceFilter(
         field_name="kind",
@@ -333,14 +530,27 @@ class StatementFilter(BaseFilterSet):
         choices=Statement.Medium.choices,
         help_text="How it was said (social_media, press_briefing, phone_call…). Any other value is an error (400).",
     )
-    q = AnyFieldFilter(
-        field_names=("quote", "summary"),
-        help_text="Case-insensitive text in the quotation or the curator's summary.",
+    q = SearchFilter(
+        help_text="Full-text search of the quotation and the curator's summary: every word is required and "
+        'stemmed (denounce finds "denounced"); "quoted words" go together; `or` between words; '
+        "-word leaves rows out. A text with no word to search for is an error (400)."
     )
 
     class Meta(BaseFilterSet.Meta):
         model = Statement
         fields = []
+
+    with_participant = staticmethod(_statements_with_participant)
+
+    def filter_outlet(self, queryset, name, value):
+        return queryset.filter(article__outlet=value)
+
+    def filter_outlet_kind(self, queryset, name, value):
+        return queryset.filter(article__outlet__kind=value)
+
+    def filter_exclude_outlet_kind(self, queryset, name, value):
+        # exclude() keeps the statements whose article has no known outlet.
+        return queryset.exclude(article__outlet__kind=value)
 
 
 class ActorFilter(BaseFilterSet):
@@ -364,7 +574,7 @@ class ActorFilter(BaseFilterSet):
 
 
 class ArticleFilter(BaseFilterSet):
-    outlet = django_filters.ModelChoiceFilter(
+    outlet = SlugChoiceFilter(
         field_name="outlet",
         to_field_name="slug",
         queryset=Outlet.objects.all(),
@@ -381,7 +591,11 @@ class ArticleFilter(BaseFilterSet):
         lookup_expr="lte",
         help_text="ISO date. Articles published on or before this day (undated articles are left out).",
     )
-    q = AnyFieldFilter(field_names=("title", "body"), help_text="Case-insensitive text in the title or body.")
+    q = SearchFilter(
+        help_text="Full-text search of the title and body: every word is required and stemmed "
+        '(denounce finds "denounced"); "quoted words" go together; `or` between words; -word leaves '
+        "rows out. A text with no word to search for is an error (400)."
+    )
 
     class Meta(BaseFilterSet.Meta):
         model = Article
@@ -450,3 +664,95 @@ class CameoCodeFilter(BaseFilterSet):
         is_family = Q(**{name: F("root")})
         return queryset.filter(is_family) if value else queryset.exclude(is_family)
 
+
+# The timeline: events and statements under one query string -----------------------------
+
+
+class TimelineEventFilter(EventFilter):
+    """The events of the timeline: EventFilter as it is (its parameters are the timeline's)."""
+
+
+class TimelineStatementFilter(StatementFilter):
+    """The statements of the timeline: StatementFilter, and `type`, the events' name for `code`."""
+
+    type = CameoPrefixFilter(field_name="cameo", help_text="The same as `code`: a CAMEO code or prefix.")
+
+
+# How the timeline describes a parameter that both kinds of record take.
+_TIMELINE_HELP = {
+    "date_from": "ISO date. Keeps events and statements whose period (at its precision) ends on or after this day.",
+    "date_to": "ISO date. Keeps events and statements whose period (at its precision) starts on or before this day.",
+    "type": "CAMEO code or prefix of the event type or of the statement's speech act: 02 keeps every appeal. "
+    "A prefix no code starts with is an error (400).",
+    "actor": "Actor, by id, slug or canonical name (case-insensitive): events it takes part in, statements "
+    "by or addressed to it. An unknown actor is an error (400).",
+    "country": "ISO 3166 alpha-2 code, either case: events with a participant, statements by or addressed to "
+    "an actor, from this country.",
+    "outlet": "Outlet slug: events with a source, statements quoted from an article, published by this outlet. "
+    "An unknown slug is an error (400).",
+    "outlet_kind": f"{_OUTLET_KINDS}: events with a source, statements quoted from an article, from an outlet "
+    "of this kind. Any other value is an error (400).",
+    "exclude_outlet_kind": f"{_OUTLET_KINDS}: leaves out what only outlets of this kind report (an event all "
+    "of whose sources, a statement whose article, come from one), e.g. exclude_outlet_kind=state_media.",
+    "article": "Article id: events with a source in it, statements quoted from it. An unknown or non-numeric "
+    "id is an error (400).",
+    "q": "Full-text search of events (title, summary, location) and statements (quotation, summary): every "
+    'word is required and stemmed (denounce finds "denounced"); "quoted words" go together; `or` between '
+    "words; -word leaves rows out. A text with no word to search for is an error (400).",
+}
+
+
+def _timeline_filters() -> dict[str, django_filters.Filter]:
+    """Every parameter of either FilterSet once, described as the timeline reads it."""
+    events, statements = TimelineEventFilter.base_filters, TimelineStatementFilter.base_filters
+    combined = {}
+    for name, original in {**statements, **events}.items():
+        filter_ = copy.deepcopy(original)
+        # Only validated and documented here (streams() runs the originals): no method to look up.
+        filter_.method = None
+        if name in _TIMELINE_HELP:
+            filter_.extra["help_text"] = _TIMELINE_HELP[name]
+        elif name not in statements:
+            filter_.extra["help_text"] = f"{original.extra['help_text']} Events only: leaves statements out."
+        elif name not in events:
+            filter_.extra["help_text"] = f"{original.extra['help_text']} Statements only: leaves events out."
+        combined[name] = filter_
+    return combined
+
+
+class TimelineFilter(BaseFilterSet):
+    """One query string for events and statements: /api/timeline/, its exports and /api/stats/.
+
+    A parameter both TimelineEventFilter and TimelineStatementFilter take filters both
+    kinds of record with the same meaning; one that only one of them takes (`location`;
+    `speaker`, `code`, `kind`, `medium`...) keeps that kind only. This FilterSet's own
+    filters are the union of the two, so the form validates the query string once (400s
+    name the parameter) and the schema documents each parameter once; `streams()` then
+    runs the two FilterSets' filters on the values this form cleaned.
+    """
+
+    class Meta(BaseFilterSet.Meta):
+        model = Event
+        fields = []
+
+    def streams(self, events: QuerySet, statements: QuerySet) -> tuple[QuerySet | None, QuerySet | None]:
+        """(events, statements) filtered, None for a kind the parameters leave out. After is_valid()."""
+        given = {name for name, value in self.form.cleaned_data.items() if value not in EMPTY_VALUES}
+        return (
+            None if given - set(TimelineEventFilter.base_filters) else self._apply(TimelineEventFilter, events),
+            None
+            if given - set(TimelineStatementFilter.base_filters)
+            else self._apply(TimelineStatementFilter, statements),
+        )
+
+    def _apply(self, filterset_class, queryset: QuerySet) -> QuerySet:
+        filterset = filterset_class(queryset=queryset, request=self.request)
+        # Validated once, by this form (its fields are the same filters): the stream's filters
+        # read the values from their own form, so give it these instead of validating again.
+        filterset.form.cleaned_data = {
+            name: value for name, value in self.form.cleaned_data.items() if name in filterset.filters
+        }
+        return filterset.filter_queryset(queryset)
+
+
+TimelineFilter.base_filters = _timeline_filters()

@@ -269,7 +269,14 @@ def import_article_file(
 def _store_article(parsed, *, path: Path, report: FileReport, published_on, outlet) -> Article | None:
     """Create or fill the Article for a parsed file; None when the file is a duplicate to skip."""
     source_ref = path.name
-    twin = Article.objects.filter(sha256=parsed.sha256).exclude(source_ref=source_ref).values_list("source_ref")[:1]
+    # exclude(sha256="") repeats the partial unique index's condition so SQLite can use the index.
+    twin = (
+        Article.objects.filter(sha256=parsed.sha256)
+        .exclude(sha256="")
+        .exclude(source_ref=source_ref)
+        .order_by()
+        .values_list("source_ref")[:1]
+    )
     if twin:
         report.skipped = True
         report.warnings.append(f"{path}: skipped: same text as the article already imported as {twin[0][0]!r}")

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
-from django.db.models.functions import Lower, Now
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from events.ingest import dates as fuzzy
+from events.search import SearchQuerySet
 
 
 class DatePrecision(models.TextChoices):
@@ -59,6 +64,28 @@ def _span_errors(article: Article | None, start: int | None, end: int | None, qu
     if quote and actual != quote:
         return {"quote": f"the article text at {start}–{end} is {actual!r}, not {quote!r}"}
     return {}
+
+
+def set_review_status(queryset: models.QuerySet, status: str) -> int:
+    """Give every record of `queryset` the review status `status`; returns how many changed.
+
+    Each change is recorded in the record's history (the curator comes from the history
+    middleware), so a bulk verify in the admin is as traceable as an edit. Rows are
+    written with one bulk UPDATE per batch; update() would skip the history and auto_now.
+    """
+    records = list(queryset.exclude(review_status=status).order_by("pk"))
+    now = timezone.now()
+    for record in records:
+        record.review_status = status
+        record.updated_at = now
+    bulk_update_with_history(
+        records,
+        queryset.model,
+        ["review_status", "updated_at"],
+        batch_size=500,
+        default_change_reason=f"marked {status}",
+    )
+    return len(records)
 
 
 class NaturalKeyManager(models.Manager):
@@ -183,7 +210,7 @@ class Escalation(models.Model):
         return fuzzy.format_fuzzy_range(self.start_date, fuzzy.DAY, self.end_date, fuzzy.DAY)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(SearchQuerySet):
     def for_listing(self):
         """The one query shape for lists of articles (API): the outlets come in the same query."""
         return self.select_related("outlet", "republished_by")
@@ -286,6 +313,19 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
 
+@dataclass
+class ActorMerge:
+    """What ActorQuerySet.merge_into() did: the counts of rows moved to the survivor."""
+
+    survivor: Actor
+    merged: list[str]
+    statements: int = 0
+    targets: int = 0
+    participations: int = 0
+    aliases: int = 0
+    members: int = 0
+
+
 class ActorQuerySet(models.QuerySet):
     def for_listing(self):
         """The one query shape for lists of actors (API): affiliation joined, aliases prefetched."""
@@ -294,6 +334,118 @@ class ActorQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Actors whose name or one of whose aliases contains `text` (case-insensitive)."""
         return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+
+    def merge_into(self, survivor: Actor) -> ActorMerge:
+        """Merge every actor of this queryset (but `survivor`) into `survivor`, in one transaction.
+
+        Their statements (as speaker and as target), event participations, aliases and
+        affiliated actors move to the survivor, each merged actor's name becomes one of its
+        aliases, blank fields of the survivor (country, role, affiliation, description) are
+        filled from them, and they are deleted. A row the survivor already has (the same role
+        in an event, the same statement target, the same alias) is dropped, not doubled. Two
+        statements at the same span of an article by two of the merged actors are the same
+        statement recorded twice: that is for the curator to settle first, so the merge is
+        refused (ValidationError) and nothing changes. Every change is recorded in the history.
+        """
+        with transaction.atomic():
+            duplicates = list(self.exclude(pk=survivor.pk).order_by("pk"))
+            if not duplicates:
+                raise ValidationError("Choose at least one actor other than the one that is kept.")
+            survivor = Actor.objects.select_for_update().get(pk=survivor.pk)
+            merged_ids = [actor.pk for actor in duplicates]
+            names = ", ".join(actor.name for actor in duplicates)
+            reason = f"merged into {survivor.name} (#{survivor.pk})"
+            result = ActorMerge(survivor=survivor, merged=[actor.name for actor in duplicates])
+
+            twice = (
+                Statement.objects.filter(speaker__in=[survivor.pk, *merged_ids])
+                .values("article", "start", "end")
+                .annotate(n=models.Count("id"))
+                .filter(n__gt=1)
+            )
+            if clashes := list(twice[:5]):
+                spans = "; ".join(f"article {c['article']} characters {c['start']}–{c['end']}" for c in clashes)
+                raise ValidationError(
+                    f"{survivor.name} and {names} are both credited with the same words ({spans}): "
+                    "delete or reject one of the two statements first."
+                )
+
+            statements = list(Statement.objects.filter(speaker__in=merged_ids))
+            for statement in statements:
+                statement.speaker = survivor
+            bulk_update_with_history(statements, Statement, ["speaker"], default_change_reason=reason)
+            result.statements = len(statements)
+
+            # Statement targets: re-point each row, or drop it where the survivor is already a target.
+            through = Statement.targets.through
+            targeted = set(through.objects.filter(actor=survivor).values_list("statement_id", flat=True))
+            move, drop = [], []
+            for row_id, statement_id in through.objects.filter(actor__in=merged_ids).values_list("id", "statement_id"):
+                (drop if statement_id in targeted else move).append(row_id)
+                targeted.add(statement_id)
+            through.objects.filter(pk__in=drop).delete()
+            result.targets = through.objects.filter(pk__in=move).update(actor=survivor)
+
+            roles = set(EventParticipant.objects.filter(actor=survivor).values_list("event_id", "role"))
+            moved = []
+            for participation in EventParticipant.objects.filter(actor__in=merged_ids).order_by("pk"):
+                if (participation.event_id, participation.role) in roles:
+                    participation._change_reason = reason
+                    participation.delete()
+                else:
+                    roles.add((participation.event_id, participation.role))
+                    participation.actor = survivor
+                    moved.append(participation)
+            bulk_update_with_history(moved, EventParticipant, ["actor"], default_change_reason=reason)
+            result.participations = len(moved)
+
+            known = {survivor.name.casefold(), *(a.casefold() for a in survivor.aliases.values_list("name", flat=True))}
+            moved = []
+            for alias in ActorAlias.objects.filter(actor__in=merged_ids).order_by("pk"):
+                if alias.name.casefold() in known:
+                    alias._change_reason = reason
+                    alias.delete()
+                else:
+                    known.add(alias.name.casefold())
+                    alias.actor = survivor
+                    moved.append(alias)
+            bulk_update_with_history(moved, ActorAlias, ["actor"], default_change_reason=reason)
+            result.aliases = len(moved)
+            for actor in duplicates:
+                if actor.name.casefold() not in known:
+                    known.add(actor.name.casefold())
+                    alias = ActorAlias(actor=survivor, name=actor.name, kind=ActorAlias.Kind.OTHER)
+                    alias._change_reason = reason
+                    alias.save()
+                    result.aliases += 1
+
+            members = list(Actor.objects.filter(affiliation__in=merged_ids).exclude(pk=survivor.pk))
+            for member in members:
+                member.affiliation = survivor
+            bulk_update_with_history(members, Actor, ["affiliation"], default_change_reason=reason)
+            result.members = len(members)
+
+            # The survivor's own record: an affiliation to a merged actor goes up to that
+            # actor's own (outside the merge), and blank fields are filled from the merged ones.
+            by_id = {actor.pk: actor for actor in duplicates}
+            while survivor.affiliation_id in by_id:
+                survivor.affiliation_id = by_id[survivor.affiliation_id].affiliation_id
+            for actor in duplicates:
+                for name in ("country", "role", "description"):
+                    if not getattr(survivor, name) and getattr(actor, name):
+                        setattr(survivor, name, getattr(actor, name))
+                if survivor.affiliation_id is None and actor.affiliation_id not in (*merged_ids, survivor.pk):
+                    survivor.affiliation_id = actor.affiliation_id
+            if survivor.affiliation_id == survivor.pk:
+                survivor.affiliation_id = None
+            survivor.clean()  # refuses an affiliation cycle the merge would close
+            survivor._change_reason = f"merged {names} into it"
+            survivor.save()
+
+            for actor in duplicates:
+                actor._change_reason = reason
+                actor.delete()
+        return result
 
 
 class Actor(models.Model):
@@ -326,6 +478,8 @@ class Actor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NaturalKeyManager.from_queryset(ActorQuerySet)("slug")
+    # Who changed what and when, with revert in the admin (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("name",)
@@ -372,6 +526,7 @@ class ActorAlias(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
 
     objects = NaturalKeyManager("actor__slug", "name")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("actor", "name")
@@ -398,7 +553,7 @@ class ActorAlias(models.Model):
     natural_key.dependencies = ["events.actor"]
 
 
-class StatementQuerySet(models.QuerySet):
+class StatementQuerySet(SearchQuerySet):
     def for_timeline(self):
         return self.select_related("speaker", "article__outlet", "cameo", "escalation").prefetch_related(
             Prefetch("targets", queryset=Actor.objects.order_by("name"))
@@ -407,14 +562,42 @@ class StatementQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(review_status=ReviewStatus.VERIFIED)
 
+    def reassign_speaker(self, speaker: Actor) -> int:
+        """Credit these statements to `speaker` (recorded in their history); returns how many changed.
+
+        Refused (ValidationError, nothing changed) where the speaker already has a
+        statement at the same span of the same article.
+        """
+        with transaction.atomic():
+            statements = list(self.exclude(speaker=speaker).order_by("pk"))
+            spans = {(s.article_id, s.start, s.end) for s in statements}
+            taken = Statement.objects.filter(speaker=speaker).filter(
+                Q(pk__in=[])
+                if not spans
+                else Q(*[Q(article_id=a, start=b, end=c) for a, b, c in spans], _connector=Q.OR)
+            )
+            if len(spans) < len(statements) or taken.exists():
+                raise ValidationError(
+                    f"{speaker.name} already has a statement at the same span of the article; "
+                    "reject or edit one of the two first."
+                )
+            for statement in statements:
+                statement.speaker = speaker
+            bulk_update_with_history(
+                statements, Statement, ["speaker"], default_change_reason=f"speaker reassigned to {speaker.name}"
+            )
+        return len(statements)
+
     def involving(self, actor):
         """Statements by `actor` or addressed to or about it (a subquery, so no duplicate rows)."""
         targeted = self.model.targets.through.objects.filter(actor=actor).values("statement")
         return self.filter(Q(speaker=actor) | Q(pk__in=targeted))
 
     def mark_verified(self) -> int:
-        # update() skips auto_now, so the timestamp is set here.
-        return self.update(review_status=ReviewStatus.VERIFIED, updated_at=Now())
+        return set_review_status(self, ReviewStatus.VERIFIED)
+
+    def mark_rejected(self) -> int:
+        return set_review_status(self, ReviewStatus.REJECTED)
 
     def overlapping(self, start: dt.date | None, end: dt.date | None):
         """Statements whose date period overlaps [start, end] (either bound may be open)."""
@@ -483,6 +666,7 @@ class Statement(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NaturalKeyManager.from_queryset(StatementQuerySet)("ref")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("date_from", "id")
@@ -510,6 +694,8 @@ class Statement(models.Model):
             models.Index(fields=["speaker", "date_from"], name="events_statement_speaker"),
             # Review queue: drafts first.
             models.Index(fields=["review_status", "date_from"], name="events_statement_review"),
+            # Escalation filter, and the timeline's band totals (GROUP BY escalation, an index-only count).
+            models.Index(fields=["escalation", "date_from"], name="events_statement_escalation"),
         ]
 
     def __str__(self):
@@ -578,7 +764,7 @@ class Statement(models.Model):
             self.date_from = self.date_to = None
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(SearchQuerySet):
     def for_timeline(self):
         """The one query shape for every list of events (timeline page, API)."""
         return self.select_related("event_type", "escalation").prefetch_related(
@@ -599,8 +785,10 @@ class EventQuerySet(models.QuerySet):
         return self.filter(review_status=ReviewStatus.VERIFIED)
 
     def mark_verified(self) -> int:
-        # update() skips auto_now, so the timestamp is set here.
-        return self.update(review_status=ReviewStatus.VERIFIED, updated_at=Now())
+        return set_review_status(self, ReviewStatus.VERIFIED)
+
+    def mark_rejected(self) -> int:
+        return set_review_status(self, ReviewStatus.REJECTED)
 
     def overlapping(self, start: dt.date | None, end: dt.date | None):
         """Events whose whole period (start to end, at their precisions) overlaps [start, end]."""
@@ -635,6 +823,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NaturalKeyManager.from_queryset(EventQuerySet)("slug")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("date_from", "id")
@@ -673,7 +862,8 @@ class Event(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("events:timeline") + f"#event-{self.pk}"
+        # The timeline from the event's first day on, so the event is on the first page.
+        return reverse("events:timeline") + f"?date_from={self.date_from.isoformat()}#event-{self.pk}"
 
     @property
     def date_label(self) -> str:
@@ -712,6 +902,7 @@ class EventParticipant(models.Model):
     role = models.CharField(max_length=12, choices=Role, default=Role.PARTICIPANT)
 
     objects = NaturalKeyManager("event__slug", "actor__slug", "role")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("event", "role", "id")
@@ -751,6 +942,7 @@ class EventSource(models.Model):
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager("ref")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("event", "article", "start")

@@ -1,33 +1,64 @@
-"""Server-rendered reader pages: the timeline, an article with its spans, an actor.
+"""Server-rendered reader pages: the timeline, an article with its spans, an actor, the reactions matrix.
 
-The views only wire QuerySet methods (`for_timeline()`, `involving()`) to templates;
-each page runs a fixed number of queries whatever the number of rows (pinned in
-events/tests/test_pages.py).
+The views only wire QuerySet methods (`for_timeline()`) and the API's FilterSets
+(events/filters.py) to templates; each page runs a fixed number of queries whatever
+the number of rows (pinned in events/tests/test_pages.py and test_reactions.py).
+
+The timeline is paged by keyset ("after" the last row shown, in (date, kind, id) order),
+never by OFFSET, and never COUNTs the tables: its totals and its chart come from one
+GROUP BY per table over the index on the dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
-from django.db.models import CharField, Count, DateField, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django_countries import countries
 
-from events.highlight import HighlightSpan, highlight
+from events.filters import TimelineFilter
+from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
-from events.models import Actor, Article, Escalation, Event, EventSource, Outlet, Statement
+from events.ingest.gazetteer import Gazetteer
+from events.models import Actor, Article, CameoCode, Escalation, Event, EventSource, Outlet, Statement
 
-# Rows (events + statements) per timeline page: bounds the page's size and render time.
-PAGE_SIZE = 100
+# Rows (events + statements) per timeline page: bounds the page's size and render time
+# (rendering is most of a page's time: 50 rows as the API's pages).
+PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 EVENT, STATEMENT = "event", "statement"
+# Same date: events before the statements that react to them, then by id.
+KIND_RANK = {EVENT: 0, STATEMENT: 1}
 # Undated statements (no said_on) sort after every dated row.
 UNDATED_SORT_DATE = dt.date.max
+
+# The timeline's query string is the API's (/api/timeline/, TimelineFilter). The filter bar
+# has a control for these; any other parameter of TimelineFilter (speaker, code, location…)
+# is shown as a removable chip and kept when the bar is submitted again.
+BAR_PARAMS = ("escalation", "actor", "country", "type", "outlet_kind", "review_status", "date_from", "date_to", "q")
+DATE_PARAMS = ("date_from", "date_to")
+# Parameters naming actors: the chips show the actors' names.
+ACTOR_PARAMS = ("actor", "speaker", "target")
+EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("timelinejs", "TimelineJS"), ("ics", "iCalendar"))
+
+# Actors offered as suggestions in the filter bar's actor field (any actor can be typed).
+ACTOR_SUGGESTIONS = 300
+# Speakers (rows) of the reactions matrix, the busiest first; `?all=1` shows every one.
+REACTION_ROWS = 150
+# Entries listed on an actor page per list; the rest is on its filtered timeline.
+ACTOR_PAGE_ROWS = 200
+
+
+# Timeline rows and bands ---------------------------------------------------------------
 
 
 @dataclass
@@ -58,6 +89,10 @@ class Band:
     @property
     def is_context(self) -> bool:
         return self.escalation is None
+
+    @property
+    def dom_key(self) -> str:
+        return "-".join(str(part) for part in self.key)
 
     @property
     def event_count(self) -> int:
@@ -144,35 +179,269 @@ def group_into_bands(
     return bands
 
 
-def _timeline_keys(events, statements):
-    """One UNION query of (sort date, kind, id) for both tables, in timeline order.
+# Keyset pagination ----------------------------------------------------------------------
 
-    Ordering and slicing happen in the database, so a page costs the same whatever the
-    offset; the rows themselves are then fetched by id with for_timeline().
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A row's place in timeline order: (date, kind rank, id); undated rows have date None."""
+
+    date: dt.date | None
+    rank: int
+    pk: int
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, int]:
+        return (self.date or UNDATED_SORT_DATE, self.rank, self.pk)
+
+    def encode(self) -> str:
+        kind = "e" if self.rank == KIND_RANK[EVENT] else "s"
+        return f"{self.date.isoformat() if self.date else 'undated'}.{kind}.{self.pk}"
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        """Parse `2023-09-19.s.42` (or `undated.s.7`); ValueError for anything else."""
+        day, kind, pk = value.split(".")
+        if kind not in ("e", "s") or not pk.isdigit():
+            raise ValueError(value)
+        date = None if day == "undated" else dt.date.fromisoformat(day)
+        if date is None and kind == "e":
+            raise ValueError(value)  # every event has a date
+        return cls(date, KIND_RANK[EVENT if kind == "e" else STATEMENT], int(pk))
+
+
+def _after(cursor: Cursor | None, rank: int) -> Q:
+    """Dated rows of one kind (rank) that come after `cursor`, as an index-friendly condition.
+
+    `date_from >= d AND (date_from > d OR id > i)` lets the database start a range scan of
+    the (date_from, id) index at d instead of testing the OR on every row.
     """
+    if cursor is None:
+        return Q(date_from__isnull=False)
+    if cursor.date is None:
+        return Q(pk__in=[])  # the cursor is among the undated rows, after every dated one
+    if rank < cursor.rank:
+        return Q(date_from__gt=cursor.date)
+    if rank > cursor.rank:
+        return Q(date_from__gte=cursor.date)
+    return Q(date_from__gte=cursor.date) & (Q(date_from__gt=cursor.date) | Q(pk__gt=cursor.pk))
 
-    def keys(queryset, kind):
+
+def page_of_keys(events, statements, cursor: Cursor | None, size: int) -> tuple[list[tuple[str, int]], Cursor | None]:
+    """The next `size` (kind, id) pairs after `cursor` and the cursor after them (None: the end).
+
+    At most three short queries, each an index range scan with LIMIT size + 1 (events;
+    dated statements; undated statements), merged here: no OFFSET and no COUNT, so the
+    hundredth page costs what the first does. `events`/`statements` may be None (left out).
+    """
+    rows: list[Cursor] = []
+    if events is not None:
+        keys = events.filter(_after(cursor, 0)).order_by("date_from", "id").values_list("date_from", "id")
+        rows += [Cursor(day, 0, pk) for day, pk in keys[: size + 1]]
+    if statements is not None:
+        keys = statements.filter(_after(cursor, 1)).order_by("date_from", "id").values_list("date_from", "id")
+        rows += [Cursor(day, 1, pk) for day, pk in keys[: size + 1]]
+        undated = statements.filter(date_from__isnull=True)
+        if cursor is not None and cursor.date is None:
+            undated = undated.filter(pk__gt=cursor.pk)
+        rows += [Cursor(None, 1, pk) for pk in undated.order_by("id").values_list("id", flat=True)[: size + 1]]
+    rows.sort(key=lambda row: row.sort_key)
+    page = rows[:size]
+    following = page[-1] if len(rows) > size else None
+    return [(EVENT if row.rank == 0 else STATEMENT, row.pk) for row in page], following
+
+
+# The chart: entries per week (or month, or year, for long spans) --------------------------
+
+WEEK, MONTH, YEAR = "week", "month", "year"
+# The chart shows at least this many weeks, so a one-day escalation is seen in its context.
+CHART_MIN_WEEKS = 12
+CHART_WIDTH, CHART_HEIGHT, CHART_AXIS = 800, 120, 18
+
+
+def bucket_start(day: dt.date, unit: str) -> dt.date:
+    if unit == WEEK:
+        return day - dt.timedelta(days=day.weekday())
+    if unit == MONTH:
+        return day.replace(day=1)
+    return dt.date(day.year, 1, 1)
+
+
+def bucket_end(start: dt.date, unit: str) -> dt.date:
+    if unit == WEEK:
+        return start + dt.timedelta(days=6)
+    if unit == MONTH:
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date(start.year, 12, 31)
+
+
+def bucket_label(start: dt.date, unit: str) -> str:
+    if unit == WEEK:
+        return f"Week of {_day_label(start)}"
+    if unit == MONTH:
+        return fuzzy.format_fuzzy_date(start, fuzzy.MONTH)
+    return str(start.year)
+
+
+@dataclass
+class Bar:
+    start: dt.date
+    end: dt.date
+    label: str
+    events: int
+    statements: int
+    x: float
+    width: float
+    event_height: float = 0
+    statement_height: float = 0
+    href: str = ""
+    selected: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.events + self.statements
+
+    @property
+    def event_y(self) -> float:
+        """Events stand on the axis, statements on top of them (SVG's y grows downwards)."""
+        return round(CHART_HEIGHT - self.event_height, 2)
+
+    @property
+    def statement_y(self) -> float:
+        return round(CHART_HEIGHT - self.event_height - self.statement_height, 2)
+
+    @property
+    def description(self) -> str:
         return (
-            queryset.order_by()
-            .annotate(
-                sort_date=Coalesce("date_from", Value(UNDATED_SORT_DATE), output_field=DateField()),
-                row_kind=Value(kind, output_field=CharField()),
-            )
-            .values_list("sort_date", "row_kind", "id")
+            f"{self.label}: {self.events} event{'s' if self.events != 1 else ''}, "
+            f"{self.statements} statement{'s' if self.statements != 1 else ''}"
         )
 
-    # Same date: events before the statements that react to them, then by id.
-    return keys(events, EVENT).union(keys(statements, STATEMENT)).order_by("sort_date", "row_kind", "id")
+
+@dataclass
+class Chart:
+    unit: str
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    max_total: int
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    axis: int = CHART_AXIS
+
+    @property
+    def view_height(self) -> int:
+        return self.height + self.axis
+
+    @property
+    def summary(self) -> str:
+        busiest = max(self.bars, key=lambda bar: bar.total)
+        return (
+            f"Bars from {self.bars[0].label.removeprefix('Week of ')} "
+            f"to {self.bars[-1].label.removeprefix('Week of ')}, "
+            f"one per {self.unit}; events at the bottom of each bar, statements above. "
+            f"Busiest: {busiest.description}."
+        )
 
 
-def _escalation_totals(events, statements) -> dict[int | None, tuple[int, int]]:
-    """Events and statements per escalation in the (filtered) timeline: two GROUP BY queries."""
-    event_counts = dict(events.order_by().values_list("escalation").annotate(n=Count("id", distinct=True)))
-    statement_counts = dict(statements.order_by().values_list("escalation").annotate(n=Count("id", distinct=True)))
-    return {
-        key: (event_counts.get(key, 0), statement_counts.get(key, 0))
-        for key in set(event_counts) | set(statement_counts)
-    }
+def build_chart(counts, window: tuple[dt.date | None, dt.date | None], link) -> Chart | None:
+    """Bars of events and statements per period over the window (or the span of the data).
+
+    `counts` are (kind, date, n) triples; `link(start, end)` gives a bar's URL. The unit is
+    a week unless that would make more than three years of bars.
+    """
+    dated = [(kind, day, n) for kind, day, n in counts if day is not None]
+    if not dated:
+        return None
+    low = window[0] or min(day for _, day, _ in dated)
+    high = window[1] or max(day for _, day, _ in dated)
+    if (high - low).days < CHART_MIN_WEEKS * 7:
+        middle = low + (high - low) / 2
+        low, high = middle - dt.timedelta(weeks=CHART_MIN_WEEKS / 2), middle + dt.timedelta(weeks=CHART_MIN_WEEKS / 2)
+    weeks = (high - low).days / 7
+    unit = WEEK if weeks <= 156 else MONTH if weeks <= 52 * 40 else YEAR
+
+    starts = []
+    day = bucket_start(low, unit)
+    while day <= high:
+        starts.append(day)
+        day = bucket_end(day, unit) + dt.timedelta(days=1)
+    index = {start: i for i, start in enumerate(starts)}
+    per_bucket = [[0, 0] for _ in starts]
+    for kind, day, n in dated:
+        position = index.get(bucket_start(day, unit))
+        if position is not None:
+            per_bucket[position][KIND_RANK[kind]] += n
+
+    width = CHART_WIDTH / len(starts)
+    max_total = max((sum(pair) for pair in per_bucket), default=0) or 1
+    bars = []
+    for i, (start, (events, statements)) in enumerate(zip(starts, per_bucket, strict=True)):
+        end = bucket_end(start, unit)
+        bar = Bar(
+            start, end, bucket_label(start, unit), events, statements, x=round(i * width, 2), width=round(width, 2)
+        )
+        bar.event_height = round(CHART_HEIGHT * events / max_total, 2)
+        bar.statement_height = round(CHART_HEIGHT * statements / max_total, 2)
+        if bar.total:
+            bar.href = link(start, end)
+        if window[0] or window[1]:
+            bar.selected = (window[0] is None or end >= window[0]) and (window[1] is None or start <= window[1])
+        bars.append(bar)
+
+    # Axis labels at year starts (or month starts for weekly bars), at most six (phone width).
+    boundary = (
+        (lambda s: s.month == 1) if unit == MONTH else (lambda s: s.day <= 7) if unit == WEEK else (lambda s: True)
+    )
+    marks = [bar for bar in bars if boundary(bar.start)] or bars[:1]
+    step = -(-len(marks) // 6)
+    ticks = []
+    for bar in marks[::step]:
+        text = str(bar.start.year) if unit != WEEK else f"{bar.start:%b} {bar.start.year}"
+        ticks.append((bar.x, text))
+    return Chart(unit=unit, bars=bars, ticks=ticks, max_total=max_total)
+
+
+# The timeline page ----------------------------------------------------------------------
+
+
+@dataclass
+class TimelineQuery:
+    """The timeline's filters: the API's TimelineFilter over the query string."""
+
+    params: dict[str, str]
+    filterset: TimelineFilter
+    errors: dict[str, list[str]]
+
+    @classmethod
+    def from_request(cls, request) -> TimelineQuery:
+        names = TimelineFilter.base_filters
+        params = {name: value for name in names if (value := request.GET.get(name, "").strip())}
+        filterset = TimelineFilter(params, queryset=Event.objects.none())
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        return cls(params, filterset, errors)
+
+    def cleaned(self, name: str):
+        return self.filterset.form.cleaned_data.get(name)
+
+    def querysets(self, skip: tuple[str, ...] = ()) -> tuple:
+        """(events, statements) filtered by every parameter but `skip`; None for a kind left out.
+
+        TimelineFilter.streams() reads the values its form cleaned; leaving some out is
+        done on a copy of them, so the query string is validated once.
+        """
+        cleaned = self.filterset.form.cleaned_data
+        self.filterset.form.cleaned_data = {name: value for name, value in cleaned.items() if name not in skip}
+        try:
+            return self.filterset.streams(Event.objects.all(), Statement.objects.all())
+        finally:
+            self.filterset.form.cleaned_data = cleaned
+
+    def url(self, base: str, **changes) -> str:
+        """`base` with the current filters, some changed (None removes one)."""
+        params = {**self.params, **changes}
+        query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
+        return f"{base}?{query}" if query else base
 
 
 def _page_size(request) -> int:
@@ -183,61 +452,141 @@ def _page_size(request) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
+def _grouped(events, statements, column: str) -> list[tuple[str, object, int]]:
+    """(kind, value of `column`, n): one GROUP BY `column` per table over the filtered rows.
+
+    `column` is the leading column of an index on each table (date_from: the timeline
+    index; escalation: the band index), so the database counts in index order, reading no
+    row and sorting nothing. This is how the page gets its totals and its chart without a
+    COUNT over a merged list.
+    """
+    rows = []
+    for kind, queryset in ((EVENT, events), (STATEMENT, statements)):
+        if queryset is not None:
+            grouped = queryset.order_by().values_list(column).annotate(n=Count("id")).order_by(column)
+            rows += [(kind, value, n) for value, n in grouped]
+    return rows
+
+
 def timeline(request):
     """Events and statements merged in date order, grouped into escalation bands.
 
-    Filters (query string): `escalation=<slug>`, `actor=<slug>`; `page`, `per_page`.
+    The query string is the API's (`escalation`, `actor`, `country`, `type`, `outlet_kind`,
+    `date_from`, `date_to`, `q`, and the statement-only `speaker`, `code`…), plus `after`
+    (the keyset cursor) and `per_page`. An invalid value is reported on the page (HTTP 400).
     """
     escalations = list(Escalation.objects.all())
-    events, statements = Event.objects.all(), Statement.objects.all()
+    query = TimelineQuery.from_request(request)
+    cursor = None
+    if after := request.GET.get("after"):
+        try:
+            cursor = Cursor.decode(after)
+        except ValueError:
+            query.errors.setdefault("after", []).append(
+                "Not a timeline position; follow the “Later entries” link instead."
+            )
 
-    selected_escalation = selected_actor = None
-    if slug := request.GET.get("escalation"):
-        selected_escalation = next((e for e in escalations if e.slug == slug), None)
-        if selected_escalation is None:
-            raise Http404(f"No escalation {slug!r}")
-        events = events.filter(escalation=selected_escalation)
-        statements = statements.filter(escalation=selected_escalation)
-    if slug := request.GET.get("actor"):
-        selected_actor = get_object_or_404(Actor, slug=slug)
-        events = events.involving(selected_actor)
-        statements = statements.involving(selected_actor)
-
-    paginator = Paginator(_timeline_keys(events, statements), _page_size(request))
-    page = paginator.get_page(request.GET.get("page"))
-    keys = list(page.object_list)
-    event_ids = [pk for _, kind, pk in keys if kind == EVENT]
-    statement_ids = [pk for _, kind, pk in keys if kind == STATEMENT]
-    rows = {
-        EVENT: Event.objects.for_timeline().in_bulk(event_ids),
-        STATEMENT: Statement.objects.for_timeline().in_bulk(statement_ids),
-    }
-    entries = [Entry(kind, rows[kind][pk]) for _, kind, pk in keys if pk in rows[kind]]
-
-    filter_actors = Actor.objects.filter(pk__in=Statement.objects.values("speaker")) | Actor.objects.filter(
-        pk__in=Event.actors.through.objects.values("actor")
-    )
     context = {
-        "bands": group_into_bands(entries, escalations, _escalation_totals(events, statements)),
-        "page": page,
-        "paginator": paginator,
+        "query": query,
+        "errors": query.errors,
         "escalations": escalations,
-        "actors": filter_actors.only("slug", "name").order_by("name"),
-        "selected_escalation": selected_escalation,
-        "selected_actor": selected_actor,
-        "query_without_page": _query_without_page(request),
+        "cursor": cursor,
+        "bands": [],
+        "chart": None,
+        # The API's merged stream with the same query string (events/api, `?format=`).
+        "export_links": [(label, query.url("/api/timeline/", format=fmt)) for fmt, label in EXPORT_FORMATS],
+        **_filter_menu(query),
     }
-    return render(request, "events/timeline.html", context)
+    if query.errors:
+        return render(request, "events/timeline.html", context, status=400)
+
+    events, statements = query.querysets()
+    size = _page_size(request)
+    keys, following = page_of_keys(events, statements, cursor, size)
+    rows = {
+        EVENT: Event.objects.for_timeline().in_bulk([pk for kind, pk in keys if kind == EVENT]),
+        # The article's text is not shown on the timeline: leave it in the database.
+        STATEMENT: Statement.objects.for_timeline()
+        .defer("article__body", "article__caption")
+        .in_bulk([pk for kind, pk in keys if kind == STATEMENT]),
+    }
+    entries = [Entry(kind, rows[kind][pk]) for kind, pk in keys if pk in rows[kind]]
+
+    # Totals per escalation (the band headers and the result line), and the chart: the
+    # filters without the date range, so it shows the selected weeks among their neighbours.
+    # A "later entries" fragment shows no chart: it is not counted again.
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, escalation_id, n in _grouped(events, statements, "escalation"):
+        totals[escalation_id][KIND_RANK[kind]] += n
+    page_link = reverse("events:timeline")
+    fragment = request.GET.get("fragment") == "entries"
+    low, high = query.cleaned("date_from"), query.cleaned("date_to")
+    chart = None
+    if not fragment:
+        chart = build_chart(
+            _grouped(*query.querysets(skip=DATE_PARAMS), "date_from"),
+            (low, high),
+            lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+        )
+    context.update(
+        bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
+        entries_shown=len(entries),
+        total_events=sum(value[0] for value in totals.values()),
+        total_statements=sum(value[1] for value in totals.values()),
+        chart=chart,
+        next_url=query.url(page_link, per_page=request.GET.get("per_page"), after=following.encode())
+        if following
+        else "",
+        first_url=query.url(page_link, per_page=request.GET.get("per_page")) if cursor else "",
+    )
+    template = "events/_timeline_page.html" if fragment else "events/timeline.html"
+    return render(request, template, context)
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def _filter_menu(query: TimelineQuery) -> dict:
+    """The choices of the filter bar: three small queries (families, countries, actor names)."""
+    families = CameoCode.objects.filter(code=F("root")).values_list("code", "label")
+    used_countries = set(Actor.objects.exclude(country="").order_by().values_list("country", flat=True).distinct())
+    # Suggestions only (the first names in the name index): the actor field takes any id,
+    # slug or name (ActorReferenceField).
+    suggestions = Actor.objects.order_by("name").values_list("name", flat=True)[:ACTOR_SUGGESTIONS]
+    referenced = [pk for name in ACTOR_PARAMS for pk in (query.cleaned(name) or [])]
+    named = dict(Actor.objects.filter(pk__in=referenced).values_list("pk", "name")) if referenced else {}
+
+    def label(name: str) -> str:
+        if name in ACTOR_PARAMS:
+            return ", ".join(named.get(pk, "") for pk in query.cleaned(name) or []) or query.params[name]
+        return query.params[name]
+
+    extra = [(name, query.params[name], label(name)) for name in query.params if name not in BAR_PARAMS]
+    return {
+        "families": list(families),
+        "countries": [(code, name) for code, name in countries if code in used_countries],
+        "outlet_kinds": Outlet.Kind.choices,
+        "review_statuses": Statement._meta.get_field("review_status").choices,
+        "actor_suggestions": list(suggestions),
+        "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
+        "extra_filters": [
+            (name, value, label, query.url(reverse("events:timeline"), **{name: None})) for name, value, label in extra
+        ],
+    }
 
 
-def article_spans(article: Article, statements, sources) -> str:
-    """The highlighted article body (safe HTML: every text piece is escaped by highlight())."""
+# The article page -------------------------------------------------------------------------
+
+
+def actor_gazetteer() -> Gazetteer:
+    """Every actor with its aliases, in one query (a LEFT JOIN row per alias)."""
+    actors: dict[int, tuple[str, str, list[str]]] = {}
+    for pk, name, kind, alias in Actor.objects.values_list("pk", "name", "kind", "aliases__name").order_by("pk"):
+        entry = actors.setdefault(pk, (name, kind, []))
+        if alias:
+            entry[2].append(alias)
+    return Gazetteer.from_entries((str(pk), name, kind, aliases) for pk, (name, kind, aliases) in actors.items())
+
+
+def article_spans(article: Article, statements, sources, mentions=()) -> list[HighlightSpan]:
+    """The highlights of an article body: statements, event sources and actor mentions."""
     spans = [
         HighlightSpan(
             start=statement.start,
@@ -258,7 +607,18 @@ def article_spans(article: Article, statements, sources) -> str:
         )
         for source in sources
     ]
-    return mark_safe(highlight(article.body, spans))  # noqa: S308 - highlight() escapes every piece
+    spans += [
+        HighlightSpan(
+            start=mention.start,
+            end=mention.end,
+            anchor=f"mention-{n}",
+            css_class="span-mention",
+            title=f"Mention of {mention.name} ({Actor.Kind(mention.kind).label})",
+            href=reverse("events:actor", args=[int(mention.actor_key)]),
+        )
+        for n, mention in enumerate(mentions, start=1)
+    ]
+    return spans
 
 
 def article_detail(request, pk):
@@ -269,26 +629,216 @@ def article_detail(request, pk):
         .select_related("event__event_type", "event__escalation")
         .order_by("start", "end", "id")
     )
+    mentions = actor_gazetteer().find_mentions(article.body) if article.body else []
+    spans = article_spans(article, statements, sources, mentions)
     context = {
         "article": article,
-        "body_html": article_spans(article, statements, sources) if article.body else "",
+        # Safe HTML: highlight() and tips() escape every text piece and attribute.
+        "body_html": mark_safe(highlight(article.body, spans)) if article.body else "",  # noqa: S308
+        "tips_html": mark_safe(tips(spans)),  # noqa: S308
         "statements": statements,
         "sources": sources,
+        "mention_count": len(mentions),
         "state_media": Outlet.Kind.STATE_MEDIA,
+        "export_links": [
+            (label, f"/api/statements/?{urlencode({'article': article.pk, 'format': fmt})}")
+            for fmt, label in EXPORT_FORMATS
+        ],
     }
     return render(request, "events/article.html", context)
 
 
+# The actor page ---------------------------------------------------------------------------
+
+
 def actor_detail(request, pk):
     actor = get_object_or_404(Actor.objects.select_related("affiliation"), pk=pk)
+    escalations = list(Escalation.objects.all())
+    statement_counts = dict(
+        Statement.objects.filter(speaker=actor).order_by().values_list("escalation").annotate(n=Count("id"))
+    )
+    event_counts = dict(
+        Event.objects.filter(pk__in=actor.participations.values("event"))
+        .order_by()
+        .values_list("escalation")
+        .annotate(n=Count("id"))
+    )
+    per_escalation = [
+        (escalation, statement_counts.get(escalation.pk, 0), event_counts.get(escalation.pk, 0))
+        for escalation in escalations
+    ]
+    if statement_counts.get(None) or event_counts.get(None):
+        per_escalation.append((None, statement_counts.get(None, 0), event_counts.get(None, 0)))
+    statements = list(Statement.objects.for_timeline().filter(speaker=actor)[: ACTOR_PAGE_ROWS + 1])
+    participations = list(
+        actor.participations.select_related("event__event_type", "event__escalation").order_by(
+            "event__date_from", "event__id", "role"
+        )[: ACTOR_PAGE_ROWS + 1]
+    )
+    timeline_url = f"{reverse('events:timeline')}?{urlencode({'actor': actor.slug})}"
     context = {
         "actor": actor,
         "aliases": actor.aliases.order_by("name"),
         "members": actor.members.order_by("name"),
-        "statements": Statement.objects.for_timeline().filter(speaker=actor),
-        "statements_about": Statement.objects.for_timeline().filter(targets=actor),
-        "participations": actor.participations.select_related("event__event_type", "event__escalation").order_by(
-            "event__date_from", "event__id", "role"
-        ),
+        "per_escalation": per_escalation,
+        "statement_total": sum(statement_counts.values()),
+        "event_total": sum(event_counts.values()),
+        "statements": statements[:ACTOR_PAGE_ROWS],
+        "more_statements": len(statements) > ACTOR_PAGE_ROWS,
+        "statements_about": Statement.objects.for_timeline().filter(targets=actor)[:ACTOR_PAGE_ROWS],
+        "participations": participations[:ACTOR_PAGE_ROWS],
+        "more_participations": len(participations) > ACTOR_PAGE_ROWS,
+        "timeline_url": timeline_url,
+        "export_links": [
+            (label, f"/api/timeline/?{urlencode({'actor': actor.slug, 'format': fmt})}")
+            for fmt, label in EXPORT_FORMATS
+        ],
     }
     return render(request, "events/actor.html", context)
+
+
+# The reactions matrix -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReactionKind:
+    """A kind of speech act on the reactions page: a CAMEO prefix with a reader's label."""
+
+    prefix: str
+    label: str
+    tone: str  # cooperative, appeal, neutral, critical, hostile: the colour of its chip
+    within: str = ""  # the broader kind it is counted in too ("11" for accusations)
+
+    def matches(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+
+# The CAMEO root families (and accusation, 112, inside disapproval) in words a reader uses.
+REACTION_KINDS = (
+    ReactionKind("01", "public statement", "neutral"),
+    ReactionKind("02", "appeal", "appeal"),
+    ReactionKind("03", "intent to cooperate", "cooperative"),
+    ReactionKind("04", "consultation", "neutral"),
+    ReactionKind("05", "support / praise", "cooperative"),
+    ReactionKind("06", "material cooperation", "cooperative"),
+    ReactionKind("07", "aid", "cooperative"),
+    ReactionKind("08", "concession", "cooperative"),
+    ReactionKind("09", "investigation", "neutral"),
+    ReactionKind("10", "demand", "critical"),
+    ReactionKind("11", "condemnation / criticism", "critical"),
+    ReactionKind("112", "accusation", "hostile", within="11"),
+    ReactionKind("12", "rejection", "critical"),
+    ReactionKind("13", "threat", "hostile"),
+    ReactionKind("14", "protest", "critical"),
+    ReactionKind("15", "show of force", "hostile"),
+    ReactionKind("16", "reduced relations", "hostile"),
+    ReactionKind("17", "coercion", "hostile"),
+    ReactionKind("18", "assault", "hostile"),
+    ReactionKind("19", "fighting", "hostile"),
+    ReactionKind("20", "mass violence", "hostile"),
+)
+
+
+@lru_cache(maxsize=512)
+def reaction_kinds_of(code: str) -> tuple[ReactionKind, ...]:
+    """The kinds a CAMEO code counts for: its family, and accusation too for 112x (a kind of disapproval)."""
+    return tuple(kind for kind in REACTION_KINDS if kind.matches(code))
+
+
+@dataclass
+class ReactionCell:
+    escalation: Escalation | None
+    counts: list[tuple[ReactionKind, int, str]] = field(default_factory=list)  # kind, count, link
+
+
+@dataclass
+class ReactionRow:
+    actor: Actor
+    cells: list[ReactionCell]
+
+
+@dataclass
+class ReactionGroup:
+    key: str
+    title: str
+    rows: list[ReactionRow] = field(default_factory=list)
+
+
+def _group_of(actor: Actor, actors: dict[int, Actor]) -> tuple[str, str]:
+    """(key, title) of an actor's group: its country, else the organisation at the top of its affiliations."""
+    if actor.country:
+        return f"country-{actor.country.code}", actor.country.name
+    top, seen = actor, set()
+    while top.affiliation_id in actors and top.affiliation_id not in seen:
+        seen.add(top.pk)
+        top = actors[top.affiliation_id]
+        if top.country:
+            return f"country-{top.country.code}", top.country.name
+    if top.kind == Actor.Kind.INTERNATIONAL_ORG:
+        return f"org-{top.pk}", top.name
+    return "other", "Others"
+
+
+def reactions(request):
+    """Who said what kind of thing in which escalation: speakers × escalations, counts per kind.
+
+    One aggregate query (statements per speaker, escalation and CAMEO code) and two small
+    lookups (the escalations; the speakers and the actors they are affiliated to).
+    """
+    escalations = list(Escalation.objects.all())
+    # Grouped by the family (the code's first two digits, or 112 for accusations), not the
+    # code: fewer rows to read, and all a cell shows.
+    family = Case(When(prefix=Value("112"), then=Value("112")), default=Substr("cameo_id", 1, 2))
+    counts = list(
+        Statement.objects.order_by()
+        .annotate(prefix=Substr("cameo_id", 1, 3))
+        .annotate(family=family)
+        .values_list("speaker", "escalation", "family")
+        .annotate(n=Count("id"))
+    )
+    per_speaker: Counter[int] = Counter()
+    for speaker, _, _, n in counts:
+        per_speaker[speaker] += n
+    # The busiest speakers, unless all are asked for: a matrix of thousands of rows is read by nobody.
+    show_all = request.GET.get("all") == "1"
+    speaker_ids = set(per_speaker) if show_all else {pk for pk, _ in per_speaker.most_common(REACTION_ROWS)}
+    fields = ("pk", "slug", "name", "kind", "country", "role", "affiliation_id")
+    actors = {actor.pk: actor for actor in Actor.objects.only(*fields)} if speaker_ids else {}
+    columns: list[Escalation | None] = [*escalations]
+    if any(escalation is None for _, escalation, _, _ in counts):
+        columns.append(None)
+
+    tally: dict[tuple[int, int | None], dict[ReactionKind, int]] = defaultdict(lambda: defaultdict(int))
+    for speaker, escalation, code, n in counts:
+        for kind in reaction_kinds_of(code):
+            tally[(speaker, escalation)][kind] += n
+
+    by_slug = {escalation.pk: escalation.slug for escalation in escalations}
+    timeline_url = reverse("events:timeline")
+    groups: dict[str, ReactionGroup] = {}
+    for speaker in sorted(speaker_ids, key=lambda pk: actors[pk].name.casefold()):
+        actor = actors[speaker]
+        cells = []
+        for escalation in columns:
+            cell = ReactionCell(escalation)
+            for kind in REACTION_KINDS:
+                n = tally.get((speaker, escalation.pk if escalation else None), {}).get(kind)
+                if n:
+                    params = {"speaker": actor.slug, "code": kind.prefix}
+                    if escalation is not None:
+                        params["escalation"] = by_slug[escalation.pk]
+                    cell.counts.append((kind, n, f"{timeline_url}?{urlencode(params)}"))
+            cells.append(cell)
+        key, title = _group_of(actor, actors)
+        groups.setdefault(key, ReactionGroup(key, title)).rows.append(ReactionRow(actor, cells))
+    ordered = sorted(groups.values(), key=lambda group: (group.key == "other", group.title.casefold()))
+    used = {kind for counts_by_kind in tally.values() for kind in counts_by_kind}
+    context = {
+        "columns": columns,
+        "groups": ordered,
+        "hidden_speakers": len(per_speaker) - len(speaker_ids),
+        "shown_speakers": len(speaker_ids),
+        "kinds": [kind for kind in REACTION_KINDS if kind in used],
+        "export_links": [(label, f"/api/statements/?format={fmt}") for fmt, label in EXPORT_FORMATS],
+    }
+    return render(request, "events/reactions.html", context)

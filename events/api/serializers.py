@@ -556,3 +556,59 @@ class EventSerializer(ModelCleanSerializer):
             for name, value in data.items():
                 setattr(source, name, value)
             source.save()
+
+
+# The timeline and statistics (read-only) -----------------------------------------------------
+
+
+class TimelineItemSerializer(serializers.Serializer):
+    """One row of /api/timeline/: `kind` says which of `event` and `statement` it holds (the other is null).
+
+    The record is the same representation as in /api/events/ or /api/statements/.
+    """
+
+    kind = serializers.ChoiceField(choices=[("event", "event"), ("statement", "statement")], read_only=True)
+    id = serializers.IntegerField(read_only=True)
+    date_from = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The first day its date may mean: the timeline's order."
+    )
+    event = EventSerializer(read_only=True, allow_null=True)
+    statement = StatementSerializer(read_only=True, allow_null=True)
+
+    def to_representation(self, entry):
+        record = (EventSerializer if entry.kind == "event" else StatementSerializer)(entry.obj, context=self.context)
+        return {
+            "kind": entry.kind,
+            "id": entry.obj.pk,
+            "date_from": entry.obj.date_from.isoformat() if entry.obj.date_from else None,
+            "event": record.data if entry.kind == "event" else None,
+            "statement": record.data if entry.kind == "statement" else None,
+        }
+
+
+class CameoRootSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The two-digit CAMEO family, e.g. 02 (appeal).")
+    label = serializers.CharField()
+
+
+class SpeechActCountSerializer(serializers.Serializer):
+    escalation = EscalationSummarySerializer(allow_null=True, help_text="Null: outside any escalation.")
+    actor = ActorSummarySerializer(help_text="The speaker.")
+    cameo_root = CameoRootSerializer()
+    count = serializers.IntegerField()
+
+
+class WeekCountSerializer(serializers.Serializer):
+    week = serializers.CharField(help_text="ISO 8601 week, e.g. 2023-W38.")
+    start = serializers.DateField(help_text="Its Monday.")
+    events = serializers.IntegerField(help_text="Events whose (first) date falls in the week.")
+    statements = serializers.IntegerField(help_text="Statements said in the week (undated ones are not counted).")
+
+
+class StatsSerializer(serializers.Serializer):
+    statements_by_escalation_actor_root = SpeechActCountSerializer(
+        many=True,
+        help_text="Who said what kind of thing in which escalation: statements per escalation, speaker "
+        "and CAMEO family, in escalation order, then by speaker and family.",
+    )
+    weekly = WeekCountSerializer(many=True, help_text="Events and statements per ISO week, in date order.")

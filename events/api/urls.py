@@ -13,7 +13,19 @@ from events.api import views
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """The router, whose browsable root also links the timeline and the statistics."""
+
+    extra_root_entries = {"timeline": "timeline", "stats": "stats"}
+
+    def get_api_root_view(self, api_urls=None):
+        view = super().get_api_root_view(api_urls)
+        view.view_initkwargs["api_root_dict"].update(self.extra_root_entries)
+        return view
+
+
+router = Router()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("actors", views.ActorViewSet, basename="actor")
 router.register("statements", views.StatementViewSet, basename="statement")
@@ -28,5 +40,7 @@ urlpatterns = [
     path("redoc/", views.OfflineRedocView.as_view(url_name="api:schema"), name="redoc"),
     # POST username and password, get the token for "Authorization: Token <key>".
     path("token/", obtain_auth_token, name="token"),
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
     *router.urls,
 ]

@@ -5,21 +5,34 @@ the model's add/change/delete permission (DjangoModelPermissionsOrAnonReadOnly, 
 in REST_FRAMEWORK). Writes run in a transaction, and the database's own refusals
 (the triggers that freeze an article body and keep spans inside it) come back as
 400s with a message, a delete of a record others still refer to as a 409.
+
+Every list also exports its filtered rows (`?format=csv|json`, and for events and
+statements `timelinejs` and `ics`: events/api/exports.py). /api/timeline/ merges events
+and statements in one cursor-paginated stream with the same filters and exports;
+/api/stats/ counts them for charts.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Count, ProtectedError, RestrictedError
+from django.db.models.functions import TruncWeek
 from django.http import HttpResponse
 from django.template import engines
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, generics, status, viewsets
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from events import filters as event_filters
-from events.api import serializers
+from events.api import renderers, serializers, timeline
+from events.api.exports import EXPORT_CHUNK, ExportMixin
+from events.api.pagination import TimelineCursorPagination
 from events.models import Actor, Article, CameoCode, Escalation, Event, Outlet, Statement
 
 # The triggers of migrations/0002_span_triggers.py name themselves in their messages.
@@ -44,9 +57,8 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class CuratedViewSet(viewsets.ModelViewSet):
-    """Base for the writable viewsets: transactional writes, database refusals as 4xx."""
-
+class CuratedViewSet(ExportMixin, viewsets.ModelViewSet):
+    """Base for the writable viewsets: transactional writes, database refusals as 4xx, exports."""
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -91,6 +103,7 @@ class ArticleViewSet(CuratedViewSet):
     queryset = Article.objects.for_listing()
     serializer_class = serializers.ArticleSerializer
     filterset_class = event_filters.ArticleFilter
+    export_title = "conflictdb articles"
     ordering_fields = ("published_on", "title", "source_ref", "created_at", "id")
 
 
@@ -98,6 +111,7 @@ class ActorViewSet(CuratedViewSet):
     queryset = Actor.objects.for_listing()
     serializer_class = serializers.ActorSerializer
     filterset_class = event_filters.ActorFilter
+    export_title = "conflictdb actors"
     ordering_fields = ("name", "slug", "kind", "country", "created_at", "id")
 
 
@@ -105,6 +119,9 @@ class StatementViewSet(CuratedViewSet):
     queryset = Statement.objects.for_timeline()
     serializer_class = serializers.StatementSerializer
     filterset_class = event_filters.StatementFilter
+    export_title = "conflictdb statements"
+    export_formats = ("json", "csv", "timelinejs", "ics")
+    export_resource = "statement"
     ordering_fields = ("date_from", "date_to", "said_on", "created_at", "updated_at", "id")
 
 
@@ -112,6 +129,9 @@ class EventViewSet(CuratedViewSet):
     queryset = Event.objects.for_timeline()
     serializer_class = serializers.EventSerializer
     filterset_class = event_filters.EventFilter
+    export_title = "conflictdb events"
+    export_formats = ("json", "csv", "timelinejs", "ics")
+    export_resource = "event"
     ordering_fields = ("date_from", "date_to", "start_date", "title", "fatalities", "created_at", "updated_at", "id")
 
 
@@ -119,6 +139,7 @@ class EscalationViewSet(CuratedViewSet):
     queryset = Escalation.objects.all()
     serializer_class = serializers.EscalationSerializer
     filterset_class = event_filters.EscalationFilter
+    export_title = "conflictdb escalations"
     ordering_fields = ("start_date", "end_date", "name", "id")
 
 
@@ -126,16 +147,153 @@ class OutletViewSet(CuratedViewSet):
     queryset = Outlet.objects.all()
     serializer_class = serializers.OutletSerializer
     filterset_class = event_filters.OutletFilter
+    export_title = "conflictdb outlets"
     ordering_fields = ("name", "slug", "kind", "country", "id")
 
 
-class CameoCodeViewSet(viewsets.ReadOnlyModelViewSet):
+class CameoCodeViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The CAMEO codebook (read-only: it is loaded from fixtures/cameo.json)."""
 
     queryset = CameoCode.objects.all()
     serializer_class = serializers.CameoCodeSerializer
     filterset_class = event_filters.CameoCodeFilter
+    export_title = "conflictdb cameo-codes"
     ordering_fields = ("code", "label")
+
+
+# The timeline and statistics -------------------------------------------------------------------
+
+
+def filtered_streams(request):
+    """(events, statements) kept by the timeline's filters (None: a parameter leaves that kind out)."""
+    filterset = event_filters.TimelineFilter(request.query_params, queryset=Event.objects.none(), request=request)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.streams(Event.objects.all(), Statement.objects.all())
+
+
+class TimelineView(ExportMixin, generics.ListAPIView):
+    """Events and statements in one chronological stream: by date (the first day a date may mean),
+    events before statements on a day, then by id; undated statements last.
+
+    Each row says its `kind` and holds the record as /api/events/ or /api/statements/ shows
+    it. The filters are the lists' (a parameter only one kind takes, such as `location` or
+    `speaker`, keeps that kind only). Pages follow opaque cursors (`next`, `previous`);
+    nothing is counted, so a page costs the same wherever it is.
+    """
+
+    # The filters are documented (and validated) by TimelineFilter over Event's fields;
+    # the rows come from TimelineFilter.streams().
+    queryset = Event.objects.none()
+    serializer_class = serializers.TimelineItemSerializer
+    filterset_class = event_filters.TimelineFilter
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = TimelineCursorPagination
+    export_formats = ("json", "csv", "timelinejs", "ics")
+    export_resource = "timeline"
+    export_title = "conflictdb timeline"
+
+    def list(self, request, *args, **kwargs):
+        events, statements = filtered_streams(request)
+        if self.is_export(request):
+            keys = timeline.keys(events, statements, limit=renderers.EXPORT_MAX_ROWS + 1)
+            entries = timeline.stream(keys[: renderers.EXPORT_MAX_ROWS], chunk=EXPORT_CHUNK)
+            rows = (self.get_serializer(entry).data for entry in entries)
+            return self.export_response(rows, truncated=len(keys) > renderers.EXPORT_MAX_ROWS)
+        page = self.paginator.paginate_streams(events, statements, request)
+        data = self.get_serializer(timeline.entries(page), many=True).data
+        return self.paginator.get_paginated_response(data)
+
+
+class StatsView(generics.GenericAPIView):
+    """Counts for charts, over the timeline's filters: statements per escalation, speaker and CAMEO
+    family ("who said what kind of thing in which escalation"), and events and statements per ISO week."""
+
+    queryset = Event.objects.none()
+    serializer_class = serializers.StatsSerializer
+    filterset_class = event_filters.TimelineFilter
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = None
+
+    def get(self, request, *args, **kwargs):
+        events, statements = filtered_streams(request)
+        return Response(
+            {"statements_by_escalation_actor_root": speech_acts(statements), "weekly": weekly(events, statements)}
+        )
+
+
+def speech_acts(statements) -> list[dict]:
+    """Statements per (escalation, speaker, CAMEO root): one GROUP BY, and one query for the roots' labels."""
+    if statements is None:
+        return []
+    rows = list(
+        statements.order_by()
+        .values(
+            "escalation_id",
+            "escalation__slug",
+            "escalation__name",
+            "escalation__start_date",
+            "speaker_id",
+            "speaker__slug",
+            "speaker__name",
+            "speaker__kind",
+            "speaker__country",
+            "cameo__root",
+        )
+        .annotate(count=Count("id"))
+    )
+    labels = dict(CameoCode.objects.filter(code__in={row["cameo__root"] for row in rows}).values_list("code", "label"))
+    # Escalations in date order, then statements outside any escalation; within one, by speaker and family.
+    rows.sort(
+        key=lambda row: (
+            row["escalation__start_date"] is None,
+            row["escalation__start_date"] or "",
+            row["escalation_id"] or 0,
+            row["speaker__name"],
+            row["speaker_id"],
+            row["cameo__root"],
+        )
+    )
+    return [
+        {
+            "escalation": None
+            if row["escalation_id"] is None
+            else {"id": row["escalation_id"], "slug": row["escalation__slug"], "name": row["escalation__name"]},
+            "actor": {
+                "id": row["speaker_id"],
+                "slug": row["speaker__slug"],
+                "name": row["speaker__name"],
+                "kind": row["speaker__kind"],
+                "country": row["speaker__country"],
+            },
+            "cameo_root": {"code": row["cameo__root"], "label": labels.get(row["cameo__root"], "")},
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def weekly(events, statements) -> list[dict]:
+    """Events (by start date) and dated statements per ISO week: one GROUP BY per table."""
+    counts: dict = defaultdict(lambda: {"events": 0, "statements": 0})
+    sources = (("events", events, "start_date"), ("statements", statements, "said_on"))
+    for name, queryset, column in sources:
+        if queryset is None:
+            continue
+        grouped = (
+            queryset.filter(**{f"{column}__isnull": False})
+            .order_by()
+            .annotate(week=TruncWeek(column))
+            .values_list("week")
+            .annotate(n=Count("id"))
+        )
+        for week, n in grouped:
+            counts[week][name] += n
+    result = []
+    for monday in sorted(counts):
+        year, week, _ = monday.isocalendar()
+        result.append({"week": f"{year}-W{week:02}", "start": monday.isoformat(), **counts[monday]})
+    return result
 
 
 # The stock ReDoc page links Google Fonts; this one only loads the sidecar's static files,

@@ -133,7 +133,12 @@ def make_event(db, cameo):
         for article, quote in sources:
             start = article.body.index(quote)
             EventSource.objects.create(
-                ref=f"source-{next(_counter)}", event=event, article=article, start=start, end=start + len(quote), quote=quote
+                ref=f"source-{next(_counter)}",
+                event=event,
+                article=article,
+                start=start,
+                end=start + len(quote),
+                quote=quote,
             )
         return event
 
@@ -146,3 +151,34 @@ def seeded(db):
     out = StringIO()
     call_command("import_seeds", stdout=out, stderr=StringIO())
     return out.getvalue()
+
+
+# The REST API (test_api*.py, test_exports*.py) ------------------------------------------
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def new_article(make_article):
+    """make_article with SAMPLE_BODY plus a paragraph of its own: two articles never share a sha256."""
+
+    def make(**overrides):
+        return make_article(body=f"{SAMPLE_BODY}\n\nParagraph {next(_counter)}.", **overrides)
+
+    return make
+
+
+@pytest.fixture
+def new_statement(make_statement, new_article):
+    """make_statement, each on its own article unless one is given."""
+
+    def make(**overrides):
+        overrides.setdefault("article", new_article())
+        return make_statement(**overrides)
+
+    return make

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 
 import pytest
@@ -32,36 +31,7 @@ from events.tests.conftest import SAMPLE_BODY
 QUOTE = "both sides must stop firing now."
 CLASH = "The two armies exchanged fire near the border overnight"
 
-_paragraphs = itertools.count(1)
-
-
 # Fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def new_article(make_article):
-    """make_article with SAMPLE_BODY plus a paragraph of its own: two articles never share a sha256."""
-
-    def make(**overrides):
-        return make_article(body=f"{SAMPLE_BODY}\n\nParagraph {next(_paragraphs)}.", **overrides)
-
-    return make
-
-
-@pytest.fixture
-def new_statement(make_statement, new_article):
-    """make_statement, each on its own article unless one is given."""
-
-    def make(**overrides):
-        overrides.setdefault("article", new_article())
-        return make_statement(**overrides)
-
-    return make
 
 
 @pytest.fixture
@@ -125,8 +95,11 @@ def test_root_lists_every_resource(api):
         "escalations",
         "outlets",
         "cameo-codes",
+        "timeline",
+        "stats",
     }
     assert response.json()["events"].endswith("/api/events/")
+    assert response.json()["timeline"].endswith("/api/timeline/")
 
 
 @pytest.mark.django_db
@@ -166,7 +139,11 @@ def test_event_list_embeds_type_dates_participants_sources_and_escalation(
     assert row["participants"] == [
         {
             "actor": {
-                "id": azerbaijan.pk, "slug": "azerbaijan", "name": "Azerbaijan", "kind": "state", "country": "AZ"
+                "id": azerbaijan.pk,
+                "slug": "azerbaijan",
+                "name": "Azerbaijan",
+                "kind": "state",
+                "country": "AZ",
             },
             "role": "initiator",
         },
@@ -218,7 +195,11 @@ def test_statement_list_and_detail(api, make_statement, make_actor, make_escalat
     [row] = results(api.get("/api/statements/"))
     assert row == api.get(f"/api/statements/{statement.pk}/").json()
     assert row["speaker"] == {
-        "id": speaker.pk, "slug": "ana-example", "name": "Ana Example", "kind": "person", "country": "AM"
+        "id": speaker.pk,
+        "slug": "ana-example",
+        "name": "Ana Example",
+        "kind": "person",
+        "country": "AM",
     }
     assert [t["slug"] for t in row["targets"]] == ["azerbaijan"]
     assert row["article"]["id"] == statement.article_id
@@ -285,7 +266,10 @@ def test_escalation_outlet_and_cameo_code_list_and_detail(api, make_escalation, 
     assert [row["code"] for row in results(api.get("/api/cameo-codes/"))] == ["02", "0256"]
     detail = api.get("/api/cameo-codes/0256/").json()
     assert detail == {
-        "code": "0256", "label": "Appeal for de-escalation of military engagement", "root": "02", "is_root": False
+        "code": "0256",
+        "label": "Appeal for de-escalation of military engagement",
+        "root": "02",
+        "is_root": False,
     }
 
 

@@ -100,9 +100,7 @@ def statement(ref: str) -> dict:
 
 
 def statements_by(speaker: str, article: str | None = None) -> list[dict]:
-    return [
-        f for f in of("statement") if f["speaker"] == [speaker] and (article is None or f["article"] == [article])
-    ]
+    return [f for f in of("statement") if f["speaker"] == [speaker] and (article is None or f["article"] == [article])]
 
 
 def event(slug: str) -> dict:
@@ -157,9 +155,7 @@ def test_no_natural_key_is_used_twice():
 
 
 def test_no_two_statements_share_article_speaker_and_span_nor_two_sources_event_article_and_span():
-    statements = Counter(
-        (tuple(f["article"]), tuple(f["speaker"]), f["start"], f["end"]) for f in of("statement")
-    )
+    statements = Counter((tuple(f["article"]), tuple(f["speaker"]), f["start"], f["end"]) for f in of("statement"))
     assert not [key for key, n in statements.items() if n > 1]
     sources = Counter((tuple(f["event"]), tuple(f["article"]), f["start"], f["end"]) for f in of("eventsource"))
     assert not [key for key, n in sources.items() if n > 1]
@@ -341,7 +337,10 @@ def test_the_articles_carry_their_outlets_and_publication_dates():
     assert "We call for an immediate end to hostilities and for respectful dialogue" in articles[A000]["notes"]
     assert articles[A004]["outlet"] == ["asbarez"] and articles[A004]["republished_by"] is None
     assert articles[A004]["published_on"] == "2022-08-04"
-    assert articles[A004]["url"] == "https://asbarez.com/u-s-discusses-karabakh-with-turkey-as-calls-for-de-escalation-mount/"
+    assert (
+        articles[A004]["url"]
+        == "https://asbarez.com/u-s-discusses-karabakh-with-turkey-as-calls-for-de-escalation-mount/"
+    )
 
 
 def test_ned_price_statements_are_dated_wednesday_and_reported_on_thursday():
@@ -414,7 +413,11 @@ def test_the_2020_war_and_its_ceasefire_keep_their_known_dates():
     war = event("2020-09-27-second-karabakh-war")
     assert (war["start_date"], war["end_date"], war["escalation"]) == ("2020-09-27", "2020-11-10", ["2020-war"])
     ceasefire = event("2020-11-09-russian-brokered-ceasefire")
-    assert (ceasefire["event_type"], ceasefire["start_date"], ceasefire["end_date"]) == ("0871", "2020-11-09", "2020-11-10")
+    assert (ceasefire["event_type"], ceasefire["start_date"], ceasefire["end_date"]) == (
+        "0871",
+        "2020-11-09",
+        "2020-11-10",
+    )
     peacekeepers = event("2020-11-10-russian-peacekeepers-deployed")
     assert (peacekeepers["event_type"], peacekeepers["ongoing"], peacekeepers["end_date"]) == ("074", True, None)
 

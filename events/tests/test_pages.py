@@ -11,8 +11,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from events.highlight import HighlightSpan, highlight, paragraph_ranges
+from events.highlight import HighlightSpan, highlight, paragraph_ranges, quote_context, tips
 from events.models import Actor, Article, Event, EventParticipant, Outlet, Statement
+from events.tests.conftest import SAMPLE_BODY
 from events.views import Entry, group_into_bands
 
 # The highlighter (pure Python, no database)
@@ -57,16 +58,48 @@ def test_highlight_escapes_every_text_piece_and_attribute():
     assert "<script>" not in html
     assert '&lt;script&gt;alert("x")&lt;/script&gt;' in html
     assert "&amp; left" in html
-    assert 'title="Evil &quot;title&quot; &lt;b&gt;"' in html
+    assert 'data-tip="Evil &quot;title&quot; &lt;b&gt;"' in html
     assert "".join(check(html).text) == text
+    assert tips([span(8, 35, "statement-1", title='Evil "title" <b>')]) == (
+        '<div class="span-tips" hidden><span id="tip-statement-1">Evil &quot;title&quot; &lt;b&gt;</span></div>'
+    )
 
 
-def test_highlight_wraps_a_single_span_in_a_mark_with_its_anchor():
+def test_highlight_wraps_a_single_span_in_a_focusable_mark_with_its_anchor_and_tip():
     html = highlight("Blinken said: “stop now.”", [span(14, 25, "statement-7", title="Antony Blinken")])
     assert html == (
-        '<p>Blinken said: <mark id="statement-7" class="span-statement" data-span="statement-7" '
-        'title="Antony Blinken">“stop now.”</mark></p>'
+        '<p>Blinken said: <mark id="statement-7" class="span-statement" data-span="statement-7" tabindex="0" '
+        'data-tip="Antony Blinken" aria-describedby="tip-statement-7">“stop now.”</mark></p>'
     )
+
+
+def test_highlight_renders_a_span_with_an_href_as_a_link_closed_in_order():
+    text = "Blinken said: “stop now.”"
+    mention = HighlightSpan(0, 7, "mention-1", "span-mention", "Antony Blinken", href="/actors/3/")
+    html = highlight(text, [mention, span(0, 25, "statement-7", title="Antony Blinken")])
+    checker = check(html)
+    assert '<a id="mention-1" class="span-mention" data-span="mention-1" href="/actors/3/"' in html
+    assert "</a>" in html and "".join(checker.text) == text
+    # A link is focusable already: no tabindex on it; the statement's mark gets one.
+    assert html.count('tabindex="0"') == 1
+
+
+def test_highlight_continuation_pieces_are_not_extra_tab_stops():
+    text = "aaaa bbbb cccc"
+    spans = [span(0, 9, "statement-1", title="A"), span(5, 14, "statement-2", title="B")]
+    html = highlight(text, spans)
+    assert html.count('tabindex="0"') == 2
+    assert html.count('data-tip="B"') + html.count('data-tip="A"') == 3  # the tip is on every piece
+
+
+def test_quote_context_gives_the_sentences_around_the_span_across_paragraphs():
+    text = "Head\n\nPrice said on Thursday that it was bad. He added:\n\n“Stop now,” he said. Later, more. End."
+    start = text.index("Stop now")
+    context = quote_context(text, start, start + len("Stop now"))
+    assert context.span == "Stop now"
+    assert context.before == "He added:\n\n“"  # the sentence before, in the paragraph before
+    assert context.after == ",” he said. Later, more."
+    assert context.clipped_before and context.clipped_after
 
 
 def test_highlight_nests_a_span_inside_a_longer_one_without_splitting_it():
@@ -301,19 +334,72 @@ def test_timeline_actor_filter_includes_statements_addressed_to_the_actor(client
     assert "Border clash" not in html
 
 
-def test_timeline_answers_404_for_an_unknown_filter_value(client, small_timeline):
-    assert client.get(reverse("events:timeline"), {"escalation": "nope"}).status_code == 404
-    assert client.get(reverse("events:timeline"), {"actor": "nope"}).status_code == 404
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"escalation": "nope"}, "No escalation has the slug &#x27;nope&#x27;."),
+        ({"actor": "nope"}, "No actor has the id, slug or name &#x27;nope&#x27;."),
+        ({"country": "XX"}, "Select a valid choice."),
+        ({"type": "99"}, "No CAMEO code starts with &#x27;99&#x27;."),
+        ({"outlet_kind": "tabloid"}, "Select a valid choice."),
+        ({"date_from": "19/09/2023"}, "Enter a valid date in ISO format, YYYY-MM-DD."),
+        (
+            {"date_from": "2023-09-20", "date_to": "2023-09-19"},
+            "date_to (2023-09-19) is before date_from (2023-09-20).",
+        ),
+        ({"speaker": "nobody"}, "No actor has the id, slug or name &#x27;nobody&#x27;."),
+        ({"after": "yesterday"}, "Not a timeline position"),
+    ],
+)
+def test_timeline_reports_an_invalid_filter_value_on_the_page(client, small_timeline, params, message):
+    response = client.get(reverse("events:timeline"), params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html and message in html
+    name = next(iter(params)) if "date_to" not in params else "date_to"
+    assert f"<code>{name}</code>" in html
+    assert 'class="entry ' not in html  # nothing listed rather than a wrong list
 
 
-def test_timeline_is_paginated_in_date_order(client, make_event):
-    for day in range(1, 6):
-        make_event(title=f"Day {day} clash", start_date=dt.date(2022, 8, day))
-    page1 = timeline_html(client, per_page=2)
-    page3 = timeline_html(client, per_page=2, page=3)
-    assert "Day 1 clash" in page1 and "Day 2 clash" in page1 and "Day 3 clash" not in page1
-    assert "Day 5 clash" in page3 and "Day 4 clash" not in page3
-    assert "page=2" in page1 and "per_page=2" in page1
+def _follow_pages(client, **params) -> list[str]:
+    """The entry anchors of every page, following the "Later entries" links."""
+    anchors, url = [], reverse("events:timeline") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    for _ in range(50):
+        html = client.get(url).content.decode()
+        anchors += re.findall(r'<article class="entry entry-\w+" id="([\w-]+)"', html)
+        following = re.search(r'<a rel="next" class="load-more" href="([^"]+)"', html)
+        if not following:
+            return anchors
+        url = unescape(following.group(1))
+    raise AssertionError("more than 50 pages")
+
+
+def test_timeline_pages_by_keyset_through_every_row_once_in_order(client, make_event, make_statement, make_article):
+    """Events and statements on the same day, a multi-day tie, and undated statements at the end."""
+    article = make_article(body=SAMPLE_BODY + " one. two. three.")
+    expected = []
+    for day in (1, 1, 2, 3, 3, 3):
+        event = make_event(title=f"Day {day} clash", start_date=dt.date(2022, 8, day))
+        expected.append((dt.date(2022, 8, day), 0, event.pk, f"event-{event.pk}"))
+    for quote, day in (("one.", 1), ("two.", 3), ("three.", None)):
+        statement = make_statement(quote, article=article, said_on=dt.date(2022, 8, day) if day else None)
+        expected.append((dt.date(2022, 8, day) if day else dt.date.max, 1, statement.pk, f"statement-{statement.pk}"))
+    order = [anchor for *_, anchor in sorted(expected)]
+    for per_page in (1, 2, 4, 100):
+        assert _follow_pages(client, per_page=per_page) == order
+
+
+def test_timeline_later_page_link_keeps_the_filters(client, small_timeline):
+    html = timeline_html(client, escalation="clashes", per_page=1)
+    link = unescape(re.search(r'class="load-more" href="([^"]+)"', html).group(1))
+    assert link.startswith("/?escalation=clashes&per_page=1&after=")
+    later = timeline_html(client, escalation="clashes", per_page=1, after=link.rsplit("after=", 1)[1])
+    assert "Border clash" in later and "back to the start" in later
+
+
+def test_timeline_fragment_is_only_the_entries_for_load_more(client, small_timeline):
+    html = timeline_html(client, fragment="entries")
+    assert "<section" in html and "<form" not in html and "<html" not in html
 
 
 def test_timeline_escapes_hostile_text(client, make_article, make_statement, make_event):
@@ -353,13 +439,13 @@ def test_timeline_query_count_does_not_grow_with_rows(
 ):
     _many_rows(rows, make_article, make_actor, make_escalation, make_event, make_statement)
     # 1 escalations (bands and the filter menu)
-    # 2 COUNT(*) of the UNION of event and statement keys (paginator)
-    # 3 the page of keys: UNION ... ORDER BY sort_date, kind, id LIMIT 100
-    # 4 events by id, with type and escalation   5 their participants + actors   6 their sources + articles + outlets
-    # 7 statements by id, with speaker, article, outlet, CAMEO, escalation   8 their targets
-    # 9 events per escalation   10 statements per escalation (band totals)
-    # 11 actors for the filter menu
-    with django_assert_num_queries(11):
+    # 2 countries in use   3 CAMEO families   4 actor name suggestions (the filter menu)
+    # 5 event keys   6 dated statement keys   7 undated statement keys (each ORDER BY date_from, id LIMIT 101)
+    # 8 events by id, with type and escalation   9 their participants + actors   10 their sources + articles + outlets
+    # 11 statements by id, with speaker, article, outlet, CAMEO, escalation   12 their targets
+    # 13 events and 14 statements per escalation (totals and band counts: GROUP BY over an index)
+    # 15 events and 16 statements per date_from, the filters but the dates (the chart)
+    with django_assert_num_queries(16):
         html = timeline_html(client)
     assert html.count('class="entry entry-event"') == rows
     assert html.count('class="entry entry-statement"') == rows
@@ -375,10 +461,16 @@ def test_article_page_shows_the_verbatim_text_with_highlighted_spans(client, sma
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<mark id="statement-{appeal.pk}" class="span-statement review-draft"' in html
-    assert 'title="Ana Example: direct quotation, draft">both sides must stop firing now.</mark>' in html
+    assert (
+        f'data-tip="Ana Example: direct quotation, draft" aria-describedby="tip-statement-{appeal.pk}">'
+        "both sides must stop firing now.</mark>"
+    ) in html
+    assert f'<span id="tip-statement-{appeal.pk}">Ana Example: direct quotation, draft</span>' in html
     assert f'<mark id="source-{source.pk}" class="span-source review-draft"' in html
     # Verbatim: every paragraph's text is there, typographic quotes included.
-    assert "Foreign Minister Ana Example said on Monday that “<mark" in html
+    assert " said on Monday that “<mark" in html
+    minister = small_timeline["minister"]
+    assert f'href="/actors/{minister.pk}/" data-tip="Mention of Ana Example (person)"' in html
     assert "<p>Delegates at the table</p>" in html
     assert "State TV" in html and "state media" in html
     assert "4 August 2022" in html
@@ -392,7 +484,7 @@ def test_article_page_highlights_coinciding_spans_of_two_speakers(client, make_a
     second = make_statement(article=article, speaker=make_actor(name="Second Speaker"))
     html = client.get(reverse("events:article", args=[article.pk])).content.decode()
     assert f'id="statement-{first.pk}"' in html and f'id="statement-{second.pk}"' in html
-    assert "First Speaker: direct quotation" in html and "Second Speaker: direct quotation" in html
+    assert 'data-tip="First Speaker: direct quotation' in html and 'data-tip="Second Speaker: direct quotation' in html
 
 
 def test_article_page_escapes_a_hostile_body(client, make_article, make_statement):
@@ -430,8 +522,8 @@ def test_article_page_query_count_does_not_grow_with_spans(
         make_statement(article=article, speaker=make_actor())
         make_event(sources=[(article, "The two armies exchanged fire")])
     # 1 the article with outlet and republisher   2 its statements with speaker and CAMEO
-    # 3 its event sources with event, type and escalation
-    with django_assert_num_queries(3):
+    # 3 its event sources with event, type and escalation   4 actors and aliases for the gazetteer (one join)
+    with django_assert_num_queries(4):
         response = client.get(reverse("events:article", args=[article.pk]))
     assert response.content.decode().count('<mark id="statement-') == spans
 
@@ -474,9 +566,10 @@ def test_actor_page_query_count_does_not_grow_with_rows(
         )
         statement.targets.add(other)
         make_event(actors=[(actor, "initiator"), (other, "target")])
-    # 1 actor + affiliation   2 aliases   3 members   4 statements by it   5 their targets
-    # 6 statements about it   7 events it took part in
-    with django_assert_num_queries(7):
+    # 1 actor + affiliation   2 escalations   3 its statements and 4 its events per escalation (GROUP BY)
+    # 5 statements by it   6 their targets   7 events it took part in   8 aliases   9 members
+    # 10 statements about it (none here, so no targets to prefetch)
+    with django_assert_num_queries(10):
         html = client.get(reverse("events:actor", args=[actor.pk])).content.decode()
     assert html.count('class="entry entry-statement"') == rows
 
@@ -531,3 +624,176 @@ def test_seeded_article_pages_highlight_every_span(client, seeded):
 def test_seeded_actor_pages_answer(client, seeded):
     for actor in Actor.objects.all():
         assert client.get(actor.get_absolute_url()).status_code == 200
+
+
+# The timeline's filter bar: the API's FilterSets and parameter names
+
+
+@pytest.fixture
+def filter_timeline(small_timeline, make_actor, make_article, make_outlet, make_statement, make_event, cameo):
+    """small_timeline plus a wire-reported French statement and a Turkish support statement."""
+    wire = make_outlet(name="Wire", kind=Outlet.Kind.WIRE)
+    article = make_article(body=SAMPLE_BODY + "\n\nParis condemned it. Ankara backed Baku.", outlet=wire)
+    france = make_actor(name="France", slug="france", kind=Actor.Kind.STATE, country="FR")
+    turkey = make_actor(name="Turkey", slug="turkey", kind=Actor.Kind.STATE, country="TR")
+    condemnation = make_statement(
+        "Paris condemned it.",
+        article=article,
+        speaker=france,
+        cameo=cameo("111", "Criticize or denounce"),
+        said_on=dt.date(2023, 9, 19),
+        escalation=small_timeline["clashes"],
+    )
+    support = make_statement(
+        "Ankara backed Baku.",
+        article=article,
+        speaker=turkey,
+        cameo=cameo("051", "Praise or endorse"),
+        said_on=dt.date(2023, 9, 19),
+    )
+    return {**small_timeline, "france": france, "turkey": turkey, "condemnation": condemnation, "support": support}
+
+
+def entry_ids(html: str) -> set[str]:
+    return set(re.findall(r'<article class="entry entry-\w+" id="([\w-]+)"', html))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"war", "clash", "appeal", "condemnation", "support"}),
+        ({"country": "fr"}, {"condemnation"}),
+        ({"country": "TR"}, {"support"}),
+        ({"type": "11"}, {"condemnation"}),
+        ({"type": "19"}, {"war", "clash"}),
+        ({"type": "0256"}, {"appeal"}),
+        ({"outlet_kind": "state_media"}, {"clash", "appeal"}),
+        ({"outlet_kind": "wire"}, {"condemnation", "support"}),
+        ({"date_from": "2022-08-02", "date_to": "2022-08-02"}, {"clash", "appeal"}),  # August 2022 overlaps
+        ({"date_from": "2023-01-01"}, {"condemnation", "support"}),
+        ({"q": "BORDER"}, {"clash"}),
+        ({"q": "condemned"}, {"condemnation"}),
+        ({"escalation": "clashes", "type": "11"}, {"condemnation"}),
+        ({"actor": "Ana Example"}, {"clash", "appeal"}),  # canonical name, as in the issue's URL
+        ({"speaker": "france"}, {"condemnation"}),  # statement-only: the events are left out
+        ({"code": "05"}, {"support"}),
+        ({"review_status": "verified"}, set()),
+    ],
+)
+def test_timeline_filters_with_the_api_parameters(client, filter_timeline, params, expected):
+    html = timeline_html(client, **params)
+    names = {
+        "war": "event",
+        "clash": "event",
+        "appeal": "statement",
+        "condemnation": "statement",
+        "support": "statement",
+    }
+    assert entry_ids(html) == {f"{names[key]}-{filter_timeline[key].pk}" for key in expected}
+
+
+def test_timeline_filter_bar_shows_the_current_filter_and_the_url_is_shareable(client, filter_timeline):
+    html = timeline_html(client, actor="Ana Example", escalation="clashes", outlet_kind="state_media", q="fire")
+    assert 'name="actor" type="search" list="actor-suggestions" value="Ana Example"' in html
+    assert '<option value="clashes" selected>' in html
+    assert '<option value="state_media" selected>' in html
+    assert 'name="q" type="search" value="fire"' in html
+    assert "involving <strong>Ana Example</strong>" in html
+    assert '<option value="FR">France</option>' in html  # countries in use, by name
+    assert '<option value="Ana Example">' in html  # actor suggestions
+
+
+def test_timeline_statement_only_filters_are_kept_as_removable_chips(client, filter_timeline):
+    html = timeline_html(client, speaker="france", escalation="clashes")
+    assert '<input type="hidden" name="speaker" value="france">' in html
+    assert "speaker: France" in html
+    assert 'href="/?escalation=clashes" aria-label="Remove the speaker filter"' in html
+
+
+def test_timeline_links_the_exports_of_the_current_filter(client, filter_timeline):
+    html = unescape(timeline_html(client, actor="france", type="11", per_page=5))
+    for fmt in ("csv", "json", "timelinejs", "ics"):
+        assert f'href="/api/timeline/?actor=france&type=11&format={fmt}"' in html
+    assert "after=" not in html.split("Download this timeline", 1)[1].split("</nav>")[0]
+
+
+def test_timeline_totals_count_every_matching_row_not_just_the_page(client, filter_timeline):
+    html = timeline_html(client, per_page=1)
+    assert "2 events and 3 statements." in html
+    assert html.count('class="entry ') == 1
+
+
+def test_timeline_chart_has_a_linked_bar_per_week_with_counts(client, filter_timeline):
+    html = timeline_html(client, escalation="clashes")
+    # Clashes: the border clash (2 August 2022) and the appeal (August 2022: from 1 August), then
+    # France's condemnation (19 September 2023): over a year of weeks.
+    assert '<title id="chart-title">Events and statements per week</title>' in html
+    assert 'aria-label="Week of 1 August 2022: 1 event, 1 statement"' in html
+    assert 'href="/?escalation=clashes&amp;date_from=2022-08-01&amp;date_to=2022-08-07"' in html
+    assert 'aria-label="Week of 18 September 2023: 0 events, 1 statement"' in html
+    assert '<th scope="row"><a href="/?escalation=clashes&amp;date_from=2023-09-18&amp;date_to=2023-09-24">' in html
+
+
+def test_timeline_chart_keeps_the_neighbouring_weeks_and_outlines_the_selected_one(client, filter_timeline):
+    html = timeline_html(client, date_from="2022-08-01", date_to="2022-08-07")
+    assert entry_ids(html) == {f"event-{filter_timeline['clash'].pk}", f"statement-{filter_timeline['appeal'].pk}"}
+    assert 'class="bar bar-selected" aria-label="Week of 1 August 2022: 1 event, 1 statement"' in html
+    assert "the selected dates outlined" in html
+
+
+def test_build_chart_picks_weeks_months_or_years_by_span():
+    link = lambda start, end: f"{start}/{end}"  # noqa: E731
+    from events.views import build_chart
+
+    weekly = build_chart(
+        [("event", dt.date(2023, 9, 19), 2), ("statement", dt.date(2023, 9, 20), 3)], (None, None), link
+    )
+    assert weekly.unit == "week" and len(weekly.bars) >= 12  # padded around a single week
+    busiest = max(weekly.bars, key=lambda bar: bar.total)
+    assert (busiest.start, busiest.events, busiest.statements) == (dt.date(2023, 9, 18), 2, 3)
+    assert busiest.href == "2023-09-18/2023-09-24"
+    assert busiest.event_height + busiest.statement_height == pytest.approx(120)
+    assert all(bar.href == "" for bar in weekly.bars if not bar.total)
+
+    monthly = build_chart([("event", dt.date(2002, 1, 1), 1), ("event", dt.date(2023, 9, 19), 1)], (None, None), link)
+    assert monthly.unit == "month" and monthly.bars[0].label == "January 2002"
+    assert (
+        build_chart([("event", dt.date(1900, 1, 1), 1), ("event", dt.date(2023, 1, 1), 1)], (None, None), link).unit
+        == "year"
+    )
+    assert build_chart([("statement", None, 4)], (None, None), link) is None
+
+
+def test_timeline_shows_edit_links_to_staff_only(client, admin_client, small_timeline):
+    appeal, clash = small_timeline["appeal"], small_timeline["clash"]
+    assert "Edit in admin" not in timeline_html(client)
+    html = timeline_html(admin_client)
+    assert f'href="/admin/events/statement/{appeal.pk}/change/"' in html
+    assert f'href="/admin/events/event/{clash.pk}/change/"' in html
+    article = admin_client.get(reverse("events:article", args=[small_timeline["article"].pk])).content.decode()
+    assert f'href="/admin/events/article/{small_timeline["article"].pk}/change/"' in article
+    actor = admin_client.get(reverse("events:actor", args=[appeal.speaker_id])).content.decode()
+    assert f'href="/admin/events/actor/{appeal.speaker_id}/change/"' in actor
+
+
+def test_an_event_links_to_the_timeline_from_its_first_day(small_timeline):
+    clash = small_timeline["clash"]
+    assert clash.get_absolute_url() == f"/?date_from=2022-08-02#event-{clash.pk}"
+
+
+def test_article_page_links_actor_mentions_and_the_exports_of_its_statements(client, small_timeline):
+    article = small_timeline["article"]
+    html = client.get(reverse("events:article", args=[article.pk])).content.decode()
+    assert 'class="span-mention"' in html
+    assert "a mention of a known actor (1)" in html  # the legend counts them
+    assert f'href="/api/statements/?article={article.pk}&amp;format=csv"' in html
+
+
+def test_actor_page_counts_statements_and_events_per_escalation(client, filter_timeline):
+    minister = filter_timeline["minister"]
+    html = client.get(reverse("events:actor", args=[minister.pk])).content.decode()
+    row = html[html.index(">August 2022 clashes <") :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(r"<td>(?:<a[^>]*>)?(\d+)", row) == ["1", "1"]
+    assert 'href="/?speaker=ana-example&amp;escalation=clashes"' in row
+    assert 'href="/api/timeline/?actor=ana-example&amp;format=ics"' in html

@@ -1,0 +1,141 @@
+"""Exports of a filtered list: `?format=csv|json|timelinejs|ics` (events/api/renderers.py).
+
+An export holds every row the filters keep, in the list's order, up to
+renderers.EXPORT_MAX_ROWS, instead of one page; the response says whether the
+selection was cut (`X-Export-Truncated`) and where (`X-Export-Max-Rows`). CSV is
+streamed while the rows are read, EXPORT_CHUNK at a time with the list's query shape,
+so memory and queries per chunk stay constant. `?format=json` exports a JSON array of
+the same rows; without `format` (or with `Accept: application/json`) a list is paginated
+as always. Errors (a bad filter, an unknown format: 400 naming the parameter) are JSON
+whatever format was asked for.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from django.http import Http404, StreamingHttpResponse
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from events.api import renderers
+from events.api.serializers import EscalationSerializer
+from events.models import Escalation
+
+#: Rows read and serialized at a time while exporting (the query count grows per chunk, not per row).
+EXPORT_CHUNK = 500
+
+EXPORT_RENDERERS = {
+    "csv": renderers.CSVRenderer,
+    "timelinejs": renderers.TimelineJSRenderer,
+    "ics": renderers.ICalendarRenderer,
+}
+FILE_EXTENSIONS = {"csv": "csv", "timelinejs": "json", "ics": "ics"}
+
+#: What each format is, for the schema and the error message of an unknown one.
+FORMAT_HELP = {
+    "json": "a JSON array of every filtered row (the list's representation)",
+    "csv": "CSV with ACLED-style columns for events, statements and the timeline (event_date, time_precision, "
+    "event_type, actor1, actor2, location, source, notes, then ours), one column per field elsewhere; streamed",
+    "timelinejs": "Knight Lab's TimelineJS JSON (events, eras = escalations), to load in TL.Timeline",
+    "ics": "iCalendar: one all-day event per event or dated statement",
+}
+
+
+class ExportMixin:
+    """Adds the exports to a list view; `export_formats` names the ones it offers."""
+
+    export_formats: tuple[str, ...] = ("json", "csv")
+    #: How the renderers read a row: "event", "statement", "timeline", or "" (one column per field).
+    export_resource = ""
+    export_title = "conflictdb"
+
+    def is_collection(self) -> bool:
+        return getattr(self, "action", "list") == "list"
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if self.is_collection():
+            found += [EXPORT_RENDERERS[name]() for name in self.export_formats if name in EXPORT_RENDERERS]
+        return found
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # DRF answers an unknown ?format= with 404; it is a bad parameter value like any other.
+            offered = self.export_formats if self.is_collection() else ("json",)
+            value = request.query_params.get("format", "")
+            raise exceptions.ValidationError(
+                {"format": [f"Unknown format {value!r} here; use one of {', '.join(offered)}."]}
+            ) from None
+
+    def handle_exception(self, exc):
+        # An error is JSON whatever format was asked for: a CSV or calendar of a message helps nobody.
+        if isinstance(getattr(self.request, "accepted_renderer", None), tuple(EXPORT_RENDERERS.values())):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def is_export(self, request) -> bool:
+        if not self.is_collection():
+            return False
+        renderer = getattr(request, "accepted_renderer", None)
+        return isinstance(renderer, tuple(EXPORT_RENDERERS.values())) or request.query_params.get("format") == "json"
+
+    def get_renderer_context(self):
+        context = super().get_renderer_context()
+        request = context.get("request")
+        if request is not None and self.is_export(request):
+            context["export"] = self.export_context(request)
+        return context
+
+    def export_context(self, request) -> dict:
+        context = {
+            "resource": self.export_resource,
+            "fields": list(self.get_serializer().fields) if not self.export_resource else [],
+            "title": self.export_title,
+            "description": f"Exported from {request.get_full_path()}",
+        }
+        if isinstance(request.accepted_renderer, renderers.TimelineJSRenderer):
+            # TimelineJS shows the escalations as eras.
+            context["escalations"] = EscalationSerializer(Escalation.objects.all(), many=True).data
+        return context
+
+    def export_queryset(self, queryset):
+        """The filtered rows of a model list, serialized a chunk at a time (a generator), and whether
+        the selection was cut at EXPORT_MAX_ROWS."""
+        limit = renderers.EXPORT_MAX_ROWS
+        truncated = queryset[limit : limit + 1].exists()
+        objects = queryset[:limit].iterator(chunk_size=EXPORT_CHUNK)
+
+        def rows():
+            while chunk := list(islice(objects, EXPORT_CHUNK)):
+                yield from self.get_serializer(chunk, many=True).data
+
+        return rows(), truncated
+
+    def export_response(self, rows, truncated: bool):
+        request = self.request
+        renderer = request.accepted_renderer
+        headers = {
+            "X-Export-Max-Rows": str(renderers.EXPORT_MAX_ROWS),
+            "X-Export-Truncated": "true" if truncated else "false",
+        }
+        if renderer.format in FILE_EXTENSIONS:
+            name = self.export_title.replace(" ", "-")
+            headers["Content-Disposition"] = f'attachment; filename="{name}.{FILE_EXTENSIONS[renderer.format]}"'
+        if isinstance(renderer, renderers.CSVRenderer):
+            return StreamingHttpResponse(
+                renderer.stream(rows, self.get_renderer_context()),
+                content_type=f"{renderer.media_type}; charset={renderer.charset}",
+                headers=headers,
+            )
+        return Response(list(rows), headers=headers)
+
+    def list(self, request, *args, **kwargs):
+        if not self.is_export(request):
+            return super().list(request, *args, **kwargs)
+        rows, truncated = self.export_queryset(self.filter_queryset(self.get_queryset()))
+        return self.export_response(rows, truncated)

@@ -1,0 +1,414 @@
+"""Export formats of the lists and the timeline: CSV, TimelineJS JSON and iCalendar.
+
+`?format=csv|timelinejs|ics` (or the media type in `Accept`) on a list endpoint or
+/api/timeline/ exports every filtered row, up to EXPORT_MAX_ROWS, instead of one page;
+`?format=json` does the same as a JSON array (events/api/exports.py). The renderers
+only format rows the views have serialized, so an export holds exactly what the list
+holds: an event or statement row is its list representation, a timeline row is
+`{"kind", "id", "date_from", "event", "statement"}`.
+
+- CSV: ACLED-style columns first (event_date, time_precision, event_type, actor1,
+  actor2, location, source, notes, fatalities), then ours, the same columns for events,
+  statements and the timeline; other lists get one column per field. Streamed row by row
+  (`stream()`), and every text cell that a spreadsheet would run as a formula (starting
+  with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
+- TimelineJS: Knight Lab's JSON (https://timeline.knightlab.com/docs/json-format.html):
+  `events` with start/end dates at the precision the date has (a year-precision date
+  gives only `year`), HTML-escaped `text.headline`/`text.text`, `group` = the escalation,
+  `eras` = the escalations. Undated statements are left out (a slide needs a date).
+- iCalendar: one all-day VEVENT per event or dated statement, built with `icalendar`;
+  DTSTART and DTEND are dates, DTEND exclusive, covering the whole period the dates'
+  precisions allow (August 2022 is 1 August to 1 September).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from html import escape
+
+import icalendar
+from rest_framework import renderers
+
+from events.ingest import dates as fuzzy
+
+#: The most rows one export holds; a larger selection is cut there and the response says so
+#: (X-Export-Truncated: true). Narrow the filters, or page through the JSON list, for more.
+EXPORT_MAX_ROWS = 10_000
+
+EVENT, STATEMENT = "event", "statement"
+
+# ACLED's time_precision: 1 the day is known, 2 within a few days, 3 only the month or longer.
+ACLED_TIME_PRECISION = {fuzzy.DAY: 1, fuzzy.APPROXIMATE: 2, fuzzy.MONTH: 3, fuzzy.SEASON: 3, fuzzy.YEAR: 3}
+
+TIMELINE_COLUMNS = (
+    # ACLED's names, in ACLED's order, where the concept exists here.
+    "event_date",
+    "time_precision",
+    "event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "source",
+    "notes",
+    "fatalities",
+    # Ours.
+    "kind",
+    "id",
+    "key",
+    "date_precision",
+    "date_label",
+    "end_date",
+    "end_precision",
+    "cameo_code",
+    "other_actors",
+    "title",
+    "quote",
+    "escalation",
+    "review_status",
+    "source_articles",
+    "source_urls",
+)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unwrap(row: dict, resource: str) -> tuple[str, dict]:
+    """(kind, record) of an exported row: an event, a statement, or a timeline item holding one."""
+    if resource == "timeline":
+        return row["kind"], row[row["kind"]]
+    return resource, row
+
+
+def _names(items: Iterable[dict]) -> str:
+    return "; ".join(item["name"] for item in items)
+
+
+def _distinct(values: Iterable[str]) -> str:
+    return "; ".join(dict.fromkeys(value for value in values if value))
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def timeline_csv_row(kind: str, record: dict) -> dict:
+    """One CSV row (TIMELINE_COLUMNS) for an event or a statement as the API serializes it."""
+    escalation = (record.get("escalation") or {}).get("slug", "")
+    if kind == EVENT:
+        by_role: dict[str, list[dict]] = {}
+        for participant in record["participants"]:
+            by_role.setdefault(participant["role"], []).append(participant["actor"])
+        articles = [source["article"] for source in record["sources"]]
+        others = [
+            f"{participant['actor']['name']} ({participant['role']})"
+            for participant in record["participants"]
+            if participant["role"] not in ("initiator", "target")
+        ]
+        return {
+            "event_date": record["start_date"],
+            "time_precision": ACLED_TIME_PRECISION.get(record["start_precision"], 3),
+            "event_type": record["type"]["label"],
+            "actor1": _names(by_role.get("initiator", [])),
+            "actor2": _names(by_role.get("target", [])),
+            "location": record["location"],
+            "source": _distinct((article.get("outlet") or {}).get("name", "") for article in articles),
+            "notes": record["summary"] or record["title"],
+            "fatalities": record["fatalities"],
+            "kind": EVENT,
+            "id": record["id"],
+            "key": record["slug"],
+            "date_precision": record["start_precision"],
+            "date_label": record["date_label"],
+            "end_date": record["end_date"],
+            "end_precision": record["end_precision"],
+            "cameo_code": record["type"]["code"],
+            "other_actors": "; ".join(others),
+            "title": record["title"],
+            "quote": "",
+            "escalation": escalation,
+            "review_status": record["review_status"],
+            "source_articles": _distinct(article["source_ref"] for article in articles),
+            "source_urls": _distinct(article["url"] for article in articles),
+        }
+    article = record["article"]
+    return {
+        "event_date": record["said_on"],
+        "time_precision": ACLED_TIME_PRECISION.get(record["said_on_precision"], 3) if record["said_on"] else None,
+        "event_type": record["cameo"]["label"],
+        "actor1": record["speaker"]["name"],
+        "actor2": _names(record["targets"]),
+        "location": "",
+        "source": (article.get("outlet") or {}).get("name", ""),
+        "notes": record["summary"] or record["quote"],
+        "fatalities": None,
+        "kind": STATEMENT,
+        "id": record["id"],
+        "key": record["ref"],
+        "date_precision": record["said_on_precision"] if record["said_on"] else "",
+        "date_label": record["date_label"],
+        "end_date": None,
+        "end_precision": "",
+        "cameo_code": record["cameo"]["code"],
+        "other_actors": "",
+        "title": record["summary"],
+        "quote": record["quote"],
+        "escalation": escalation,
+        "review_status": record["review_status"],
+        "source_articles": article["source_ref"],
+        "source_urls": article["url"],
+    }
+
+
+def flat_value(value) -> object:
+    """A nested value of a generic list row as one cell: a related record by its key, a list joined."""
+    if isinstance(value, dict):
+        for key in ("slug", "code", "source_ref", "name", "id"):
+            if key in value:
+                return value[key]
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(flat_value(item)) for item in value)
+    return value
+
+
+def safe_cell(value) -> object:
+    """None as an empty cell; text a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return b"".join(self.stream(data, renderer_context or {}))
+
+    def stream(self, rows: Iterable[dict], renderer_context: dict) -> Iterator[bytes]:
+        """The CSV, a row at a time: the header first, then one line per exported row."""
+        export = renderer_context.get("export", {})
+        resource = export.get("resource", "")
+        columns = TIMELINE_COLUMNS if resource in (EVENT, STATEMENT, "timeline") else tuple(export.get("fields", ()))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def line(values) -> bytes:
+            writer.writerow([safe_cell(value) for value in values])
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text.encode("utf-8")
+
+        yield line(columns)
+        for row in rows:
+            if resource in (EVENT, STATEMENT, "timeline"):
+                flat = timeline_csv_row(*unwrap(row, resource))
+                yield line(flat[column] for column in columns)
+            else:
+                yield line(flat_value(row.get(column)) for column in columns)
+
+
+# Dates at their precision ------------------------------------------------------------------------
+
+
+def _parse(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _record_dates(kind: str, record: dict) -> tuple[dt.date | None, str, dt.date | None, str]:
+    """(start, start precision, end, end precision) of an event or a statement row."""
+    if kind == EVENT:
+        return (
+            _parse(record["start_date"]),
+            record["start_precision"],
+            _parse(record["end_date"]),
+            record["end_precision"] or fuzzy.DAY,
+        )
+    return _parse(record["said_on"]), record["said_on_precision"], None, ""
+
+
+def timelinejs_date(value: dt.date, precision: str) -> dict:
+    """A TimelineJS date with only the parts the precision knows (a year-precision date: the year)."""
+    if precision == fuzzy.YEAR:
+        return {"year": value.year}
+    if precision in (fuzzy.MONTH, fuzzy.SEASON):
+        return {"year": value.year, "month": value.month}
+    return {"year": value.year, "month": value.month, "day": value.day}
+
+
+def calendar_period(kind: str, record: dict) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an all-day calendar entry covers; None when undated.
+
+    Each date covers its whole period (a month, a season, a year); an approximate date
+    is shown on its day, its description says "c.".
+    """
+    start, start_precision, end, end_precision = _record_dates(kind, record)
+    if start is None:
+        return None
+
+    def bounds(value: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+        return (value, value) if precision == fuzzy.APPROXIMATE else fuzzy.period_bounds(value, precision)
+
+    first, last = bounds(start, start_precision)
+    if end is not None:
+        last = max(last, bounds(end, end_precision)[1])
+    return first, last
+
+
+# TimelineJS ---------------------------------------------------------------------------------------
+
+
+def _event_slide(record: dict) -> dict:
+    start, start_precision, end, end_precision = _record_dates(EVENT, record)
+    participants = ", ".join(f"{escape(p['actor']['name'])} ({escape(p['role'])})" for p in record["participants"])
+    outlets = _distinct((source["article"].get("outlet") or {}).get("name", "") for source in record["sources"])
+    text = [f"<p>{escape(record['summary'])}</p>" if record["summary"] else ""]
+    if record["location"]:
+        text.append(f"<p>Location: {escape(record['location'])}</p>")
+    if participants:
+        text.append(f"<p>Actors: {participants}</p>")
+    if outlets:
+        text.append(f"<p>Sources: {escape(outlets)}</p>")
+    slide = {
+        "unique_id": f"event-{record['id']}",
+        "start_date": timelinejs_date(start, start_precision),
+        "display_date": record["date_label"],
+        "text": {"headline": escape(record["title"]), "text": "".join(text)},
+    }
+    if end is not None:
+        slide["end_date"] = timelinejs_date(end, end_precision)
+    return slide
+
+
+def _statement_slide(record: dict) -> dict | None:
+    start, precision, _, _ = _record_dates(STATEMENT, record)
+    if start is None:
+        return None
+    speaker = record["speaker"]["name"]
+    said = record["summary"] or record["quote"]
+    article = record["article"]
+    outlet = (article.get("outlet") or {}).get("name", "")
+    text = [f"<blockquote>{escape(record['quote'])}</blockquote>", f"<p>— {escape(speaker)}"]
+    if record["medium_detail"]:
+        text.append(f", {escape(record['medium_detail'])}")
+    text.append("</p>")
+    source = escape(article["title"] or article["source_ref"]) + (f" ({escape(outlet)})" if outlet else "")
+    text.append(f"<p>Source: {source}</p>")
+    if record["reported_date_label"]:
+        text.append(f"<p>The article dates it {escape(record['reported_date_label'])}.</p>")
+    return {
+        "unique_id": f"statement-{record['id']}",
+        "start_date": timelinejs_date(start, precision),
+        "display_date": record["date_label"],
+        "text": {"headline": escape(f"{speaker}: {said[:120]}{'…' if len(said) > 120 else ''}"), "text": "".join(text)},
+    }
+
+
+class TimelineJSRenderer(renderers.JSONRenderer):
+    """Knight Lab's TimelineJS JSON: load it with `new TL.Timeline(element, url_or_object)`."""
+
+    media_type = "application/vnd.knightlab.timelinejs+json"
+    format = "timelinejs"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        export = (renderer_context or {}).get("export", {})
+        resource = export.get("resource", "")
+        slides = []
+        for row in data:
+            kind, record = unwrap(row, resource)
+            slide = _event_slide(record) if kind == EVENT else _statement_slide(record)
+            if slide is None:
+                continue
+            if record.get("escalation"):
+                slide["group"] = record["escalation"]["name"]
+            slides.append(slide)
+        timeline = {
+            "title": {
+                "text": {
+                    "headline": escape(export.get("title", "conflictdb timeline")),
+                    "text": escape(export.get("description", "")),
+                }
+            },
+            "events": slides,
+            "eras": [_era(escalation) for escalation in export.get("escalations", [])],
+        }
+        return super().render(timeline, accepted_media_type, renderer_context)
+
+
+def _era(escalation: dict) -> dict:
+    start = _parse(escalation["start_date"])
+    # An ongoing escalation runs to today (TimelineJS needs an end).
+    end = _parse(escalation["end_date"]) or max(start, dt.date.today())
+    return {
+        "start_date": timelinejs_date(start, fuzzy.DAY),
+        "end_date": timelinejs_date(end, fuzzy.DAY),
+        "text": {"headline": escape(escalation["name"])},
+    }
+
+
+# iCalendar ----------------------------------------------------------------------------------------
+
+
+class ICalendarRenderer(renderers.BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        export = (renderer_context or {}).get("export", {})
+        resource = export.get("resource", "")
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//conflictdb//timeline export//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", export.get("title", "conflictdb timeline"))
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        for row in data:
+            kind, record = unwrap(row, resource)
+            period = calendar_period(kind, record)
+            if period is None:
+                continue
+            calendar.add_component(_vevent(kind, record, period, stamp))
+        return calendar.to_ical()
+
+
+def _vevent(kind: str, record: dict, period: tuple[dt.date, dt.date], stamp: dt.datetime) -> icalendar.Event:
+    first, last = period
+    entry = icalendar.Event()
+    entry.add("uid", f"{kind}-{record['id']}@conflictdb")
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", first)
+    # All-day entries end on the day after the last one (RFC 5545: DTEND is exclusive).
+    entry.add("dtend", last + dt.timedelta(days=1))
+    categories = [record["escalation"]["name"]] if record.get("escalation") else []
+    if kind == EVENT:
+        entry.add("summary", record["title"])
+        lines = [record["summary"], f"When: {record['date_label']}"]
+        if record["participants"]:
+            lines.append("Actors: " + ", ".join(f"{p['actor']['name']} ({p['role']})" for p in record["participants"]))
+        if record["location"]:
+            entry.add("location", record["location"])
+        categories.append(record["type"]["label"])
+    else:
+        said = record["summary"] or record["quote"]
+        entry.add("summary", f"{record['speaker']['name']}: {said}")
+        article = record["article"]
+        lines = [
+            f"“{record['quote']}”",
+            f"When: {record['date_label']}",
+            f"Source: {article['title'] or article['source_ref']}",
+        ]
+        if article["url"]:
+            entry.add("url", article["url"])
+        categories.append(record["cameo"]["label"])
+    entry.add("description", "\n".join(line for line in lines if line))
+    entry.add("categories", categories)
+    return entry

@@ -1,0 +1,118 @@
+"""The OpenAPI schema class (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]): drf-spectacular's, plus
+what it cannot see by itself: the error responses every operation can give, and the
+export formats of the lists (their `format` parameter, media types and headers).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from events.api import exports, renderers
+
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Each invalid parameter or field (or non_field_errors) with its messages; "
+    "a nested list's errors are keyed by the item's position.",
+    "additionalProperties": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}]},
+}
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": ("A parameter or field value that cannot be used, named with its message.", FIELD_ERRORS),
+    "401": ("Not authenticated (send a token: `Authorization: Token <key>`).", DETAIL),
+    "403": ("Authenticated, but without the model permission this write needs.", DETAIL),
+    "404": ("No such record.", DETAIL),
+    "409": ("Other records still refer to this one; reassign or remove them first.", DETAIL),
+}
+EXPORT_MEDIA_TYPES = {
+    "csv": ("text/csv", "CSV, streamed."),
+    "timelinejs": (renderers.TimelineJSRenderer.media_type, "Knight Lab's TimelineJS JSON."),
+    "ics": ("text/calendar", "iCalendar (RFC 5545), all-day events."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _exports(self) -> tuple[str, ...]:
+        view = self.view
+        if self.method != "GET" or not isinstance(view, exports.ExportMixin) or not view.is_collection():
+            return ()
+        return view.export_formats
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        formats = self._exports()
+        if formats:
+            described = "; ".join(f"`{name}`: {exports.FORMAT_HELP[name]}" for name in formats)
+            parameters += [
+                OpenApiParameter(
+                    "format",
+                    OpenApiTypes.STR,
+                    enum=list(formats),
+                    description=f"Export every filtered row (up to {renderers.EXPORT_MAX_ROWS}) instead of one "
+                    f"page: {described}. Without it the list is paginated JSON. An unknown format is an error (400).",
+                ),
+                OpenApiParameter(
+                    "X-Export-Max-Rows",
+                    OpenApiTypes.INT,
+                    location=OpenApiParameter.HEADER,
+                    response=[200],
+                    description="With `format`: the most rows an export holds.",
+                ),
+                OpenApiParameter(
+                    "X-Export-Truncated",
+                    OpenApiTypes.STR,
+                    location=OpenApiParameter.HEADER,
+                    response=[200],
+                    enum=["true", "false"],
+                    description="With `format`: true when the filters keep more rows than the export holds.",
+                ),
+            ]
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        formats = self._exports()
+        if formats and "200" in responses and "content" in responses["200"]:
+            content = responses["200"]["content"]
+            listed = content.get("application/json", {}).get("schema")
+            item = self._item_schema()
+            if listed and item and "json" in formats:
+                content["application/json"]["schema"] = {
+                    "oneOf": [listed, {"type": "array", "items": item}],
+                    "description": "The page (without `format`), or with format=json every filtered row as an array.",
+                }
+            for name, (media_type, description) in EXPORT_MEDIA_TYPES.items():
+                if name in formats:
+                    content[media_type] = {"schema": {"type": "string", "description": description}}
+                    if name == "timelinejs":
+                        content[media_type]["schema"] = {"type": "object", "description": description}
+        for code in self._error_codes():
+            description, schema = ERRORS[code]
+            responses.setdefault(
+                code, {"content": {"application/json": {"schema": schema}}, "description": description}
+            )
+        return responses
+
+    def _item_schema(self):
+        serializer = self.get_response_serializers()
+        if serializer is None:
+            return None
+        component = self.resolve_serializer(serializer, "response")
+        return component.ref if component else None
+
+    def _error_codes(self) -> list[str]:
+        method = self.method
+        if method == "GET":
+            # A path without a record id is a list (or the stats): its filters can be wrong.
+            return ["404"] if "{" in self.path else ["400"]
+        codes = ["400", "401", "403"]
+        if method in ("PUT", "PATCH", "DELETE"):
+            codes.append("404")
+        if method == "DELETE":
+            codes = ["401", "403", "404", "409"]
+        return codes

@@ -1,0 +1,300 @@
+"""The filters added for integrators: roles, countries, locations, outlets, articles and full-text `q`.
+
+Each filter is checked with a value that keeps rows, one that keeps none, and invalid
+values, which are a 400 naming the parameter (never a silent empty list or a 500).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from events.models import Actor, Outlet
+from events.tests.test_api import CLASH, QUOTE, assert_400_naming, ids
+
+
+@pytest.fixture
+def world(make_actor, make_article, make_outlet, make_event, make_statement):
+    """Two outlets (state media and a wire), an article each, events and statements on them."""
+    rt = make_outlet(slug="rt", name="RT", kind=Outlet.Kind.STATE_MEDIA, country="RU")
+    reuters = make_outlet(slug="reuters", name="Reuters", kind=Outlet.Kind.WIRE, country="GB")
+    rt_article = make_article(outlet=rt)
+    reuters_article = make_article(body=rt_article.body + "\n\nReuters copy.", outlet=reuters)
+    azerbaijan = make_actor(slug="azerbaijan", name="Azerbaijan", kind=Actor.Kind.STATE, country="AZ")
+    armenia = make_actor(slug="armenia", name="Armenia", kind=Actor.Kind.STATE, country="AM")
+    russia = make_actor(slug="russia", name="Russia", kind=Actor.Kind.STATE, country="RU")
+    blinken = make_actor(slug="antony-blinken", name="Antony Blinken", country="US")
+    offensive = make_event(
+        title="Offensive",
+        location="Stepanakert, Karabakh",
+        actors=[(azerbaijan, "initiator"), (armenia, "target")],
+        sources=[(rt_article, CLASH)],
+    )
+    talks = make_event(
+        title="Talks",
+        location="Moscow",
+        actors=[(russia, "mediator"), (armenia, "participant"), (azerbaijan, "participant")],
+        sources=[(rt_article, CLASH), (reuters_article, CLASH)],
+    )
+    unsourced = make_event(title="Background", actors=[(armenia, "initiator")])
+    appeal = make_statement(speaker=blinken, article=rt_article)
+    appeal.targets.add(azerbaijan)
+    reply = make_statement(speaker=armenia, article=reuters_article)
+    return {
+        "offensive": offensive,
+        "talks": talks,
+        "unsourced": unsourced,
+        "appeal": appeal,
+        "reply": reply,
+        "rt_article": rt_article,
+        "reuters_article": reuters_article,
+    }
+
+
+def _events(api, **params):
+    return ids(api.get("/api/events/", params))
+
+
+def _statements(api, **params):
+    return ids(api.get("/api/statements/", params))
+
+
+# Events ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_event_actor_role_narrows_the_actor(api, world):
+    offensive, talks, unsourced = world["offensive"], world["talks"], world["unsourced"]
+    assert _events(api, actor="azerbaijan") == [offensive.pk, talks.pk]
+    assert _events(api, actor="azerbaijan", actor_role="initiator") == [offensive.pk]
+    assert _events(api, actor="armenia", actor_role="target") == [offensive.pk]
+    assert _events(api, actor="armenia", actor_role="initiator") == [unsourced.pk]
+    assert _events(api, actor="armenia", actor_role="mediator") == []
+
+
+@pytest.mark.django_db
+def test_event_actor_role_alone_keeps_events_with_someone_in_that_role(api, world):
+    assert _events(api, actor_role="mediator") == [world["talks"].pk]
+    assert _events(api, actor_role="initiator") == [world["offensive"].pk, world["unsourced"].pk]
+
+
+@pytest.mark.django_db
+def test_event_country_with_a_role(api, world):
+    assert _events(api, country="az", actor_role="initiator") == [world["offensive"].pk]
+    assert _events(api, country="RU") == [world["talks"].pk]
+    assert _events(api, country="RU", actor_role="target") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["boss", "Initiator ", "1"])
+def test_event_unknown_actor_role_is_400(api, world, value):
+    assert_400_naming(api.get("/api/events/", {"actor_role": value}), "actor_role")
+
+
+@pytest.mark.django_db
+def test_event_location_is_a_case_insensitive_substring(api, world):
+    assert _events(api, location="karabakh") == [world["offensive"].pk]
+    assert _events(api, location="Paris") == []
+
+
+@pytest.mark.django_db
+def test_event_outlet_and_outlet_kind_keep_events_with_such_a_source(api, world):
+    offensive, talks = world["offensive"], world["talks"]
+    assert _events(api, outlet="rt") == [offensive.pk, talks.pk]
+    assert _events(api, outlet="reuters") == [talks.pk]
+    assert _events(api, outlet_kind="state_media") == [offensive.pk, talks.pk]
+    assert _events(api, outlet_kind="wire") == [talks.pk]
+    assert _events(api, outlet_kind="official") == []
+
+
+@pytest.mark.django_db
+def test_excluding_state_media_leaves_out_events_only_state_media_reports(api, world):
+    # The offensive has only an RT source; the talks also a Reuters one; the background none.
+    assert _events(api, exclude_outlet_kind="state_media") == [world["talks"].pk, world["unsourced"].pk]
+    assert _events(api, exclude_outlet_kind="wire") == [
+        world["offensive"].pk,
+        world["talks"].pk,
+        world["unsourced"].pk,
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("outlet", "pravda"),
+        ("outlet_kind", "tabloid"),
+        ("exclude_outlet_kind", "state media"),
+        ("article", "999999"),
+        ("article", "rt"),
+    ],
+)
+def test_event_invalid_source_filters_are_400(api, world, parameter, value):
+    assert_400_naming(api.get("/api/events/", {parameter: value}), parameter)
+
+
+@pytest.mark.django_db
+def test_event_article_keeps_events_with_a_source_in_it(api, world):
+    assert _events(api, article=world["reuters_article"].pk) == [world["talks"].pk]
+    assert _events(api, article=world["rt_article"].pk) == [world["offensive"].pk, world["talks"].pk]
+
+
+@pytest.mark.django_db
+def test_event_q_is_full_text(api, world, make_event):
+    denounced = make_event(title="Western capitals denounced the offensive")
+    assert _events(api, q="denounce") == [denounced.pk]
+    assert _events(api, q="offensives -western") == [world["offensive"].pk]
+    assert _events(api, q='"capitals denounced"') == [denounced.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["the", "***", '" "', "- of"])
+def test_q_with_nothing_to_search_for_is_400_on_every_searchable_list(api, value):
+    for url in ("/api/events/", "/api/statements/", "/api/articles/", "/api/timeline/"):
+        messages = assert_400_naming(api.get(url, {"q": value}), "q")
+        assert "no word to search for" in messages[0], url
+
+
+@pytest.mark.django_db
+def test_q_longer_than_the_bound_is_400(api):
+    assert_400_naming(api.get("/api/events/", {"q": "war " * 200}), "q")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["counter-terrorism", 'Zakharova: "NATO', "azer*", "(a OR", "NEAR/2", "'"])
+def test_q_with_search_syntax_characters_is_never_a_500(api, world, value):
+    for url in ("/api/events/", "/api/statements/", "/api/articles/", "/api/timeline/"):
+        assert api.get(url, {"q": value}).status_code in (200, 400), (url, value)
+
+
+# Statements ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_statement_actor_is_the_speaker_or_a_target_and_the_role_says_which(api, world):
+    appeal, reply = world["appeal"], world["reply"]
+    assert _statements(api, actor="azerbaijan") == [appeal.pk]
+    assert _statements(api, actor="azerbaijan", actor_role="target") == [appeal.pk]
+    assert _statements(api, actor="azerbaijan", actor_role="initiator") == []
+    assert _statements(api, actor="armenia", actor_role="initiator") == [reply.pk]
+    assert _statements(api, actor_role="target") == [appeal.pk]
+    assert _statements(api, actor_role="mediator") == []
+
+
+@pytest.mark.django_db
+def test_statement_speaker_country_and_country(api, world):
+    appeal, reply = world["appeal"], world["reply"]
+    assert _statements(api, speaker_country="us") == [appeal.pk]
+    assert _statements(api, speaker_country="AM") == [reply.pk]
+    # country: the speaker's or a target's.
+    assert _statements(api, country="AZ") == [appeal.pk]
+    assert _statements(api, country="AZ", actor_role="initiator") == []
+    assert_400_naming(api.get("/api/statements/", {"speaker_country": "USA"}), "speaker_country")
+    assert_400_naming(api.get("/api/statements/", {"country": "ZZ"}), "country")
+
+
+@pytest.mark.django_db
+def test_statement_outlet_filters(api, world):
+    appeal, reply = world["appeal"], world["reply"]
+    assert _statements(api, outlet="rt") == [appeal.pk]
+    assert _statements(api, outlet_kind="wire") == [reply.pk]
+    assert _statements(api, exclude_outlet_kind="state_media") == [reply.pk]
+    assert_400_naming(api.get("/api/statements/", {"outlet": "nobody"}), "outlet")
+    assert_400_naming(api.get("/api/statements/", {"exclude_outlet_kind": "blog"}), "exclude_outlet_kind")
+
+
+@pytest.mark.django_db
+def test_statement_q_is_full_text_over_quote_and_summary(api, new_statement):
+    firing = new_statement(summary="Appeal to end the clashes")
+    assert ids(api.get("/api/statements/", {"q": "fire"})) == [firing.pk]  # "firing" stems to "fire"
+    assert ids(api.get("/api/statements/", {"q": "clash"})) == [firing.pk]
+    assert ids(api.get("/api/statements/", {"q": "clash -sides"})) == []
+    assert QUOTE in api.get("/api/statements/", {"q": '"sides must stop"'}).json()["results"][0]["quote"]
+
+
+# Articles and actors --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_article_q_is_full_text_and_outlet_and_dates_still_filter(api, world):
+    rt_article, reuters_article = world["rt_article"], world["reuters_article"]
+    assert ids(api.get("/api/articles/", {"q": "reuters copy"})) == [reuters_article.pk]
+    assert ids(api.get("/api/articles/", {"q": "armies", "outlet": "rt"})) == [rt_article.pk]
+    assert ids(api.get("/api/articles/", {"q": "armies", "published_from": "2030-01-01"})) == []
+
+
+@pytest.mark.django_db
+def test_actor_name_or_alias_search_still_takes_a_substring(api, seeded):
+    assert [row["slug"] for row in api.get("/api/actors/", {"q": "prince"}).json()["results"]] == ["ned-price"]
+    assert_400_naming(api.get("/api/actors/", {"kind": "nation"}), "kind")
+
+
+# The schema names every filter -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_every_filter_with_a_description(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    expected = {
+        "/api/events/": {
+            "date_from",
+            "date_to",
+            "escalation",
+            "type",
+            "actor",
+            "actor_role",
+            "country",
+            "location",
+            "review_status",
+            "outlet",
+            "outlet_kind",
+            "exclude_outlet_kind",
+            "article",
+            "q",
+            "format",
+            "page_size",
+        },
+        "/api/statements/": {
+            "speaker",
+            "speaker_country",
+            "target",
+            "actor",
+            "actor_role",
+            "country",
+            "code",
+            "date_from",
+            "date_to",
+            "article",
+            "outlet",
+            "outlet_kind",
+            "exclude_outlet_kind",
+            "q",
+            "format",
+        },
+        "/api/actors/": {"kind", "country", "q", "format"},
+        "/api/articles/": {"outlet", "published_from", "published_to", "q", "format"},
+        "/api/timeline/": {
+            "date_from",
+            "date_to",
+            "escalation",
+            "type",
+            "actor",
+            "actor_role",
+            "country",
+            "article",
+            "outlet",
+            "outlet_kind",
+            "exclude_outlet_kind",
+            "q",
+            "cursor",
+            "page_size",
+            "format",
+            "speaker",
+            "location",
+        },
+    }
+    for path, names in expected.items():
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert names <= set(parameters), (path, names - set(parameters))
+        for name in names:
+            assert parameters[name].get("description"), (path, name)
+        assert "400" in schema["paths"][path]["get"]["responses"], path
