@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The settings default to production (DEBUG off); these local targets ask for development
+# mode. `make run DEBUG=0` (with SECRET_KEY and ALLOWED_HOSTS) tries production settings.
+export DEBUG ?= 1
 
 .PHONY: run setup test test-postgres browser js check clean
 

@@ -46,6 +46,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conflictdb.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The test client speaks plain HTTP: no redirect to HTTPS; no anonymous throttle to trip.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("API_ANON_RATE", "1000000/minute")
 
 import django  # noqa: E402
 
@@ -377,6 +380,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--csv-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Production static storage serves collectstatic's manifest; the pages need it to render.
+    call_command("collectstatic", "--noinput", verbosity=0)
     if args.csv_child:
         csv_child(args.csv_child)
         return

@@ -1,8 +1,11 @@
 """conflictdb settings, read from the environment.
 
-Everything has a safe default for local use: SQLite next to manage.py, DEBUG on,
-a development SECRET_KEY. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and
-usually DATABASE_URL (README.md, "Configuration").
+Production is the default: DEBUG is off unless DEBUG=1 asks for it (`make run` and
+`make test` do, and pytest.ini sets it for a plain `pytest`). With DEBUG off the app
+refuses to start without SECRET_KEY and ALLOWED_HOSTS and applies the HTTPS, cookie,
+HSTS and Content-Security-Policy settings that `manage.py check --deploy` asks for.
+Local use keeps SQLite next to manage.py and a development SECRET_KEY
+(README.md, "Configuration" and "Production").
 """
 
 import os
@@ -51,17 +54,23 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (production); "
+            'for local development run with DEBUG=1 (README.md, "Production")'
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is off (production): the comma-separated host names "
+        "the site answers to, e.g. ALLOWED_HOSTS=example.org"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +87,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "simple_history",
+    "csp",
     "events",
 ]
 
@@ -90,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Records who made each change to the models with HistoricalRecords (events/models.py).
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -149,6 +161,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # In production WhiteNoise serves the output of `collectstatic`: compressed copies and
+    # content-hashed names, so browsers may cache them for ever. Locally the plain storage
+    # serves straight from the apps and static/ without a collectstatic step.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -158,8 +181,66 @@ SEED_MAX_BYTES = env_int("SEED_MAX_BYTES", 1_000_000)
 
 LOGIN_URL = "admin:login"
 
+# Security headers and cookies. Django's defaults already send X-Content-Type-Options:
+# nosniff and Cross-Origin-Opener-Policy: same-origin; these are stated to be read here.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# Nothing here reads the CSRF cookie from JavaScript (the admin, the browsable API and
+# Swagger UI take the token from the page), so it can be HttpOnly too.
+CSRF_COOKIE_HTTPONLY = True
+if not DEBUG:
+    # Behind a proxy that terminates TLS, name the header it sets, e.g.
+    # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https; only when the proxy
+    # overwrites that header on every request, or clients could claim HTTPS.
+    _proxy_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+    if _proxy_header:
+        if len(_proxy_header) != 2:
+            raise ImproperlyConfigured(
+                f"SECURE_PROXY_SSL_HEADER={os.environ['SECURE_PROXY_SSL_HEADER']!r} must be "
+                "'<header>,<value>', e.g. HTTP_X_FORWARDED_PROTO,https"
+            )
+        SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# django-csp 4: no inline or eval'd script anywhere (the pages, the admin, the browsable
+# API and the API docs load their JavaScript from static files). Inline *styles* stay
+# allowed: Django's admin widgets, Swagger UI and ReDoc set style attributes from script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Swagger UI and ReDoc draw icons from data: URIs; ReDoc searches in a blob: worker.
+        "img-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Request bodies: Django's defaults, stated and configurable. They bound the API's JSON
+# and form bodies too (DRF reads them through request.body); events/api/limits.py turns
+# a refusal into a JSON 413 (or 400 for too many fields).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "EXCEPTION_HANDLER": "events.api.limits.exception_handler",
+    # Anonymous clients share a budget per IP address (in the cache: per process with the
+    # default local-memory cache, so per gunicorn worker). Logged-in users are not throttled.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous write is told 401 with "WWW-Authenticate: Token".
         "rest_framework.authentication.TokenAuthentication",

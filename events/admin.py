@@ -42,6 +42,7 @@ from events.models import (
     ReviewStatus,
     Statement,
 )
+from events.roles import may_delete
 
 TIMESTAMPS = ("created_at", "updated_at")
 # A URL typed without a scheme is read as https:// (Django 6's default, opted into now).
@@ -49,7 +50,14 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MarkVerifiedMixin:
-    """The "mark verified" and "reject" actions for models whose QuerySet has `mark_verified()`."""
+    """The "mark verified" and "reject" actions for models whose QuerySet has `mark_verified()`,
+    and the rule that only an administrator deletes a verified record (events/roles.py).
+
+    Django's delete view, the "delete selected" action and the cascade check all ask
+    has_delete_permission() per object, so a curator is refused everywhere."""
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_delete(request.user, obj))
 
     def _review_message(self, request, count, what):
         names = self.model._meta.verbose_name if count == 1 else self.model._meta.verbose_name_plural

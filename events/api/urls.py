@@ -1,11 +1,13 @@
 """The REST API under /api/ (namespace "api"): the browsable root, the resources, the schema and its docs.
 
 The docs pages load Swagger UI and ReDoc from drf-spectacular-sidecar's static
-files (SPECTACULAR_SETTINGS), never from a CDN.
+files (SPECTACULAR_SETTINGS), never from a CDN, and run no inline script (the
+Content-Security-Policy forbids it): Swagger UI's set-up script is served by the same
+view at `?script` (SpectacularSwaggerSplitView).
 """
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -36,7 +38,7 @@ router.register("cameo-codes", views.CameoCodeViewSet, basename="cameo-code")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", views.OfflineRedocView.as_view(url_name="api:schema"), name="redoc"),
     # POST username and password, get the token for "Authorization: Token <key>".
     path("token/", obtain_auth_token, name="token"),

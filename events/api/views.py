@@ -2,7 +2,8 @@
 
 Reading is open to everyone; writing needs a logged-in user (session or token) with
 the model's add/change/delete permission (DjangoModelPermissionsOrAnonReadOnly, set
-in REST_FRAMEWORK). Writes run in a transaction, and the database's own refusals
+in REST_FRAMEWORK), and deleting a verified statement or event needs an administrator
+(events/roles.py). Writes run in a transaction, and the database's own refusals
 (the triggers that freeze an article body and keep spans inside it) come back as
 400s with a message, a delete of a record others still refer to as a 409.
 
@@ -25,7 +26,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView
-from rest_framework import exceptions, generics, status, viewsets
+from rest_framework import exceptions, generics, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -34,6 +35,7 @@ from events.api import renderers, serializers, timeline
 from events.api.exports import EXPORT_CHUNK, ExportMixin
 from events.api.pagination import TimelineCursorPagination
 from events.models import Actor, Article, CameoCode, Escalation, Event, Outlet, Statement
+from events.roles import may_delete
 
 # The triggers of migrations/0002_span_triggers.py name themselves in their messages.
 INTEGRITY_ERRORS = (
@@ -57,8 +59,19 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class KeepsVerifiedRecords(permissions.BasePermission):
+    """Only an administrator deletes a verified record (events/roles.py)."""
+
+    message = "A verified record can only be deleted by an administrator; reject it instead."
+
+    def has_object_permission(self, request, view, obj):
+        return request.method != "DELETE" or may_delete(request.user, obj)
+
+
 class CuratedViewSet(ExportMixin, viewsets.ModelViewSet):
     """Base for the writable viewsets: transactional writes, database refusals as 4xx, exports."""
+
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, KeepsVerifiedRecords]
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -296,15 +309,20 @@ def weekly(events, statements) -> list[dict]:
     return result
 
 
-# The stock ReDoc page links Google Fonts; this one only loads the sidecar's static files,
-# so the docs work on a machine without internet and leak no reader to a third party.
+# The stock ReDoc page links Google Fonts and starts ReDoc from an inline script; this one
+# only loads the sidecar's static files and lets ReDoc start itself from the <redoc> element,
+# so the docs work offline, leak no reader to a third party and pass the CSP (no inline script).
 REDOC_OFFLINE = """{% extends "drf_spectacular/redoc.html" %}
 {% block head %}
 <title>{{ title|default:"Redoc" }}</title>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body { margin: 0; padding: 0; }</style>
-{% endblock head %}"""
+{% endblock head %}
+{% block body %}
+<redoc spec-url="{{ schema_url }}"></redoc>
+<script src="{{ redoc_standalone }}"></script>
+{% endblock body %}"""
 
 
 class OfflineRedocView(SpectacularRedocView):

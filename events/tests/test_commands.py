@@ -22,7 +22,9 @@ def test_the_demo_curator_can_log_in_with_the_printed_password(settings):
     user = authenticate(username="curator", password=password)
     assert user is not None and user.is_staff and not user.is_superuser
     assert user.has_perm("events.change_statement") and user.has_perm("events.add_event")
-    assert not user.has_perm("events.delete_statement")
+    # Drafts only: deleting a verified statement is refused by events.roles.may_delete.
+    assert user.has_perm("events.delete_statement")
+    assert not user.has_perm("events.delete_article") and not user.has_perm("auth.change_user")
 
 
 @pytest.mark.django_db

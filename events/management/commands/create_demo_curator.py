@@ -1,8 +1,9 @@
 """Create (or reset) a local demo curator account and print its password.
 
 For the embedded, DEBUG-mode set-up only (`make run` calls it): the account is a
-member of the "curators" group, which may add, change and view the timeline's
-records in the admin and through the API. It refuses to run with DEBUG off.
+member of the "curators" group (events/roles.py, made by migration 0006_roles),
+which may add, change and view the timeline's records in the admin and through the
+API. It refuses to run with DEBUG off.
 """
 
 import secrets
@@ -12,28 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
-CURATOR_GROUP = "curators"
-# What a curator may do: add, change and view every domain record; delete drafts is
-# left to administrators for now (deleting verified work must stay rare and deliberate).
-CURATOR_MODELS = (
-    "outlet",
-    "article",
-    "actor",
-    "actoralias",
-    "statement",
-    "event",
-    "eventparticipant",
-    "eventsource",
-    "escalation",
-)
-
-
-def ensure_curator_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=CURATOR_GROUP)
-    codenames = [f"{action}_{model}" for model in CURATOR_MODELS for action in ("add", "change", "view")]
-    codenames.append("view_cameocode")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="events", codename__in=codenames))
-    return group
+from events.roles import grant_curator_permissions
 
 
 class Command(BaseCommand):
@@ -50,7 +30,7 @@ class Command(BaseCommand):
         user.is_staff = True
         user.set_password(password)
         user.save()
-        user.groups.add(ensure_curator_group())
+        user.groups.add(grant_curator_permissions(Group, Permission))
         verb = "created" if created else "reset"
         self.stdout.write(
             self.style.SUCCESS(

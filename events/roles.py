@@ -1,0 +1,60 @@
+"""Who may do what: the three roles and the one rule the model permissions cannot express.
+
+- reader: anyone, logged in or not; reads the pages and the API.
+- curator: a staff user in the "curators" group (created by migration 0006_roles). Adds,
+  changes and views every domain record in the admin and through the API, and deletes
+  draft or rejected statements and events; never a verified one, never other records,
+  never users or groups.
+- administrator: a superuser; everything, including deleting verified records.
+
+The group's permissions are listed here once; the migration and `create_demo_curator`
+both call `grant_curator_permissions()`. Changing the list needs a new data migration
+that calls it again, so existing databases follow.
+"""
+
+from __future__ import annotations
+
+from events.models import ReviewStatus
+
+CURATOR_GROUP = "curators"
+
+# Add, change and view: every domain model. The CAMEO codebook is reference data: view only.
+CURATED_MODELS = (
+    "outlet",
+    "escalation",
+    "article",
+    "actor",
+    "actoralias",
+    "statement",
+    "event",
+    "eventparticipant",
+    "eventsource",
+)
+# Delete: only records that go through review, and only while they are not verified
+# (may_delete below); deleting anything else stays with administrators.
+DELETABLE_MODELS = ("statement", "event")
+
+CURATOR_PERMISSIONS = (
+    *(f"{action}_{model}" for model in CURATED_MODELS for action in ("add", "change", "view")),
+    *(f"delete_{model}" for model in DELETABLE_MODELS),
+    "view_cameocode",
+)
+
+
+def grant_curator_permissions(group_model, permission_model):
+    """Create the curators group (if missing) and set exactly its permissions.
+
+    Takes the Group and Permission models so a migration can pass its historical ones.
+    """
+    group, _ = group_model.objects.get_or_create(name=CURATOR_GROUP)
+    permissions = permission_model.objects.filter(content_type__app_label="events", codename__in=CURATOR_PERMISSIONS)
+    missing = set(CURATOR_PERMISSIONS) - set(permissions.values_list("codename", flat=True))
+    if missing:
+        raise LookupError(f"permissions missing from the database: {', '.join(sorted(missing))}")
+    group.permissions.set(permissions)
+    return group
+
+
+def may_delete(user, record) -> bool:
+    """A verified record is an analyst's finished work: only an administrator deletes it."""
+    return user.is_superuser or getattr(record, "review_status", None) != ReviewStatus.VERIFIED

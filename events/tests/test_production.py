@@ -1,0 +1,106 @@
+"""Production mode: DEBUG off by default, refusal without SECRET_KEY/ALLOWED_HOSTS, the deploy
+checks with the environment README.md documents, and a CSP without inline script."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# README.md, "Production": the environment the deploy checks must pass with.
+PRODUCTION_ENV = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "example.org"}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py in a fresh interpreter: settings are read once per process, at start-up."""
+    # Not the test run's own variables: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which the deploy checks rightly refuse.
+    unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_checks_pass_with_the_documented_production_environment():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_and_production_settings_apply():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS > 0, s.STORAGES['staticfiles']['BACKEND'])"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env={k: v for k, v in PRODUCTION_ENV.items() if k != "DEBUG"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]
+
+
+def test_proxy_ssl_header_is_read_from_the_environment():
+    env = PRODUCTION_ENV | {"SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https"}
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
+        env=env,
+    )
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", result.stderr
+
+
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("SECRET_KEY", "SECRET_KEY must be set when DEBUG is off"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set when DEBUG is off"),
+    ],
+)
+def test_production_refuses_to_start_without(missing, message):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {message}" in result.stderr
+    # The message, not a wall of unrelated errors, ends the output.
+    assert result.stderr.strip().splitlines()[-1].startswith("django.core.exceptions.ImproperlyConfigured")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/admin/login/", "/api/", "/api/docs/"])
+def test_pages_send_a_content_security_policy_without_inline_script(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self'"
+    assert policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_templates_have_no_inline_script_or_event_handler():
+    for template in (ROOT / "templates").rglob("*.html"):
+        html = template.read_text()
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], template
+        assert re.findall(r"\son[a-z]+\s*=", html) == [], template
+        assert "javascript:" not in html, template
