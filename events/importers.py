@@ -345,6 +345,11 @@ def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
         )
 
 
+def _overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether two character spans [start, end) share at least one character."""
+    return other_start < end and start < other_end
+
+
 def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], report: FileReport) -> None:
     """Curated statements supersede the importer's untouched drafts at the spans they cover."""
     new_spans = [
@@ -358,7 +363,7 @@ def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], rep
     superseded = [
         draft.pk
         for draft in article.statements.filter(review_status=ReviewStatus.DRAFT).exclude(extraction={})
-        if draft.is_untouched_draft and any(s < draft.end and draft.start < e for s, e in new_spans)
+        if draft.is_untouched_draft and any(_overlap(draft.start, draft.end, s, e) for s, e in new_spans)
     ]
     if superseded:
         Statement.objects.filter(pk__in=superseded).delete()
@@ -397,7 +402,7 @@ def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gaze
         if any(existing_ref == ref for _, _, existing_ref in taken):
             counts.add(UNCHANGED, Statement)
             continue
-        if extracted.speaker is None or any(s < extracted.end and extracted.start < e for s, e, _ in taken):
+        if extracted.speaker is None or any(_overlap(extracted.start, extracted.end, s, e) for s, e, _ in taken):
             counts.add(SKIPPED, Statement)
             continue
         speaker = _speaker_for(extracted, proposed, actors, counts)

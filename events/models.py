@@ -553,14 +553,33 @@ class ActorAlias(models.Model):
     natural_key.dependencies = ["events.actor"]
 
 
-class StatementQuerySet(SearchQuerySet):
+class TimelineRecordQuerySet(SearchQuerySet):
+    """What statements and events share: a review status and a dated period (date_from/date_to)."""
+
+    def verified(self):
+        return self.filter(review_status=ReviewStatus.VERIFIED)
+
+    def mark_verified(self) -> int:
+        return set_review_status(self, ReviewStatus.VERIFIED)
+
+    def mark_rejected(self) -> int:
+        return set_review_status(self, ReviewStatus.REJECTED)
+
+    def overlapping(self, start: dt.date | None, end: dt.date | None):
+        """Records whose whole period (at its precision) overlaps [start, end]; either bound may be open."""
+        qs = self
+        if start:
+            qs = qs.filter(date_to__gte=start)
+        if end:
+            qs = qs.filter(date_from__lte=end)
+        return qs
+
+
+class StatementQuerySet(TimelineRecordQuerySet):
     def for_timeline(self):
         return self.select_related("speaker", "article__outlet", "cameo", "escalation").prefetch_related(
             Prefetch("targets", queryset=Actor.objects.order_by("name"))
         )
-
-    def verified(self):
-        return self.filter(review_status=ReviewStatus.VERIFIED)
 
     def reassign_speaker(self, speaker: Actor) -> int:
         """Credit these statements to `speaker` (recorded in their history); returns how many changed.
@@ -592,21 +611,6 @@ class StatementQuerySet(SearchQuerySet):
         """Statements by `actor` or addressed to or about it (a subquery, so no duplicate rows)."""
         targeted = self.model.targets.through.objects.filter(actor=actor).values("statement")
         return self.filter(Q(speaker=actor) | Q(pk__in=targeted))
-
-    def mark_verified(self) -> int:
-        return set_review_status(self, ReviewStatus.VERIFIED)
-
-    def mark_rejected(self) -> int:
-        return set_review_status(self, ReviewStatus.REJECTED)
-
-    def overlapping(self, start: dt.date | None, end: dt.date | None):
-        """Statements whose date period overlaps [start, end] (either bound may be open)."""
-        qs = self
-        if start:
-            qs = qs.filter(date_to__gte=start)
-        if end:
-            qs = qs.filter(date_from__lte=end)
-        return qs
 
 
 class Statement(models.Model):
@@ -764,7 +768,7 @@ class Statement(models.Model):
             self.date_from = self.date_to = None
 
 
-class EventQuerySet(SearchQuerySet):
+class EventQuerySet(TimelineRecordQuerySet):
     def for_timeline(self):
         """The one query shape for every list of events (timeline page, API)."""
         return self.select_related("event_type", "escalation").prefetch_related(
@@ -780,24 +784,6 @@ class EventQuerySet(SearchQuerySet):
 
     def involving(self, actor):
         return self.filter(participants__actor=actor).distinct()
-
-    def verified(self):
-        return self.filter(review_status=ReviewStatus.VERIFIED)
-
-    def mark_verified(self) -> int:
-        return set_review_status(self, ReviewStatus.VERIFIED)
-
-    def mark_rejected(self) -> int:
-        return set_review_status(self, ReviewStatus.REJECTED)
-
-    def overlapping(self, start: dt.date | None, end: dt.date | None):
-        """Events whose whole period (start to end, at their precisions) overlaps [start, end]."""
-        qs = self
-        if start:
-            qs = qs.filter(date_to__gte=start)
-        if end:
-            qs = qs.filter(date_from__lte=end)
-        return qs
 
 
 class Event(models.Model):
