@@ -33,7 +33,7 @@ from rest_framework.settings import api_settings
 from events import filters as event_filters
 from events.api import renderers, serializers, timeline
 from events.api.exports import EXPORT_CHUNK, ExportMixin
-from events.api.pagination import TimelineCursorPagination
+from events.api.pagination import KeysetPagination, TimelineCursorPagination
 from events.models import Actor, Article, CameoCode, Escalation, Event, Outlet, Statement
 from events.roles import may_delete
 
@@ -129,6 +129,9 @@ class ActorViewSet(CuratedViewSet):
 
 
 class StatementViewSet(CuratedViewSet):
+    """Statements, a cursor page at a time (`next`/`previous`; nothing counted, nothing skipped)."""
+
+    pagination_class = KeysetPagination
     queryset = Statement.objects.for_timeline()
     serializer_class = serializers.StatementSerializer
     filterset_class = event_filters.StatementFilter
@@ -139,6 +142,9 @@ class StatementViewSet(CuratedViewSet):
 
 
 class EventViewSet(CuratedViewSet):
+    """Events, a cursor page at a time (`next`/`previous`; nothing counted, nothing skipped)."""
+
+    pagination_class = KeysetPagination
     queryset = Event.objects.for_timeline()
     serializer_class = serializers.EventSerializer
     filterset_class = event_filters.EventFilter

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
@@ -570,6 +571,91 @@ def test_other_endpoints_order_by_their_fields(api, make_actor, new_statement):
     assert ids(api.get("/api/statements/", {"ordering": "-said_on"})) == [second.pk, first.pk]
 
 
+def _walk(api, url, params) -> tuple[list[int], list[dict]]:
+    """Every id of a cursor-paginated list, following `next`; and the pages."""
+    walked, pages = [], [api.get(url, params).json()]
+    while True:
+        walked += [row["id"] for row in pages[-1]["results"]]
+        if pages[-1]["next"] is None:
+            return walked, pages
+        pages.append(api.get(pages[-1]["next"]).json())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", [None, "-date_from", "title", "-title,start_date", "fatalities", "-fatalities,title"])
+def test_event_cursors_walk_every_row_once_in_any_ordering_and_back(api, make_event, ordering):
+    """Ties (same day, same title) and NULLs (no fatalities, no end date) across page boundaries."""
+    for n in range(9):
+        make_event(
+            title="AB"[n % 2],
+            start_date=dt.date(2022, 8, 1 + n % 3),
+            end_date=dt.date(2022, 8, 5) if n % 4 == 0 else None,
+            end_precision="day" if n % 4 == 0 else "",
+            fatalities=n if n % 3 else None,
+        )
+    params = {"ordering": ordering} if ordering else {}
+    everything = ids(api.get("/api/events/", {**params, "page_size": 200}))
+    assert len(everything) == 9
+    walked, pages = _walk(api, "/api/events/", {**params, "page_size": 2})
+    assert walked == everything
+    assert pages[0]["previous"] is None and all(page["previous"] for page in pages[1:])
+    assert set(pages[0]) == {"next", "previous", "results"}  # no count
+
+    back, page = [], pages[-1]
+    while page["previous"]:
+        page = api.get(page["previous"]).json()
+        back = [row["id"] for row in page["results"]] + back
+    assert back == everything[: len(everything) - len(pages[-1]["results"])]
+
+
+@pytest.mark.django_db
+def test_statement_cursors_walk_undated_statements_too(api, new_statement):
+    for n in range(5):
+        new_statement(said_on=dt.date(2022, 8, 1 + n % 2) if n % 3 else None)
+    everything = ids(api.get("/api/statements/", {"page_size": 200}))
+    assert _walk(api, "/api/statements/", {"page_size": 2})[0] == everything
+    assert _walk(api, "/api/statements/", {"page_size": 1, "ordering": "-said_on"})[0] == ids(
+        api.get("/api/statements/", {"page_size": 200, "ordering": "-said_on"})
+    )
+
+
+@pytest.mark.django_db
+def test_an_event_page_neither_counts_nor_offsets(api, make_event):
+    for n in range(3):
+        make_event(start_date=dt.date(2022, 8, 1 + n))
+    first = api.get("/api/events/", {"page_size": 1}).json()
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(first["next"]).status_code == 200
+    sql = " ".join(query["sql"].upper() for query in captured)
+    assert "COUNT(" not in sql and "OFFSET" not in sql
+    assert "cursor=" in first["next"] and "2022" not in first["next"]  # opaque
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "nonsense!",
+        base64.urlsafe_b64encode(b"nonsense").decode(),
+        base64.urlsafe_b64encode(b'["date_from,id",["not a date",1],0]').decode(),
+        base64.urlsafe_b64encode(b'["date_from,id",["2022-08-01"],0]').decode(),
+    ],
+)
+def test_a_bad_cursor_is_400_naming_cursor(api, make_event, cursor):
+    make_event()
+    messages = assert_400_naming(api.get("/api/events/", {"cursor": cursor}), "cursor")
+    assert "next" in messages[0]
+
+
+@pytest.mark.django_db
+def test_a_cursor_of_another_ordering_is_400(api, make_event):
+    for n in range(3):
+        make_event(start_date=dt.date(2022, 8, 1 + n))
+    following = api.get("/api/events/", {"page_size": 1}).json()["next"]
+    token = following.split("cursor=", 1)[1].split("&", 1)[0]
+    assert "ordering" in assert_400_naming(api.get("/api/events/", {"cursor": token, "ordering": "title"}), "cursor")[0]
+
+
 @pytest.mark.django_db
 def test_page_size_is_chosen_by_the_client_up_to_200(api):
     Outlet.objects.bulk_create(Outlet(slug=f"o-{n:03}", name=f"Outlet {n:03}") for n in range(205))
@@ -596,17 +682,21 @@ def _make_events(count, make_event, make_actor, new_article):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 20])
-def test_event_list_costs_four_queries_whatever_the_page_size(
+def test_event_list_costs_three_queries_whatever_the_page_size(
     api, make_event, make_actor, new_article, django_assert_num_queries, count
 ):
     _make_events(count, make_event, make_actor, new_article)
-    # 1. COUNT(*) for the paginator
-    # 2. the events, with their CAMEO type and escalation joined
-    # 3. their participants, with the actors joined
-    # 4. their sources, with the articles and outlets joined
-    with django_assert_num_queries(4):
+    # 1. the events, with their CAMEO type and escalation joined (LIMIT page_size + 1: no COUNT)
+    # 2. their participants, with the actors joined
+    # 3. their sources, with the articles and outlets joined
+    with django_assert_num_queries(3):
         response = api.get("/api/events/", {"page_size": 50})
     assert len(results(response)) == count
+    # A later page costs the same: the cursor is a WHERE, not an OFFSET.
+    first = api.get("/api/events/", {"page_size": 1}).json()
+    with django_assert_num_queries(3 if count > 1 else 0):
+        if first["next"]:
+            assert len(results(api.get(first["next"]))) == 1
 
 
 @pytest.mark.django_db
@@ -624,13 +714,12 @@ def test_one_event_and_twenty_events_cost_the_same(api, make_event, make_actor, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 20])
-def test_statement_list_costs_three_queries(api, new_statement, make_actor, django_assert_num_queries, count):
+def test_statement_list_costs_two_queries(api, new_statement, make_actor, django_assert_num_queries, count):
     for _ in range(count):
         new_statement().targets.add(make_actor(), make_actor())
-    # 1. COUNT(*)
-    # 2. the statements, with speaker, article, outlet, CAMEO code and escalation joined
-    # 3. their targets
-    with django_assert_num_queries(3):
+    # 1. the statements, with speaker, article, outlet, CAMEO code and escalation joined (no COUNT)
+    # 2. their targets
+    with django_assert_num_queries(2):
         assert len(results(api.get("/api/statements/"))) == count
 
 
