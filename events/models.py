@@ -577,8 +577,15 @@ class TimelineRecordQuerySet(SearchQuerySet):
 
 class StatementQuerySet(TimelineRecordQuerySet):
     def for_timeline(self):
-        return self.select_related("speaker", "article__outlet", "cameo", "escalation").prefetch_related(
-            Prefetch("targets", queryset=Actor.objects.order_by("name"))
+        """The one query shape for every list of statements (timeline page, API, exports).
+
+        The article comes with its outlet but without its text: a list shows the article's
+        title and link, and its body (kilobytes a row) would be read and thrown away.
+        """
+        return (
+            self.select_related("speaker", "article__outlet", "cameo", "escalation")
+            .defer("article__body", "article__caption")
+            .prefetch_related(Prefetch("targets", queryset=Actor.objects.order_by("name")))
         )
 
     def reassign_speaker(self, speaker: Actor) -> int:

@@ -4,9 +4,10 @@ The views only wire QuerySet methods (`for_timeline()`) and the API's FilterSets
 (events/filters.py) to templates; each page runs a fixed number of queries whatever
 the number of rows (pinned in events/tests/test_pages.py and test_reactions.py).
 
-The timeline is paged by keyset ("after" the last row shown, in (date, kind, id) order),
-never by OFFSET, and never COUNTs the tables: its totals and its chart come from one
-GROUP BY per table over the index on the dates.
+The timeline is paged by keyset ("after" the last row shown, in (date, kind, id) order,
+with the API's implementation: events/api/timeline.py), never by OFFSET. Its chart and
+result line come from one GROUP BY per table over the index on the dates, its band
+totals from one GROUP BY per table bounded to the escalations the page shows.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_countries import countries
 
+from events.api import timeline as keyset
+from events.api.timeline import EVENT, STATEMENT, Entry
 from events.filters import TimelineFilter
 from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
@@ -35,11 +38,8 @@ from events.models import Actor, Article, CameoCode, Escalation, Event, EventSou
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
-EVENT, STATEMENT = "event", "statement"
-# Same date: events before the statements that react to them, then by id.
+# The chart's stacking order: events at the bottom, statements on top.
 KIND_RANK = {EVENT: 0, STATEMENT: 1}
-# Undated statements (no said_on) sort after every dated row.
-UNDATED_SORT_DATE = dt.date.max
 
 # The timeline's query string is the API's (/api/timeline/, TimelineFilter). The filter bar
 # has a control for these; any other parameter of TimelineFilter (speaker, code, location…)
@@ -59,18 +59,6 @@ ACTOR_PAGE_ROWS = 200
 
 
 # Timeline rows and bands ---------------------------------------------------------------
-
-
-@dataclass
-class Entry:
-    """One row of the timeline: an Event or a Statement, told apart by `kind`."""
-
-    kind: str
-    obj: Event | Statement
-
-    @property
-    def sort_date(self) -> dt.date | None:
-        return self.obj.date_from
 
 
 @dataclass
@@ -113,7 +101,7 @@ def _context_band(day: dt.date | None, escalations: list[Escalation]) -> tuple[t
     Context rows are placed by their date relative to the escalations (sorted by start):
     before the first, during one (but not assigned to it), between two, or after the last.
     """
-    if day is None or day == UNDATED_SORT_DATE:
+    if day is None or day == keyset.UNDATED:
         return ("undated",), "Undated", ""
     if not escalations:
         return ("context",), "Context", ""
@@ -179,76 +167,24 @@ def group_into_bands(
     return bands
 
 
-# Keyset pagination ----------------------------------------------------------------------
+# Keyset pagination: events/api/timeline.py's keys(), with the page's readable cursor -----------
 
 
-@dataclass(frozen=True, order=True)
-class Cursor:
-    """A row's place in timeline order: (date, kind rank, id); undated rows have date None."""
-
-    date: dt.date | None
-    rank: int
-    pk: int
-
-    @property
-    def sort_key(self) -> tuple[dt.date, int, int]:
-        return (self.date or UNDATED_SORT_DATE, self.rank, self.pk)
-
-    def encode(self) -> str:
-        kind = "e" if self.rank == KIND_RANK[EVENT] else "s"
-        return f"{self.date.isoformat() if self.date else 'undated'}.{kind}.{self.pk}"
-
-    @classmethod
-    def decode(cls, value: str) -> Cursor:
-        """Parse `2023-09-19.s.42` (or `undated.s.7`); ValueError for anything else."""
-        day, kind, pk = value.split(".")
-        if kind not in ("e", "s") or not pk.isdigit():
-            raise ValueError(value)
-        date = None if day == "undated" else dt.date.fromisoformat(day)
-        if date is None and kind == "e":
-            raise ValueError(value)  # every event has a date
-        return cls(date, KIND_RANK[EVENT if kind == "e" else STATEMENT], int(pk))
+def encode_cursor(key: keyset.Key) -> str:
+    """`2023-09-19.s.42` (or `undated.s.7`): the row a page ends with, for the "Later entries" link."""
+    day = "undated" if key.is_undated else key.date.isoformat()
+    return f"{day}.{key.kind[0]}.{key.id}"
 
 
-def _after(cursor: Cursor | None, rank: int) -> Q:
-    """Dated rows of one kind (rank) that come after `cursor`, as an index-friendly condition.
-
-    `date_from >= d AND (date_from > d OR id > i)` lets the database start a range scan of
-    the (date_from, id) index at d instead of testing the OR on every row.
-    """
-    if cursor is None:
-        return Q(date_from__isnull=False)
-    if cursor.date is None:
-        return Q(pk__in=[])  # the cursor is among the undated rows, after every dated one
-    if rank < cursor.rank:
-        return Q(date_from__gt=cursor.date)
-    if rank > cursor.rank:
-        return Q(date_from__gte=cursor.date)
-    return Q(date_from__gte=cursor.date) & (Q(date_from__gt=cursor.date) | Q(pk__gt=cursor.pk))
-
-
-def page_of_keys(events, statements, cursor: Cursor | None, size: int) -> tuple[list[tuple[str, int]], Cursor | None]:
-    """The next `size` (kind, id) pairs after `cursor` and the cursor after them (None: the end).
-
-    At most three short queries, each an index range scan with LIMIT size + 1 (events;
-    dated statements; undated statements), merged here: no OFFSET and no COUNT, so the
-    hundredth page costs what the first does. `events`/`statements` may be None (left out).
-    """
-    rows: list[Cursor] = []
-    if events is not None:
-        keys = events.filter(_after(cursor, 0)).order_by("date_from", "id").values_list("date_from", "id")
-        rows += [Cursor(day, 0, pk) for day, pk in keys[: size + 1]]
-    if statements is not None:
-        keys = statements.filter(_after(cursor, 1)).order_by("date_from", "id").values_list("date_from", "id")
-        rows += [Cursor(day, 1, pk) for day, pk in keys[: size + 1]]
-        undated = statements.filter(date_from__isnull=True)
-        if cursor is not None and cursor.date is None:
-            undated = undated.filter(pk__gt=cursor.pk)
-        rows += [Cursor(None, 1, pk) for pk in undated.order_by("id").values_list("id", flat=True)[: size + 1]]
-    rows.sort(key=lambda row: row.sort_key)
-    page = rows[:size]
-    following = page[-1] if len(rows) > size else None
-    return [(EVENT if row.rank == 0 else STATEMENT, row.pk) for row in page], following
+def decode_cursor(value: str) -> keyset.Key:
+    """The key of `2023-09-19.s.42` (or `undated.s.7`); ValueError for anything else."""
+    day, kind, pk = value.split(".")
+    if kind not in ("e", "s") or not pk.isdigit():
+        raise ValueError(value)
+    if day == "undated" and kind == "e":
+        raise ValueError(value)  # every event has a date
+    date = keyset.UNDATED if day == "undated" else dt.date.fromisoformat(day)
+    return keyset.Key(date, EVENT if kind == "e" else STATEMENT, int(pk))
 
 
 # The chart: entries per week (or month, or year, for long spans) --------------------------
@@ -468,6 +404,10 @@ def _grouped(events, statements, column: str) -> list[tuple[str, object, int]]:
     return rows
 
 
+def _in_escalations(querysets, escalation_ids: set[int]) -> list:
+    return [None if queryset is None else queryset.filter(escalation_id__in=escalation_ids) for queryset in querysets]
+
+
 def timeline(request):
     """Events and statements merged in date order, grouped into escalation bands.
 
@@ -480,7 +420,7 @@ def timeline(request):
     cursor = None
     if after := request.GET.get("after"):
         try:
-            cursor = Cursor.decode(after)
+            cursor = decode_cursor(after)
         except ValueError:
             query.errors.setdefault("after", []).append(
                 "Not a timeline position; follow the “Later entries” link instead."
@@ -502,39 +442,44 @@ def timeline(request):
 
     events, statements = query.querysets()
     size = _page_size(request)
-    keys, following = page_of_keys(events, statements, cursor, size)
-    rows = {
-        EVENT: Event.objects.for_timeline().in_bulk([pk for kind, pk in keys if kind == EVENT]),
-        # The article's text is not shown on the timeline: leave it in the database.
-        STATEMENT: Statement.objects.for_timeline()
-        .defer("article__body", "article__caption")
-        .in_bulk([pk for kind, pk in keys if kind == STATEMENT]),
-    }
-    entries = [Entry(kind, rows[kind][pk]) for kind, pk in keys if pk in rows[kind]]
+    keys = keyset.keys(events, statements, limit=size + 1, after=cursor)
+    following = keys[size - 1] if len(keys) > size else None
+    entries = keyset.entries(keys[:size])
 
-    # Totals per escalation (the band headers and the result line), and the chart: the
-    # filters without the date range, so it shows the selected weeks among their neighbours.
-    # A "later entries" fragment shows no chart: it is not counted again.
+    # Totals of the escalations on this page (the band headers): one GROUP BY per table,
+    # bounded to those escalations (a range of the escalation index), not over every row.
+    shown = {entry.obj.escalation_id for entry in entries} - {None}
     totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
-    for kind, escalation_id, n in _grouped(events, statements, "escalation"):
-        totals[escalation_id][KIND_RANK[kind]] += n
+    if shown:
+        for kind, escalation_id, n in _grouped(*_in_escalations((events, statements), shown), "escalation"):
+            totals[escalation_id][KIND_RANK[kind]] += n
+    # The chart: the filters without the date range, so it shows the selected weeks among
+    # their neighbours. Without a date range its counts are the result line's totals too;
+    # with one, the rows in the range are counted (a bounded index range). A "later
+    # entries" fragment shows neither: nothing is counted again.
     page_link = reverse("events:timeline")
     fragment = request.GET.get("fragment") == "entries"
     low, high = query.cleaned("date_from"), query.cleaned("date_to")
-    chart = None
+    chart, matching = None, [0, 0]
     if not fragment:
+        counts = _grouped(*query.querysets(skip=DATE_PARAMS), "date_from")
         chart = build_chart(
-            _grouped(*query.querysets(skip=DATE_PARAMS), "date_from"),
+            counts,
             (low, high),
             lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
         )
+        if low is None and high is None:
+            for kind, _day, n in counts:
+                matching[KIND_RANK[kind]] += n
+        else:
+            matching = [queryset.count() if queryset is not None else 0 for queryset in (events, statements)]
     context.update(
         bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
         entries_shown=len(entries),
-        total_events=sum(value[0] for value in totals.values()),
-        total_statements=sum(value[1] for value in totals.values()),
+        total_events=matching[0],
+        total_statements=matching[1],
         chart=chart,
-        next_url=query.url(page_link, per_page=request.GET.get("per_page"), after=following.encode())
+        next_url=query.url(page_link, per_page=request.GET.get("per_page"), after=encode_cursor(following))
         if following
         else "",
         first_url=query.url(page_link, per_page=request.GET.get("per_page")) if cursor else "",

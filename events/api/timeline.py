@@ -1,12 +1,18 @@
 """Events and statements merged in one chronological stream, read a slice at a time.
 
+The one keyset implementation of the timeline: /api/timeline/ (its cursors and exports)
+and the timeline page (events/views.py) both read their rows through `keys()`.
+
 The order is (date, kind, id): the first day a record's date may mean (`date_from`),
 events before statements on the same day (a reaction follows what it reacts to), then
-by id; undated statements come last. One UNION query orders and slices the keys of
-both tables in the database; the rows of a slice are then read by id with each model's
-one query shape (`for_timeline()`), so a slice costs the same number of queries
-whatever its size: the keys, then events, their participants, their sources,
-statements and their targets.
+by id; undated statements come last. Each kind is read in its own index order, bounded
+by the position and limited: events and dated statements by `ORDER BY date_from, id`
+(range scans of events_event_timeline and events_statement_timeline), undated
+statements by id, and merged here (heapq.merge). No query sorts a table or reads past
+the slice, so a slice costs the same at any depth and any table size. The rows of a
+slice are then read by id with each model's one query shape (`for_timeline()`), so a
+slice costs the same number of queries whatever its size: at most three for the keys,
+then events, their participants, their sources, statements and their targets.
 
 A position in the stream is a key (date, kind, id); `keys()` reads from just after
 (or, backwards, just before) one, so paging never counts or skips rows (no OFFSET).
@@ -15,11 +21,11 @@ A position in the stream is a key (date, kind, id); `keys()` reads from just aft
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import CharField, DateField, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
 from events.models import Event, Statement
 
@@ -35,6 +41,10 @@ class Key:
     kind: str
     id: int
 
+    @property
+    def is_undated(self) -> bool:
+        return self.date == UNDATED
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -43,16 +53,51 @@ class Entry:
     kind: str
     obj: Event | Statement
 
+    @property
+    def sort_date(self) -> dt.date | None:
+        return self.obj.date_from
 
-def _beyond(kind: str, key: Key, backwards: bool) -> Q:
-    """The rows of one kind (a constant in each half of the UNION) strictly after (before) `key`."""
-    later, same_or_later = ("sort_date__lt", "sort_date__lte") if backwards else ("sort_date__gt", "sort_date__gte")
+
+def _dated_beyond(kind: str, key: Key, backwards: bool) -> Q:
+    """Dated rows of `kind` strictly after (before) `key`, as a condition an index range scan can start from.
+
+    `date_from >= d AND (date_from > d OR id > i)` lets the database start at d on the
+    (date_from, id) index instead of testing the OR on every row. `key` is dated.
+    """
+    op, op_or_equal, id_op = ("lt", "lte", "lt") if backwards else ("gt", "gte", "gt")
     if kind == key.kind:
-        return Q(**{later: key.date}) | Q(sort_date=key.date, **{"id__lt" if backwards else "id__gt": key.id})
+        return Q(**{f"date_from__{op_or_equal}": key.date}) & (
+            Q(**{f"date_from__{op}": key.date}) | Q(**{f"id__{id_op}": key.id})
+        )
+    # The other kind: on the key's own day, events come before statements.
     kind_comes_after = kind > key.kind
     if kind_comes_after != backwards:
-        return Q(**{same_or_later: key.date})
-    return Q(**{later: key.date})
+        return Q(**{f"date_from__{op_or_equal}": key.date})
+    return Q(**{f"date_from__{op}": key.date})
+
+
+def _dated(queryset: QuerySet, kind: str, limit: int, key: Key | None, backwards: bool) -> list[Key]:
+    """Up to `limit` dated keys of one kind beyond `key`, in reading order: one index range scan."""
+    queryset = queryset.filter(date_from__isnull=False)
+    if key is not None:
+        if key.is_undated:
+            if not backwards:
+                return []  # the undated rows come after every dated one
+        else:
+            queryset = queryset.filter(_dated_beyond(kind, key, backwards))
+    order = ("-date_from", "-id") if backwards else ("date_from", "id")
+    return [Key(day, kind, pk) for day, pk in queryset.order_by(*order).values_list("date_from", "id")[:limit]]
+
+
+def _undated(statements: QuerySet, limit: int, key: Key | None, backwards: bool) -> list[Key]:
+    """Up to `limit` undated statements beyond `key`, in reading order (by id)."""
+    queryset = statements.filter(date_from__isnull=True)
+    if key is not None and key.is_undated:
+        queryset = queryset.filter(**{"id__lt" if backwards else "id__gt": key.id})
+    elif key is not None and backwards:
+        return []  # before a dated row there is no undated one
+    order = "-id" if backwards else "id"
+    return [Key(UNDATED, STATEMENT, pk) for pk in queryset.order_by(order).values_list("id", flat=True)[:limit]]
 
 
 def keys(
@@ -64,26 +109,23 @@ def keys(
     before: Key | None = None,
 ) -> list[Key]:
     """Up to `limit` keys in timeline order after `after`, or the last `limit` before `before`
-    (still returned in timeline order). None for a queryset leaves that kind out."""
-    parts = []
-    for kind, queryset in ((EVENT, events), (STATEMENT, statements)):
-        if queryset is None:
-            continue
-        queryset = queryset.order_by().annotate(
-            sort_date=Coalesce("date_from", Value(UNDATED), output_field=DateField()),
-            row_kind=Value(kind, output_field=CharField()),
-        )
-        if after is not None:
-            queryset = queryset.filter(_beyond(kind, after, backwards=False))
-        if before is not None:
-            queryset = queryset.filter(_beyond(kind, before, backwards=True))
-        parts.append(queryset.values_list("sort_date", "row_kind", "id"))
-    if not parts:
-        return []
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    order = ("-sort_date", "-row_kind", "-id") if before is not None else ("sort_date", "row_kind", "id")
-    rows = [Key(*row) for row in union.order_by(*order)[:limit]]
-    return rows[::-1] if before is not None else rows
+    (still returned in timeline order). None for a queryset leaves that kind out.
+
+    Forwards, the undated statements are read only when the dated rows run out before
+    `limit`; backwards, the dated rows only when the undated ones do.
+    """
+    backwards = before is not None
+    key = before if backwards else after
+    streams = [(kind, queryset) for kind, queryset in ((EVENT, events), (STATEMENT, statements)) if queryset is not None]
+    if backwards:
+        undated = _undated(statements, limit, key, backwards) if statements is not None else []
+        rest = limit - len(undated)
+        dated = [_dated(queryset, kind, rest, key, backwards) for kind, queryset in streams] if rest else []
+        return (undated + list(heapq.merge(*dated, reverse=True)))[:limit][::-1]
+    merged = list(heapq.merge(*(_dated(queryset, kind, limit, key, backwards) for kind, queryset in streams)))[:limit]
+    if statements is not None and len(merged) < limit:
+        merged += _undated(statements, limit - len(merged), key, backwards)
+    return merged
 
 
 def entries(page: list[Key]) -> list[Entry]:
