@@ -402,14 +402,13 @@ def _statements_with_participant(queryset, *, actors=None, country=None, role=No
     if country:
         speaker &= Q(speaker__country=country)
         target &= Q(actor__country=country)
-    targeted = Q(pk__in=Statement.targets.through.objects.filter(target).values("statement"))
     if role == EventParticipant.Role.INITIATOR:
         return queryset.filter(speaker)
     if role == EventParticipant.Role.TARGET:
-        return queryset.filter(targeted)
+        return queryset.filter(pk__in=Statement.targets.through.objects.filter(target).values("statement"))
     if role:
         return queryset.none()  # a statement has no mediator or mere participant
-    return queryset.filter(speaker | targeted)
+    return queryset.spoken_by_or_addressed_to(speaker, target)
 
 
 # Sources: the outlet that published the article(s) a record comes from.

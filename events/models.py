@@ -615,9 +615,21 @@ class StatementQuerySet(TimelineRecordQuerySet):
         return len(statements)
 
     def involving(self, actor):
-        """Statements by `actor` or addressed to or about it (a subquery, so no duplicate rows)."""
-        targeted = self.model.targets.through.objects.filter(actor=actor).values("statement")
-        return self.filter(Q(speaker=actor) | Q(pk__in=targeted))
+        """Statements by `actor` or addressed to or about it."""
+        return self.spoken_by_or_addressed_to(Q(speaker=actor), Q(actor=actor))
+
+    def spoken_by_or_addressed_to(self, speaker: Q, target: Q):
+        """Statements whose speaker matches `speaker` or one of whose target rows matches `target`
+        (a condition on the statement-target table: `actor=`, `actor__country=`).
+
+        `id IN (speaker lookup UNION ALL target lookup)`: two index scans (events_statement_speaker,
+        the target table's actor index) rather than `speaker = X OR id IN (...)`, which the
+        database can only test row by row against a scan of every statement target. IN keeps
+        each statement once.
+        """
+        spoken = Statement.objects.filter(speaker).order_by().values("pk")
+        addressed = self.model.targets.through.objects.filter(target).order_by().values("statement_id")
+        return self.filter(pk__in=spoken.union(addressed, all=True))
 
 
 class Statement(models.Model):
@@ -640,8 +652,11 @@ class Statement(models.Model):
         UNSPECIFIED = "unspecified", "not stated"
 
     ref = models.SlugField(max_length=200, unique=True, help_text="Stable provenance key for re-imports.")
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="statements")
-    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
+    # No single-column indexes on these two (db_index=False): events_statement_unique_span_speaker
+    # leads with article_id (article page, span trigger, PROTECT checks) and events_statement_speaker
+    # with speaker_id (speaker filter, actor page); one index fewer to write per statement.
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="statements", db_index=False)
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements", db_index=False)
     targets = models.ManyToManyField(Actor, blank=True, related_name="targeted_by_statements")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT_QUOTE)
     quote = models.TextField(help_text="The exact words of the article at the span.")
@@ -658,8 +673,9 @@ class Statement(models.Model):
     )
     reported_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
     date_phrase = models.CharField(max_length=200, blank=True, help_text='The words that date it, e.g. "on Tuesday".')
+    # Indexed by events_statement_escalation (escalation_id, date_from), not on its own.
     escalation = models.ForeignKey(
-        Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+        Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="statements", db_index=False
     )
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     notes = models.TextField(blank=True)
@@ -705,8 +721,12 @@ class Statement(models.Model):
             models.Index(fields=["speaker", "date_from"], name="events_statement_speaker"),
             # Review queue: drafts first.
             models.Index(fields=["review_status", "date_from"], name="events_statement_review"),
-            # Escalation filter, and the timeline's band totals (GROUP BY escalation, an index-only count).
+            # Escalation filter, and the timeline's band totals (GROUP BY escalation WHERE escalation IN
+            # the escalations shown: an index-only count).
             models.Index(fields=["escalation", "date_from"], name="events_statement_escalation"),
+            # The /reactions/ matrix: statements per speaker, escalation and CAMEO family (GROUP BY
+            # speaker, escalation, cameo), read from this index alone instead of the table.
+            models.Index(fields=["speaker", "escalation", "cameo"], name="events_statement_reactions"),
         ]
 
     def __str__(self):
@@ -804,7 +824,10 @@ class Event(models.Model):
     end_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
     ongoing = models.BooleanField(default=False, help_text="Still going on as of the latest source.")
     location = models.CharField(max_length=200, blank=True)
-    escalation = models.ForeignKey(Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    # Indexed by events_event_escalation (escalation_id, date_from), not on its own.
+    escalation = models.ForeignKey(
+        Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     fatalities = models.PositiveIntegerField(null=True, blank=True, help_text="Where reported.")
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     notes = models.TextField(blank=True)
