@@ -72,7 +72,12 @@ class ReferenceField(serializers.RelatedField):
             self.fail("does_not_exist", model=model, lookup="id" if by_id else self.key, value=data)
 
     def to_representation(self, value):
-        return self.summary(value, context=self.context).data
+        # One summary serializer per field, reused for every related record: building a
+        # serializer (and its fields) per related record was most of a list's time.
+        summary = self.__dict__.get("_summary_serializer")
+        if summary is None:
+            summary = self._summary_serializer = self.summary(context=self.context)
+        return summary.to_representation(value)
 
     def get_choices(self, cutoff=None):
         # The browsable API's form lists the choices by key (a summary dict cannot be a key).
@@ -576,13 +581,14 @@ class TimelineItemSerializer(serializers.Serializer):
     statement = StatementSerializer(read_only=True, allow_null=True)
 
     def to_representation(self, entry):
-        record = (EventSerializer if entry.kind == "event" else StatementSerializer)(entry.obj, context=self.context)
+        # The declared nested serializers, reused for every row (not one serializer per row).
+        record = self.fields[entry.kind].to_representation(entry.obj)
         return {
             "kind": entry.kind,
             "id": entry.obj.pk,
             "date_from": entry.obj.date_from.isoformat() if entry.obj.date_from else None,
-            "event": record.data if entry.kind == "event" else None,
-            "statement": record.data if entry.kind == "statement" else None,
+            "event": record if entry.kind == "event" else None,
+            "statement": record if entry.kind == "statement" else None,
         }
 
 

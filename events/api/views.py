@@ -215,10 +215,12 @@ class TimelineView(ExportMixin, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         events, statements = filtered_streams(request)
         if self.is_export(request):
-            keys = timeline.keys(events, statements, limit=renderers.EXPORT_MAX_ROWS + 1)
-            entries = timeline.stream(keys[: renderers.EXPORT_MAX_ROWS], chunk=EXPORT_CHUNK)
-            rows = (self.get_serializer(entry).data for entry in entries)
-            return self.export_response(rows, truncated=len(keys) > renderers.EXPORT_MAX_ROWS)
+            limit = renderers.export_max_rows()
+            keys = timeline.keys(events, statements, limit=limit + 1)
+            entries = timeline.stream(keys[:limit], chunk=EXPORT_CHUNK)
+            serializer = self.get_serializer()
+            rows = (serializer.to_representation(entry) for entry in entries)
+            return self.export_response(rows, truncated=len(keys) > limit)
         page = self.paginator.paginate_streams(events, statements, request)
         data = self.get_serializer(timeline.entries(page), many=True).data
         return self.paginator.get_paginated_response(data)
