@@ -230,6 +230,12 @@ CONTENT_SECURITY_POLICY = {
 # Request bodies: Django's defaults, stated and configurable. They bound the API's JSON
 # and form bodies too (DRF reads them through request.body); events/api/limits.py turns
 # a refusal into a JSON 413 (or 400 for too many fields).
+# The most rows one export (`?format=csv|json|timelinejs|ics`) holds; more is cut and says so
+# (X-Export-Truncated). CSV streams, so memory does not grow with it; JSON, TimelineJS and
+# iCalendar are built whole.
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 10_000)
+if EXPORT_MAX_ROWS < 1:
+    raise ImproperlyConfigured(f"EXPORT_MAX_ROWS={EXPORT_MAX_ROWS} must be at least 1")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)

@@ -1,7 +1,7 @@
 """Exports of a filtered list: `?format=csv|json|timelinejs|ics` (events/api/renderers.py).
 
 An export holds every row the filters keep, in the list's order, up to
-renderers.EXPORT_MAX_ROWS, instead of one page; the response says whether the
+settings.EXPORT_MAX_ROWS, instead of one page; the response says whether the
 selection was cut (`X-Export-Truncated`) and where (`X-Export-Max-Rows`). CSV is
 streamed while the rows are read, EXPORT_CHUNK at a time with the list's query shape,
 so memory and queries per chunk stay constant. `?format=json` exports a JSON array of
@@ -106,7 +106,7 @@ class ExportMixin:
     def export_queryset(self, queryset):
         """The filtered rows of a model list, serialized a chunk at a time (a generator), and whether
         the selection was cut at EXPORT_MAX_ROWS."""
-        limit = renderers.EXPORT_MAX_ROWS
+        limit = renderers.export_max_rows()
         truncated = queryset[limit : limit + 1].exists()
         objects = queryset[:limit].iterator(chunk_size=EXPORT_CHUNK)
 
@@ -120,7 +120,7 @@ class ExportMixin:
         request = self.request
         renderer = request.accepted_renderer
         headers = {
-            "X-Export-Max-Rows": str(renderers.EXPORT_MAX_ROWS),
+            "X-Export-Max-Rows": str(renderers.export_max_rows()),
             "X-Export-Truncated": "true" if truncated else "false",
         }
         if renderer.format in FILE_EXTENSIONS:

@@ -1,7 +1,7 @@
 """Export formats of the lists and the timeline: CSV, TimelineJS JSON and iCalendar.
 
 `?format=csv|timelinejs|ics` (or the media type in `Accept`) on a list endpoint or
-/api/timeline/ exports every filtered row, up to EXPORT_MAX_ROWS, instead of one page;
+/api/timeline/ exports every filtered row, up to settings.EXPORT_MAX_ROWS, instead of one page;
 `?format=json` does the same as a JSON array (events/api/exports.py). The renderers
 only format rows the views have serialized, so an export holds exactly what the list
 holds: an event or statement row is its list representation, a timeline row is
@@ -30,13 +30,18 @@ from collections.abc import Iterable, Iterator
 from html import escape
 
 import icalendar
+from django.conf import settings
 from rest_framework import renderers
 
 from events.ingest import dates as fuzzy
 
-#: The most rows one export holds; a larger selection is cut there and the response says so
-#: (X-Export-Truncated: true). Narrow the filters, or page through the JSON list, for more.
-EXPORT_MAX_ROWS = 10_000
+
+def export_max_rows() -> int:
+    """The most rows one export holds (settings.EXPORT_MAX_ROWS, env EXPORT_MAX_ROWS); a larger
+    selection is cut there and the response says so (X-Export-Truncated: true). Narrow the
+    filters, or page through the JSON list, for more."""
+    return settings.EXPORT_MAX_ROWS
+
 
 EVENT, STATEMENT = "event", "statement"
 

@@ -53,7 +53,7 @@ class AutoSchema(openapi.AutoSchema):
                     "format",
                     OpenApiTypes.STR,
                     enum=list(formats),
-                    description=f"Export every filtered row (up to {renderers.EXPORT_MAX_ROWS}) instead of one "
+                    description=f"Export every filtered row (up to {renderers.export_max_rows()}) instead of one "
                     f"page: {described}. Without it the list is paginated JSON. An unknown format is an error (400).",
                 ),
                 OpenApiParameter(

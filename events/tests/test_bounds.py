@@ -8,7 +8,6 @@ import pytest
 from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
 
-from events.api import renderers
 
 
 @pytest.fixture
@@ -85,8 +84,8 @@ def test_page_size_is_bounded(api, make_outlet):
 
 
 @pytest.mark.django_db
-def test_exports_stop_at_the_row_bound_and_say_so(api, make_outlet, monkeypatch):
-    monkeypatch.setattr(renderers, "EXPORT_MAX_ROWS", 2)
+def test_exports_stop_at_the_row_bound_and_say_so(api, make_outlet, settings):
+    settings.EXPORT_MAX_ROWS = 2
     for _ in range(3):
         make_outlet()
     response = api.get("/api/outlets/", {"format": "json"})
