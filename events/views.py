@@ -27,7 +27,7 @@ from django_countries import countries
 
 from events.api import timeline as keyset
 from events.api.timeline import EVENT, STATEMENT, Entry
-from events.filters import TimelineFilter
+from events.filters import StatementFilter, TimelineFilter
 from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
 from events.ingest.gazetteer import Gazetteer
@@ -54,6 +54,8 @@ EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("timelinejs", "TimelineJS")
 ACTOR_SUGGESTIONS = 300
 # Speakers (rows) of the reactions matrix, the busiest first; `?all=1` shows every one.
 REACTION_ROWS = 150
+# The statement filters the reactions page takes, to reach the speakers past REACTION_ROWS.
+REACTION_FILTERS = ("speaker", "speaker_country")
 # Entries listed on an actor page per list; the rest is on its filtered timeline.
 ACTOR_PAGE_ROWS = 200
 
@@ -727,15 +729,24 @@ def _group_of(actor: Actor, actors: dict[int, Actor]) -> tuple[str, str]:
 def reactions(request):
     """Who said what kind of thing in which escalation: speakers × escalations, counts per kind.
 
-    One aggregate query (statements per speaker, escalation and CAMEO code) and two small
-    lookups (the escalations; the speakers and the actors they are affiliated to).
+    One aggregate query (statements per speaker, escalation and CAMEO family: an index-only
+    scan of events_statement_reactions) and two small lookups (the escalations; the speakers
+    and the actors they are affiliated to). The REACTION_ROWS busiest speakers are shown;
+    the others through `?all=1`, or `speaker`/`speaker_country` (the statement list's
+    filters, validated by StatementFilter), which narrow the aggregate itself.
     """
+    params = {name: value for name in REACTION_FILTERS if (value := request.GET.get(name, "").strip())}
+    filterset = StatementFilter(params, queryset=Statement.objects.all())
+    if not filterset.is_valid():
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
+        return render(request, "events/reactions.html", context, status=400)
     escalations = list(Escalation.objects.all())
     # Grouped by the family (the code's first two digits, or 112 for accusations), not the
     # code: fewer rows to read, and all a cell shows.
     family = Case(When(prefix=Value("112"), then=Value("112")), default=Substr("cameo_id", 1, 2))
     counts = list(
-        Statement.objects.order_by()
+        filterset.qs.order_by()
         .annotate(prefix=Substr("cameo_id", 1, 3))
         .annotate(family=family)
         .values_list("speaker", "escalation", "family")
@@ -781,6 +792,8 @@ def reactions(request):
     context = {
         "columns": columns,
         "groups": ordered,
+        "params": params,
+        "errors": {},
         "hidden_speakers": len(per_speaker) - len(speaker_ids),
         "shown_speakers": len(speaker_ids),
         "kinds": [kind for kind in REACTION_KINDS if kind in used],

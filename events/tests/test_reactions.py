@@ -118,3 +118,32 @@ def test_seeded_reactions_show_turkeys_support_and_frances_condemnation_in_2023(
     assert "support / praise" in cell(html, turkey, offensive)
     assert "condemnation / criticism" in cell(html, france, offensive)
     assert 'data-escalation="2023-offensive"' in html
+
+
+def test_reactions_reach_speakers_past_the_cap_by_speaker_or_country(
+    client, make_article, make_actor, make_escalation, make_statement, cameo, monkeypatch
+):
+    monkeypatch.setattr("events.views.REACTION_ROWS", 1)
+    escalation = make_escalation()
+    article = make_article(body=SAMPLE_BODY + "\n\nOne. Two. Three.")
+    busy = make_actor(name="Busy Speaker", country="AM")
+    quiet = make_actor(name="Quiet Speaker", country="FR")
+    for quote in ("One.", "Two."):
+        make_statement(quote, article=article, speaker=busy, cameo=cameo("0256"), escalation=escalation)
+    make_statement("Three.", article=article, speaker=quiet, cameo=cameo("0256"), escalation=escalation)
+
+    html = reactions_html(client)
+    assert "Busy Speaker" in html and "Quiet Speaker" not in html
+    assert "1 more have fewer" in html
+    for params in ({"speaker_country": "fr"}, {"speaker": "Quiet Speaker"}):
+        html = client.get(reverse("events:reactions"), params).content.decode()
+        assert "Quiet Speaker" in html and "Busy Speaker" not in html
+
+
+def test_reactions_refuse_an_unknown_country_or_speaker_with_400_naming_it(client, db):
+    for name, value in (("speaker_country", "XX"), ("speaker", "nobody")):
+        response = client.get(reverse("events:reactions"), {name: value})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'role="alert"' in html and f"<code>{name}</code>" in html
+        assert "No statements yet" not in html
