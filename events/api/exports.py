@@ -12,8 +12,6 @@ whatever format was asked for.
 
 from __future__ import annotations
 
-from itertools import islice
-
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -104,17 +102,18 @@ class ExportMixin:
         return context
 
     def export_queryset(self, queryset):
-        """The filtered rows of a model list, serialized a chunk at a time (a generator), and whether
-        the selection was cut at EXPORT_MAX_ROWS."""
+        """The filtered rows of a model list, serialized one at a time (a generator), and whether
+        the selection was cut at settings.EXPORT_MAX_ROWS.
+
+        iterator(chunk_size=...) reads EXPORT_CHUNK rows at a time and runs the prefetches per
+        chunk, and one serializer serves every row, so memory and the work per row do not grow
+        with the export's length: no list of all rows is ever built.
+        """
         limit = renderers.export_max_rows()
         truncated = queryset[limit : limit + 1].exists()
         objects = queryset[:limit].iterator(chunk_size=EXPORT_CHUNK)
-
-        def rows():
-            while chunk := list(islice(objects, EXPORT_CHUNK)):
-                yield from self.get_serializer(chunk, many=True).data
-
-        return rows(), truncated
+        serializer = self.get_serializer()
+        return (serializer.to_representation(obj) for obj in objects), truncated
 
     def export_response(self, rows, truncated: bool):
         request = self.request
