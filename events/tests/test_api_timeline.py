@@ -175,6 +175,30 @@ def test_next_and_previous_walk_the_whole_timeline_without_gaps_or_repeats(api, 
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page_size", [1, 2, 3, 5])
+def test_cursors_walk_across_the_undated_statements_both_ways(api, make_event, new_statement, page_size):
+    """Undated statements come last, by id; the walk back crosses from them into the dated rows."""
+    for n in range(3):
+        make_event(start_date=dt.date(2022, 8, 1 + n))
+        new_statement(said_on=dt.date(2022, 8, 1 + n) if n != 1 else None)
+        new_statement(said_on=None)
+    everything = keys(api.get("/api/timeline/", {"page_size": 200}))
+    assert [kind for kind, _ in everything[-4:]] == ["statement"] * 4
+    walked, response = [], api.get("/api/timeline/", {"page_size": page_size})
+    while True:
+        walked += keys(response)
+        if response.json()["next"] is None:
+            break
+        response = api.get(response.json()["next"])
+    assert walked == everything
+    back = keys(response)
+    while response.json()["previous"]:
+        response = api.get(response.json()["previous"])
+        back = keys(response) + back
+    assert back == everything
+
+
+@pytest.mark.django_db
 def test_a_page_neither_counts_nor_offsets(api, make_event, new_statement):
     _many(3, make_event, new_statement)
     first = api.get("/api/timeline/", {"page_size": 2})
