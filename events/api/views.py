@@ -15,14 +15,15 @@ and statements in one cursor-paginated stream with the same filters and exports;
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, RestrictedError
 from django.db.models.functions import TruncWeek
 from django.http import HttpResponse
-from django.utils.http import parse_etags
 from django.template import engines
+from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
@@ -132,7 +133,7 @@ class CuratedViewSet(ExportMixin, viewsets.ModelViewSet):
         record = super().get_object()
         header = self.request.headers.get("If-Match")
         if header is not None and header.strip() != "*":
-            versions = [int(tag[1:-1]) for tag in parse_etags(header) if tag[1:-1].isdigit() and tag[0] == '"']
+            versions = [int(tag[1:-1]) for tag in parse_etags(header) if re.fullmatch(r'"[0-9]{1,18}"', tag)]
             if not versions:
                 raise exceptions.ValidationError(
                     {"If-Match": ['Send the version the ETag gave, in quotes (If-Match: "3"), or *.']}
