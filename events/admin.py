@@ -71,10 +71,16 @@ class VersionedAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None:
+            opened = cleaned_data.get("opened_version")
             try:
-                self.instance.check_version(cleaned_data.get("opened_version"))
+                self.instance.check_version(opened)
             except VersionConflict as conflict:
-                raise ValidationError(conflict.form_message, code="version_conflict") from None
+                if conflict.current is None and opened is None:
+                    # The history's revert form of a deleted record (opened with no version to
+                    # edit): saving it restores the record, an insert.
+                    self.instance._state.adding = True
+                else:
+                    raise ValidationError(conflict.form_message, code="version_conflict") from None
         return cleaned_data
 
 
