@@ -66,6 +66,10 @@ def _span_errors(article: Article | None, start: int | None, end: int | None, qu
     return {}
 
 
+# Rows per UPDATE of update_with_history(): well under SQLite's limit on query parameters.
+BULK_BATCH = 500
+
+
 def set_review_status(queryset: models.QuerySet, status: str) -> int:
     """Give every record of `queryset` the review status `status`; returns how many changed.
 
@@ -74,32 +78,37 @@ def set_review_status(queryset: models.QuerySet, status: str) -> int:
     traceable as an edit, and a form opened before it cannot silently undo it.
     """
     changing = queryset.exclude(review_status=status)
-    return len(update_with_history(changing, reason=f"marked {status}", review_status=status))
+    return update_with_history(changing, reason=f"marked {status}", review_status=status)
 
 
-def update_with_history(queryset: models.QuerySet, *, reason: str, **values) -> list[models.Model]:
-    """Set `values` on every record of `queryset` (a VersionedModel's) and return the records as written.
+def update_with_history(queryset: models.QuerySet, *, reason: str, **values) -> int:
+    """Set `values` on every record of `queryset` (a versioned model with history); returns how many.
 
-    One UPDATE writes the values, `updated_at` and `version = version + 1`, so a concurrent
-    edit is neither lost nor able to overwrite this change unnoticed (its conditional UPDATE
-    finds the version moved); then each change goes into the history with the user from
-    the history middleware. update() alone would skip both the history and auto_now.
+    One UPDATE per batch writes the values, `updated_at` and `version = version + 1`, so a
+    concurrent edit is neither lost nor able to overwrite this change unnoticed (its
+    conditional UPDATE finds the version moved); then each change goes into the history with
+    the user from the history middleware. update() alone would skip both the history and
+    auto_now.
     """
     model = queryset.model
     manager = model._default_manager
+    count = 0
     with transaction.atomic():
-        ids = list(queryset.values_list("pk", flat=True))
-        # Lock the rows (PostgreSQL; SQLite's IMMEDIATE transaction already holds the write
-        # lock), then apply the queryset's conditions again: a writer we waited for may have
-        # changed them.
-        list(manager.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-        ids = list(queryset.filter(pk__in=ids).values_list("pk", flat=True))
-        if not ids:
-            return []
-        manager.filter(pk__in=ids).update(**values, version=F("version") + 1, updated_at=timezone.now())
-        records = list(manager.filter(pk__in=ids).order_by("pk"))
-        model.history.bulk_history_create(records, batch_size=500, update=True, default_change_reason=reason)
-    return records
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BULK_BATCH):
+            batch = ids[start : start + BULK_BATCH]
+            # Lock the rows (PostgreSQL; SQLite's IMMEDIATE transaction already holds the write
+            # lock), then apply the queryset's conditions again: a writer we waited for may have
+            # changed them.
+            list(manager.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk", flat=True))
+            batch = list(queryset.filter(pk__in=batch).values_list("pk", flat=True))
+            if not batch:
+                continue
+            manager.filter(pk__in=batch).update(**values, version=F("version") + 1, updated_at=timezone.now())
+            written = list(manager.filter(pk__in=batch).order_by("pk"))
+            model.history.bulk_history_create(written, update=True, default_change_reason=reason)
+            count += len(written)
+    return count
 
 
 class VersionConflict(Exception):
@@ -527,7 +536,7 @@ class ActorQuerySet(models.QuerySet):
                 )
 
             statements = Statement.objects.filter(speaker__in=merged_ids)
-            result.statements = len(update_with_history(statements, reason=reason, speaker=survivor))
+            result.statements = update_with_history(statements, reason=reason, speaker=survivor)
 
             # Statement targets: re-point each row, or drop it where the survivor is already a target.
             through = Statement.targets.through
@@ -573,7 +582,7 @@ class ActorQuerySet(models.QuerySet):
                     result.aliases += 1
 
             members = Actor.objects.filter(affiliation__in=merged_ids).exclude(pk=survivor.pk)
-            result.members = len(update_with_history(members, reason=reason, affiliation=survivor))
+            result.members = update_with_history(members, reason=reason, affiliation=survivor)
 
             # The survivor's own record: an affiliation to a merged actor goes up to that
             # actor's own (outside the merge), and blank fields are filled from the merged ones.
@@ -751,7 +760,7 @@ class StatementQuerySet(TimelineRecordQuerySet):
                     "reject or edit one of the two first."
                 )
             moved = Statement.objects.filter(pk__in=[s.pk for s in statements])
-            return len(update_with_history(moved, reason=f"speaker reassigned to {speaker.name}", speaker=speaker))
+            return update_with_history(moved, reason=f"speaker reassigned to {speaker.name}", speaker=speaker)
 
     def involving(self, actor):
         """Statements by `actor` or addressed to or about it (a subquery, so no duplicate rows)."""

@@ -32,6 +32,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from events import models
 from events.api.serializers import StatementSerializer
 from events.models import Actor, Event, ReviewStatus, Statement, VersionConflict
 from events.roles import grant_curator_permissions
@@ -160,6 +161,16 @@ def test_bulk_verify_and_reject_move_every_version_on(make_statement, make_event
     event = make_event()
     Event.objects.filter(pk=event.pk).mark_rejected()
     assert Event.objects.values_list("version", "review_status").get(pk=event.pk) == (2, ReviewStatus.REJECTED)
+
+
+@pytest.mark.django_db
+def test_bulk_changes_go_in_batches_and_record_each_change(monkeypatch, make_statement, new_article):
+    monkeypatch.setattr(models, "BULK_BATCH", 2)
+    for _ in range(5):
+        make_statement(article=new_article())
+    assert Statement.objects.all().mark_verified() == 5
+    assert set(Statement.objects.values_list("version", "review_status")) == {(2, "verified")}
+    assert Statement.history.filter(history_change_reason="marked verified", version=2).count() == 5
 
 
 @pytest.mark.django_db
