@@ -331,15 +331,18 @@ def test_a_create_starts_at_version_1_whatever_the_body_says(as_curator, new_art
 
 
 def change_form_data(response) -> dict:
-    """What a browser posts back from an admin change page: every field as the form shows it."""
-    form = response.context["adminform"].form
+    """What a browser posts back from an admin change page: every field (and inline) as the page shows it."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", ()):
+        forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
-        elif value is not None:
-            data[name] = str(value)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [str(item) for item in value]
+            elif value not in (None, False):
+                data[form.add_prefix(name)] = str(value)
     return data
 
 
@@ -370,6 +373,24 @@ def test_two_curators_open_the_same_statement_and_the_second_save_is_refused(cli
         "Ben's note",
         3,
     )
+
+
+@pytest.mark.django_db
+def test_an_event_form_with_its_inlines_opened_before_another_change_saves_nothing(
+    client, curator, make_event, make_actor, make_article
+):
+    article = make_article()
+    event = make_event(actors=[(make_actor(), "initiator")], sources=[(article, "The two armies exchanged fire")])
+    url = reverse("admin:events_event_change", args=[event.pk])
+    client.force_login(curator("ben"))
+    opened = change_form_data(client.get(url))
+    assert opened["opened_version"] == "1" and opened["participants-TOTAL_FORMS"]
+    assert client.post(url, {**opened, "location": "Lachin corridor"}).status_code == 302
+    response = client.post(url, {**opened, "fatalities": "4", "participants-0-role": "target"})
+    assert response.status_code == 200 and "was changed by ben at" in response.content.decode()
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.location, stored.fatalities, stored.version) == ("Lachin corridor", None, 2)
+    assert list(stored.participants.values_list("role", flat=True)) == ["initiator"]
 
 
 @pytest.mark.django_db
