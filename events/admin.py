@@ -41,12 +41,57 @@ from events.models import (
     Outlet,
     ReviewStatus,
     Statement,
+    VersionConflict,
 )
 from events.roles import may_delete
 
 TIMESTAMPS = ("created_at", "updated_at")
 # A URL typed without a scheme is read as https:// (Django 6's default, opted into now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """A change form that remembers, in a hidden field, the version of the record it was opened at.
+
+    Saving after someone else changed the record is refused with a form error naming who
+    and when, and nothing is written (VersionedModel.check_version() locks the row for the
+    rest of the admin's transaction, and save() is conditional on the version anyway).
+    Without the field (a script posting the form) the save edits whatever is stored.
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            # The stored row's version, not the instance's: a history revert form holds an old copy.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            self.fields["opened_version"].initial = stored.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            opened = cleaned_data.get("opened_version")
+            try:
+                self.instance.check_version(opened)
+            except VersionConflict as conflict:
+                if conflict.current is None and opened is None:
+                    # The history's revert form of a deleted record (opened with no version to
+                    # edit): saving it restores the record, an insert.
+                    self.instance._state.adding = True
+                else:
+                    raise ValidationError(conflict.form_message, code="version_conflict") from None
+        return cleaned_data
+
+
+class VersionCheckedAdmin:
+    """Change forms of versioned records (Article, Actor, Statement, Event) carry their version."""
+
+    form = VersionedAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": (*options["fields"], "opened_version")}), *rest]
 
 
 class MarkVerifiedMixin:
@@ -327,7 +372,7 @@ def _https_url_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(VersionedAdminForm):
     """Article form: URLs must be http(s). The body's SHA-256 is derived by Article.save()."""
 
     class Meta:
@@ -337,7 +382,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionCheckedAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "__str__",
@@ -389,7 +434,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "kind", "country", "role", "affiliation", "alias_names", "review_status")
     list_filter = ("kind", "review_status", "country")
     list_select_related = ("affiliation",)
@@ -472,7 +517,7 @@ class ActorAliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(MarkVerifiedMixin, SimpleHistoryAdmin):
+class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = ("speaker", "short_quote", "date_label", "cameo_code", "article_title", "review_status")
     list_display_links = ("short_quote",)
     list_filter = ("review_status", "kind", "medium", "escalation", "said_on_precision", "article__outlet")
@@ -584,7 +629,7 @@ class StatementAdmin(MarkVerifiedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(MarkVerifiedMixin, SimpleHistoryAdmin):
+class EventAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "date_label",

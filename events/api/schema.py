@@ -1,6 +1,7 @@
 """The OpenAPI schema class (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]): drf-spectacular's, plus
-what it cannot see by itself: the error responses every operation can give, and the
-export formats of the lists (their `format` parameter, media types and headers).
+what it cannot see by itself: the error responses every operation can give, the
+export formats of the lists (their `format` parameter, media types and headers), and the
+optimistic concurrency of versioned records (ETag, If-Match, 412 and 409).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from events.api import exports, renderers
+from events.models import VersionedModel
 
 FIELD_ERRORS = {
     "type": "object",
@@ -29,6 +31,33 @@ ERRORS = {
     "404": ("No such record.", DETAIL),
     "409": ("Other records still refer to this one; reassign or remove them first.", DETAIL),
 }
+CONFLICT = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "current_version": {"type": "integer", "nullable": True, "description": "Null: the record was deleted."},
+        "changed_by": {"type": "string", "nullable": True, "description": "Who made the last change, if recorded."},
+        "changed_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+    "required": ["detail"],
+}
+VERSION_ERRORS = {
+    "409": (
+        "The body's `version` is not the record's current version: someone changed it since you read it. "
+        "Nothing was written; read it again and re-apply your change.",
+        CONFLICT,
+    ),
+    "412": (
+        "If-Match names a version the record is no longer at: someone changed it since you read it. "
+        "Nothing was written; read it again (the ETag header gives the current version) and re-apply your change.",
+        CONFLICT,
+    ),
+}
+IF_MATCH_HELP = (
+    'The version this change is based on, as the ETag of the record gave it (If-Match: "3"). Send it: '
+    "without it the write goes through whatever changed since you read the record. A record at another "
+    "version is not changed (412)."
+)
 EXPORT_MEDIA_TYPES = {
     "csv": ("text/csv", "CSV, streamed."),
     "timelinejs": (renderers.TimelineJSRenderer.media_type, "Knight Lab's TimelineJS JSON."),
@@ -43,8 +72,35 @@ class AutoSchema(openapi.AutoSchema):
             return ()
         return view.export_formats
 
+    def _versioned(self) -> bool:
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        return model is not None and issubclass(model, VersionedModel)
+
+    def _version_parameters(self) -> list[OpenApiParameter]:
+        if not self._versioned():
+            return []
+        parameters = []
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match", OpenApiTypes.STR, location=OpenApiParameter.HEADER, description=IF_MATCH_HELP
+                )
+            )
+        written = {"POST": [201], "PUT": [200], "PATCH": [200]}.get(self.method)
+        if written or (self.method == "GET" and "{" in self.path):
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    OpenApiTypes.STR,
+                    location=OpenApiParameter.HEADER,
+                    response=written or [200],
+                    description='The record\'s version in quotes ("3"): send it back as If-Match when you change it.',
+                )
+            )
+        return parameters
+
     def get_override_parameters(self):
-        parameters = list(super().get_override_parameters())
+        parameters = list(super().get_override_parameters()) + self._version_parameters()
         formats = self._exports()
         if formats:
             described = "; ".join(f"`{name}`: {exports.FORMAT_HELP[name]}" for name in formats)
@@ -92,7 +148,7 @@ class AutoSchema(openapi.AutoSchema):
                     if name == "timelinejs":
                         content[media_type]["schema"] = {"type": "object", "description": description}
         for code in self._error_codes():
-            description, schema = ERRORS[code]
+            description, schema = self._errors()[code]
             responses.setdefault(
                 code, {"content": {"application/json": {"schema": schema}}, "description": description}
             )
@@ -105,6 +161,12 @@ class AutoSchema(openapi.AutoSchema):
         component = self.resolve_serializer(serializer, "response")
         return component.ref if component else None
 
+    def _errors(self) -> dict:
+        if self._versioned() and self.method in ("PUT", "PATCH", "DELETE"):
+            # A DELETE has no body: its 409 stays "other records refer to this one".
+            return ERRORS | ({"412": VERSION_ERRORS["412"]} if self.method == "DELETE" else VERSION_ERRORS)
+        return ERRORS
+
     def _error_codes(self) -> list[str]:
         method = self.method
         if method == "GET":
@@ -115,4 +177,6 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("404")
         if method == "DELETE":
             codes = ["401", "403", "404", "409"]
+        if method in ("PUT", "PATCH", "DELETE") and self._versioned():
+            codes += ["409", "412"] if method != "DELETE" else ["412"]
         return codes

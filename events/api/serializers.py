@@ -21,7 +21,9 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.serializers import raise_errors_on_nested_writes
 from rest_framework.settings import api_settings
+from rest_framework.utils import model_meta
 
 from events.models import (
     Actor,
@@ -158,7 +160,8 @@ class ModelCleanSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     def build_instance(self, attrs):
         model = self.Meta.model
-        skip = set(self.nested_fields) | {field.name for field in model._meta.many_to_many}
+        # `version` is a precondition (VersionedSerializer), not a value to write.
+        skip = set(self.nested_fields) | {field.name for field in model._meta.many_to_many} | {"version"}
         values = {name: value for name, value in attrs.items() if name not in skip}
         if self.instance is None:
             return model(**values)
@@ -174,6 +177,43 @@ class ModelCleanSerializer(CountryFieldMixin, serializers.ModelSerializer):
             name = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else names.get(key, key)
             errors.setdefault(name, []).extend(messages)
         return errors
+
+
+class VersionedSerializer(ModelCleanSerializer):
+    """A versioned record (events.models.VersionedModel): `version` is what its ETag says.
+
+    A client that read version N and writes its change back sends `If-Match: "N"` (or
+    `version: N` in the body): if the record changed in between, the write is refused (412,
+    or 409 for the body's version) instead of silently overwriting the other change. A
+    PATCH writes only the fields it sends (save(update_fields=...)), never the rest of a
+    copy read earlier.
+    """
+
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2_147_483_647,
+        required=False,
+        help_text="Moves on by one with every change (the ETag). On PUT/PATCH, optionally the version "
+        "the change is based on: if the record has changed since, the write is refused with 409.",
+    )
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)  # a new record starts at version 1
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        # Raises VersionConflict (the view answers 409) when the body's version is not the stored one.
+        instance.check_version(validated_data.pop("version", None))
+        raise_errors_on_nested_writes("update", self, validated_data)
+        relations = model_meta.get_field_info(instance).relations
+        many = {name: value for name, value in validated_data.items() if name in relations and relations[name].to_many}
+        for name, value in validated_data.items():
+            if name not in many:
+                setattr(instance, name, value)
+        instance.save(update_fields=[name for name in validated_data if name not in many] if self.partial else None)
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
 
 
 # Summaries (read-only, embedded) ---------------------------------------------------------
@@ -282,7 +322,7 @@ class EscalationSerializer(ModelCleanSerializer):
 # Articles ------------------------------------------------------------------------------------
 
 
-class ArticleSerializer(ModelCleanSerializer):
+class ArticleSerializer(VersionedSerializer):
     """An article; `sha256` is computed from `body`, which is frozen once spans point into it."""
 
     outlet = outlet_reference()
@@ -309,6 +349,7 @@ class ArticleSerializer(ModelCleanSerializer):
             "imported_at",
             "created_at",
             "updated_at",
+            "version",
         )
 
 
@@ -322,7 +363,7 @@ class ActorAliasSerializer(serializers.ModelSerializer):
         validators = []  # uniqueness per actor is checked on the whole list by ActorSerializer
 
 
-class ActorSerializer(ModelCleanSerializer):
+class ActorSerializer(VersionedSerializer):
     """An actor. `aliases`, when given, replaces the whole list (matched case-insensitively by name)."""
 
     affiliation = actor_reference(required=False, allow_null=True)
@@ -344,6 +385,7 @@ class ActorSerializer(ModelCleanSerializer):
             "review_status",
             "created_at",
             "updated_at",
+            "version",
         )
 
     def validate(self, attrs):
@@ -381,7 +423,7 @@ class ActorSerializer(ModelCleanSerializer):
 # Statements -----------------------------------------------------------------------------------
 
 
-class StatementSerializer(ModelCleanSerializer):
+class StatementSerializer(VersionedSerializer):
     """Who said what, to or about whom, when, and where (start/end) in which article."""
 
     speaker = actor_reference()
@@ -424,6 +466,7 @@ class StatementSerializer(ModelCleanSerializer):
             "date_to",
             "created_at",
             "updated_at",
+            "version",
         )
 
 
@@ -464,7 +507,7 @@ class EventSourceSerializer(ModelCleanSerializer):
         read_only_fields = ("ref",)
 
 
-class EventSerializer(ModelCleanSerializer):
+class EventSerializer(VersionedSerializer):
     """A dated event. `participants` and `sources`, when given, replace the whole lists."""
 
     type = cameo_reference(source="event_type")
@@ -501,6 +544,7 @@ class EventSerializer(ModelCleanSerializer):
             "sources",
             "created_at",
             "updated_at",
+            "version",
         )
 
     def validate(self, attrs):

@@ -15,6 +15,7 @@ and statements in one cursor-paginated stream with the same filters and exports;
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from django.db.models import Count, ProtectedError, RestrictedError
 from django.db.models.functions import TruncWeek
 from django.http import HttpResponse
 from django.template import engines
+from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
@@ -34,7 +36,17 @@ from events import filters as event_filters
 from events.api import renderers, serializers, timeline
 from events.api.exports import EXPORT_CHUNK, ExportMixin
 from events.api.pagination import KeysetPagination, TimelineCursorPagination
-from events.models import Actor, Article, CameoCode, Escalation, Event, Outlet, Statement
+from events.models import (
+    Actor,
+    Article,
+    CameoCode,
+    Escalation,
+    Event,
+    Outlet,
+    Statement,
+    VersionConflict,
+    VersionedModel,
+)
 from events.roles import may_delete
 
 # The triggers of migrations/0002_span_triggers.py name themselves in their messages.
@@ -59,6 +71,27 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PreconditionFailed(Exception):
+    """If-Match named a version the record is no longer at (answered 412, see CuratedViewSet)."""
+
+    def __init__(self, conflict: VersionConflict):
+        self.conflict = conflict
+        super().__init__(conflict.message)
+
+
+def conflict_body(conflict: VersionConflict) -> dict:
+    return {
+        "detail": conflict.message,
+        "current_version": conflict.current,
+        "changed_by": conflict.changed_by or None,
+        "changed_at": conflict.changed_at.isoformat() if conflict.changed_at and conflict.current else None,
+    }
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
 class KeepsVerifiedRecords(permissions.BasePermission):
     """Only an administrator deletes a verified record (events/roles.py)."""
 
@@ -72,6 +105,68 @@ class CuratedViewSet(ExportMixin, viewsets.ModelViewSet):
     """Base for the writable viewsets: transactional writes, database refusals as 4xx, exports."""
 
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, KeepsVerifiedRecords]
+
+    # Versioned records (events.models.VersionedModel): a detail answer carries `ETag: "<version>"`;
+    # PUT, PATCH and DELETE run in one transaction that locks the row before reading it, check
+    # If-Match against it (412), and the body's `version` (409, VersionedSerializer); the save
+    # itself is conditional on the version, so no write overwrites another one unseen.
+
+    def _versioned(self) -> bool:
+        return issubclass(self.get_queryset().model, VersionedModel)
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
+    def get_object(self):
+        if self.request.method not in ("PUT", "PATCH", "DELETE") or not self._versioned():
+            return super().get_object()
+        model = self.get_queryset().model
+        # Lock the row first (PostgreSQL; on SQLite the IMMEDIATE transaction holds the write
+        # lock), so the copy read next is the one this write edits, not one read before another
+        # writer committed.
+        model.lock(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        record = super().get_object()
+        header = self.request.headers.get("If-Match")
+        if header is not None and header.strip() != "*":
+            versions = [int(tag[1:-1]) for tag in parse_etags(header) if re.fullmatch(r'"[0-9]{1,18}"', tag)]
+            if not versions:
+                raise exceptions.ValidationError(
+                    {"If-Match": ['Send the version the ETag gave, in quotes (If-Match: "3"), or *.']}
+                )
+            try:
+                record.check_version(record.version if record.version in versions else versions[0])
+            except VersionConflict as conflict:
+                raise PreconditionFailed(conflict) from conflict
+        return record
+
+    def handle_exception(self, exc):
+        if isinstance(exc, PreconditionFailed | VersionConflict):
+            # 412: If-Match named another version; 409: the body's `version` did (or the save met a writer).
+            if isinstance(exc, PreconditionFailed):
+                conflict, code = exc.conflict, status.HTTP_412_PRECONDITION_FAILED
+            else:
+                conflict, code = exc, status.HTTP_409_CONFLICT
+            response = Response(conflict_body(conflict), status=code)
+            if conflict.current:
+                response["ETag"] = etag(conflict.current)
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            self.action in ("retrieve", "create", "update", "partial_update")
+            and response.status_code in (200, 201)
+            and isinstance(getattr(response, "data", None), dict)
+            and "version" in response.data
+        ):
+            response["ETag"] = etag(response.data["version"])
+        return response
 
     def perform_create(self, serializer):
         self._save(serializer)
