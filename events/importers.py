@@ -362,7 +362,7 @@ def _save_article(article: Article) -> None:
 def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
     """Make way for a changed file: drop the importer's untouched drafts, refuse if anything else
     points into the old text (verified, rejected or edited statements, event sources)."""
-    statements = list(article.statements.all())
+    statements = list(article.statements.select_related("speaker"))
     kept = [statement for statement in statements if not statement.is_untouched_draft]
     if kept or article.event_sources.exists():
         raise ImportFailure(
@@ -395,7 +395,9 @@ def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], rep
         return
     superseded = [
         draft.pk
-        for draft in article.statements.filter(review_status=ReviewStatus.DRAFT).exclude(extraction={})
+        for draft in article.statements.filter(review_status=ReviewStatus.DRAFT)
+        .exclude(extraction={})
+        .select_related("speaker")
         if draft.is_untouched_draft and any(_overlap(draft.start, draft.end, s, e) for s, e in new_spans)
     ]
     if superseded:

@@ -754,9 +754,13 @@ class Statement(models.Model):
         return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
 
     def fingerprint(self) -> str:
-        """A digest of the values a curator reviews; stored when the importer drafts the record."""
+        """A digest of the values a curator reviews; stored when the importer drafts the record.
+
+        The speaker counts by its slug, not its id, so a draft stays "untouched" when an
+        export (export_fixtures) is loaded into another database, where the ids differ.
+        """
         values = (
-            self.speaker_id,
+            self.speaker.slug if self.speaker_id else "",
             self.kind,
             self.quote,
             self.start,
