@@ -10,7 +10,9 @@ The workbench on top of the stock admin:
   the keyboard (static/js/review.js);
 - "reassign the speaker" (an intermediate form with the actor autocomplete) and "merge
   actors" (a confirmation page), both calling model methods;
-- the history of every change with revert (django-simple-history's SimpleHistoryAdmin).
+- the history of every change with revert (django-simple-history's SimpleHistoryAdmin);
+- "Recently deleted" (`admin:events_recently_deleted`): deleted statements and events, who
+  deleted them and when, restored with their children by events/recovery.py.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from events.models import (
     Statement,
     VersionConflict,
 )
+from events.recovery import RESTORABLE, RestoreError, deleted, restore_deleted
 from events.roles import may_delete
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -580,11 +583,15 @@ class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin)
         return [
             path("review/", view(self.review_queue_view), name="events_review_queue"),
             path("reassign/", view(self.reassign_view), name="events_statement_reassign"),
+            path("deleted/", view(self.recently_deleted_view), name="events_recently_deleted"),
             *super().get_urls(),
         ]
 
     def review_queue_view(self, request):
         return review_queue(self.admin_site, request)
+
+    def recently_deleted_view(self, request):
+        return recently_deleted(self.admin_site, request)
 
     def reassign_view(self, request):
         """The intermediate form of "reassign the speaker": the statements, and an actor autocomplete."""
@@ -626,6 +633,47 @@ class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin)
             "next_url": next_url,
         }
         return TemplateResponse(request, "admin/events/statement/reassign.html", context)
+
+
+# Deletions listed per kind on the "Recently deleted" page (newest first).
+DELETED_SHOWN = 100
+
+
+def recently_deleted(admin_site, request):
+    """Deleted statements and events (who deleted them, when), each with a Restore button.
+
+    For curators and administrators: a kind is listed to whoever may add records of it.
+    POST `restore` = "<statement|event>:<id>" calls events.recovery.restore_deleted().
+    """
+    kinds = {
+        name: model
+        for name, model in RESTORABLE.items()
+        if admin_site._registry[model].has_add_permission(request)
+    }
+    if not kinds:
+        raise PermissionDenied
+    if request.method == "POST":
+        kind, _, pk = request.POST.get("restore", "").partition(":")
+        if kind not in kinds or not pk.isdigit():
+            messages.error(request, "Choose a deleted statement or event to restore.")
+        else:
+            try:
+                result = restore_deleted(kinds[kind], int(pk), user=request.user)
+            except RestoreError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, result.describe())
+        return HttpResponseRedirect(reverse("admin:events_recently_deleted"))
+    sections = [
+        (model._meta.verbose_name_plural, name, list(deleted(model)[:DELETED_SHOWN])) for name, model in kinds.items()
+    ]
+    context = {
+        **admin_site.each_context(request),
+        "title": "Recently deleted",
+        "opts": Statement._meta,
+        "sections": sections,
+    }
+    return TemplateResponse(request, "admin/events/recently_deleted.html", context)
 
 
 @admin.register(Event)

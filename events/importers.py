@@ -184,7 +184,11 @@ def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kep
         model = type(instance)
         existing = model._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
         if existing is None:
+            stamps = _stamps(instance, obj["fields"])
             _write(instance, deserialized.m2m_data, label)
+            if stamps:
+                # save() stamps "now"; the fixture's own times are restored (an export's round trip).
+                model._default_manager.filter(pk=instance.pk).update(**stamps)
             counts.add(CREATED, model)
             continue
         fillable, conflicting = _compare(existing, instance, obj["fields"], deserialized.m2m_data)
@@ -200,6 +204,15 @@ def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kep
             kept_notes.append(f"{label}: kept the database version of {', '.join(conflicting)}")
         else:
             counts.add(UPDATED if fillable else UNCHANGED, model)
+
+
+def _stamps(instance: models.Model, fields: dict) -> dict:
+    """The auto_now / auto_now_add timestamps a fixture object gives, which save() would replace."""
+    return {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and f.name in fields
+    }
 
 
 def _deserialization_reason(error: DeserializationError) -> str:
@@ -262,6 +275,26 @@ def import_article_file(
         report.counts = Counts()
     except ImportFailure as error:
         report.error = f"{path}: {error}"
+        report.counts = Counts()
+    return report
+
+
+def import_curated_spans(source_ref: str, *, curated: CuratedFixtures) -> FileReport | None:
+    """Load the curated statements and event sources of an article whose text is already
+    stored (from an earlier import, or carried by the fixtures themselves, as an export of
+    export_fixtures does), in one transaction. None when the article has no text to point into.
+    """
+    article = Article.objects.with_text().filter(source_ref=source_ref).first()
+    if article is None:
+        return None
+    report = FileReport(path=f"{source_ref} (text already stored)")
+    try:
+        with transaction.atomic():
+            objects = curated.by_article.get(source_ref, [])
+            _make_way_for_curated(article, objects, report)
+            load_fixture_objects(objects, report.counts, kept_notes=report.kept_notes)
+    except ImportFailure as error:
+        report.error = f"{source_ref}: {error}"
         report.counts = Counts()
     return report
 
@@ -329,7 +362,7 @@ def _save_article(article: Article) -> None:
 def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
     """Make way for a changed file: drop the importer's untouched drafts, refuse if anything else
     points into the old text (verified, rejected or edited statements, event sources)."""
-    statements = list(article.statements.all())
+    statements = list(article.statements.select_related("speaker"))
     kept = [statement for statement in statements if not statement.is_untouched_draft]
     if kept or article.event_sources.exists():
         raise ImportFailure(
@@ -362,7 +395,9 @@ def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], rep
         return
     superseded = [
         draft.pk
-        for draft in article.statements.filter(review_status=ReviewStatus.DRAFT).exclude(extraction={})
+        for draft in article.statements.filter(review_status=ReviewStatus.DRAFT)
+        .exclude(extraction={})
+        .select_related("speaker")
         if draft.is_untouched_draft and any(_overlap(draft.start, draft.end, s, e) for s, e in new_spans)
     ]
     if superseded:

@@ -252,6 +252,37 @@ class VersionedModel(models.Model):
         raise VersionConflict.of(self, expected)
 
 
+class HistoricalRecordsWithM2M(HistoricalRecords):
+    """HistoricalRecords whose deletion record keeps the many-to-many rows the record had.
+
+    django-simple-history copies the m2m rows (`m2m_fields`) into every history record by
+    querying the through table, but a deletion deletes the through rows first, so the
+    library's "-" record would say "no targets" and a restore from it would lose them. The
+    rows are read in pre_delete (which the library already connects, before anything is
+    deleted) and written with the deletion record.
+    """
+
+    def pre_delete(self, instance, **kwargs):
+        super().pre_delete(instance, **kwargs)
+        instance._m2m_rows_at_deletion = {
+            field.name: list(getattr(instance, field.name).through.objects.filter(**{field.m2m_field_name(): instance}))
+            for field in self.get_m2m_fields_from_model(type(instance))
+        }
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        rows_by_field = getattr(instance, "_m2m_rows_at_deletion", None)
+        if history_instance.history_type != "-" or rows_by_field is None:
+            return super().create_historical_record_m2ms(history_instance, instance)
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            # Ids (attnames), not objects: the statement's row is gone by now.
+            names = [f.attname for f in getattr(type(instance), field.name).through._meta.fields]
+            m2m_history_model.objects.bulk_create(
+                m2m_history_model(history=history_instance, **{name: getattr(row, name) for name in names})
+                for row in rows_by_field.get(field.name, [])
+            )
+
+
 class NaturalKeyManager(models.Manager):
     """get_by_natural_key from the lookups that make up a model's natural key, in order."""
 
@@ -849,7 +880,8 @@ class Statement(VersionedModel):
 
     objects = NaturalKeyManager.from_queryset(StatementQuerySet)("ref")
     derived_fields = ("date_from", "date_to")
-    history = HistoricalRecords()
+    # Targets are in the history too, so a deleted statement is restored with them (events/recovery.py).
+    history = HistoricalRecordsWithM2M(m2m_fields=[targets])
 
     class Meta:
         ordering = ("date_from", "id")
@@ -905,9 +937,13 @@ class Statement(VersionedModel):
         return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
 
     def fingerprint(self) -> str:
-        """A digest of the values a curator reviews; stored when the importer drafts the record."""
+        """A digest of the values a curator reviews; stored when the importer drafts the record.
+
+        The speaker counts by its slug, not its id, so a draft stays "untouched" when an
+        export (export_fixtures) is loaded into another database, where the ids differ.
+        """
         values = (
-            self.speaker_id,
+            self.speaker.slug if self.speaker_id else "",
             self.kind,
             self.quote,
             self.start,

@@ -29,6 +29,7 @@ from events.importers import (
     ImportFailure,
     build_gazetteer,
     import_article_file,
+    import_curated_spans,
     load_standalone_fixtures,
     read_fixtures,
 )
@@ -58,6 +59,12 @@ class Command(BaseCommand):
             "--no-draft", action="store_true", help="store texts and curated records only; draft no statements"
         )
         parser.add_argument(
+            "--fixtures-only",
+            action="store_true",
+            help="import no seed file: load the fixtures, and the statements and event sources of articles "
+            "whose text is stored or in the fixtures (an export_fixtures backup)",
+        )
+        parser.add_argument(
             "--fixtures",
             nargs="*",
             metavar="FILE",
@@ -81,7 +88,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        files = self._seed_files(options["paths"])
+        if options["fixtures_only"] and options["paths"]:
+            raise CommandError("--fixtures-only imports no seed file: give either paths or --fixtures-only")
+        files = [] if options["fixtures_only"] else self._seed_files(options["paths"])
         fixture_paths = self._fixture_paths(options["fixtures"])
         try:
             curated = read_fixtures(fixture_paths) if fixture_paths else CuratedFixtures()
@@ -137,6 +146,22 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 for warning in report.warnings:
                     self.stderr.write(self.style.WARNING(warning))
+            self._notes(report.kept_notes, verbosity)
+        # Spans of articles whose file was not imported now but whose text is stored.
+        imported = {path.name for path in files}
+        for source_ref in sorted(set(curated.by_article) - imported):
+            report = import_curated_spans(source_ref, curated=curated)
+            if report is None:
+                continue
+            if report.error:
+                # Counted with the files: a backup whose spans do not fit their text must not load quietly.
+                files.append(Path(report.path))
+                failed.append(report.path)
+                self.stderr.write(self.style.ERROR(report.error))
+                continue
+            total.merge(report.counts)
+            if verbosity >= 1:
+                self.stdout.write(f"{report.path}: {report.counts.describe()}")
             self._notes(report.kept_notes, verbosity)
         total.merge(fixture_counts)
         if verbosity >= 1:
