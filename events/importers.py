@@ -33,7 +33,7 @@ from django.utils.text import slugify
 
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.parser import decode_seed, parse_article
+from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle, ParseError
 from events.models import Actor, Article, Escalation, Outlet, ReviewStatus, Statement
 
@@ -234,20 +234,19 @@ def import_article_file(
     published_on: dt.date | None = None,
     outlet: Outlet | None = None,
     gazetteer: Gazetteer | None = None,
+    within: Path | None = None,
 ) -> FileReport:
     """Validate one seed file, store its text, load the curated records that point into it,
     then (given a gazetteer) draft statements for what the curated records do not cover.
+
+    `within` is the folder the file was found in (a symbolic link out of it is refused).
 
     The file is written in one transaction (a savepoint when called inside another):
     on any error nothing of it stays, and the report carries the reason.
     """
     report = FileReport(path=str(path))
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        report.error = f"{path}: cannot read the file: {error.strerror or error}"
-        return report
-    try:
+        data = read_seed(path, max_bytes=max_bytes, within=within)
         parsed = parse_article(decode_seed(data, source=str(path), max_bytes=max_bytes), source=str(path))
         with transaction.atomic():
             article = _store_article(parsed, path=path, report=report, published_on=published_on, outlet=outlet)
