@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
@@ -93,6 +94,7 @@ class CuratedFixtures:
 def read_fixtures(paths: list[Path]) -> CuratedFixtures:
     """Read fixture files (Django JSON, natural keys) and check their shape before anything is written."""
     curated = CuratedFixtures()
+    seen: dict[str, str] = {}  # natural key -> where its first object is
     for path in paths:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -110,6 +112,10 @@ def read_fixtures(paths: list[Path]) -> CuratedFixtures:
                 raise ImportFailure(f"{where}: every object needs a 'model' (e.g. 'events.actor') and 'fields'")
             if not isinstance(obj.get("fields"), dict):
                 raise ImportFailure(f"{where} ({obj['model']}): 'fields' must be an object")
+            key = _natural_key(obj)
+            if key is not None and key in seen:
+                raise ImportFailure(f"{where} ({_describe(obj)}): the same record as {seen[key]}: give it once")
+            seen.setdefault(key, where)
             article = obj["fields"].get("article")
             if article is None:
                 curated.standalone.append((where, obj))
@@ -121,6 +127,21 @@ def read_fixtures(paths: list[Path]) -> CuratedFixtures:
                     )
                 curated.by_article.setdefault(key, []).append((where, obj))
     return curated
+
+
+def _natural_key(obj: dict) -> str | None:
+    """The identity of a fixture object (model and natural key), to find one given twice; None when
+    the model is unknown (deserialization reports that) or has no natural key."""
+    try:
+        model = apps.get_model(obj["model"])
+    except (LookupError, ValueError):
+        return None
+    lookups = getattr(model._default_manager, "lookups", None)
+    if not lookups:
+        return None
+    fields = obj["fields"]
+    values = [obj.get("pk") if lookup == model._meta.pk.name else fields.get(lookup.split("__")[0]) for lookup in lookups]
+    return json.dumps([model._meta.label_lower, *values], sort_keys=True, default=str)
 
 
 def _describe(obj: dict) -> str:
@@ -163,6 +184,8 @@ def _write(instance: models.Model, m2m: dict, label: str) -> None:
             getattr(instance, name).set(values)
     except ValidationError as error:
         raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
+    except ObjectDoesNotExist as error:  # a related id (not a natural key) naming nothing, met by clean()
+        raise ImportFailure(f"{label}: refers to something that does not exist: {error}") from error
     except IntegrityError as error:
         raise ImportFailure(f"{label}: the database refused it: {error}") from error
 
@@ -205,6 +228,8 @@ def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kep
 def _deserialization_reason(error: DeserializationError) -> str:
     # Django raises DeserializationError inside the handler of the original error.
     cause = error.__cause__ or error.__context__ or error
+    if isinstance(cause, ValidationError):  # a value of the wrong type ("many" for a number)
+        return " ".join(cause.messages)
     if isinstance(cause, ObjectDoesNotExist):
         value = re.search(r"field_value was '(.*)'$", str(error))
         where = f" (value {value.group(1)})" if value else ""

@@ -307,7 +307,10 @@ def test_a_changed_file_whose_text_has_curated_spans_is_refused_and_nothing_chan
 
 def write_fixture(tmp_path, objects, name="bad.json"):
     path = tmp_path / name
-    path.write_text(json.dumps(objects) if not isinstance(objects, str) else objects)
+    if isinstance(objects, bytes):
+        path.write_bytes(objects)
+    else:
+        path.write_text(json.dumps(objects) if not isinstance(objects, str) else objects)
     return path
 
 
@@ -326,15 +329,44 @@ def write_fixture(tmp_path, objects, name="bad.json"):
             '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "wizard"}}]',
             "kind: Value 'wizard' is not a valid choice",
         ),
+        ("\ufeff[]".encode("utf-16"), "bad.json: not UTF-8"),
+        ('[{"model": "events.outlet", "fields": []}]', "object 0 (events.outlet): 'fields' must be an object"),
+        # A required field left out, and values of the wrong type.
+        (
+            '[{"model": "events.actor", "fields": {"slug": "x", "kind": "person"}}]',
+            "object 0 (events.actor 'x'): name: This field cannot be blank.",
+        ),
+        (
+            '[{"model": "events.escalation", "fields": {"slug": "e", "name": "E", "start_date": "soon"}}]',
+            "object 0 (events.escalation 'e'): “soon” value has an invalid date format",
+        ),
+        (
+            '[{"model": "events.event", "fields": {"slug": "e", "title": "E", "event_type": "190", '
+            '"start_date": "2022-08-01", "fatalities": "many"}}]',
+            "object 0 (events.event 'e'): “many” value must be an integer",
+        ),
+        (
+            '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "person", "affiliation": 7}}]',
+            "object 0 (events.actor 'x'): refers to something that does not exist",
+        ),
+        # The same record twice (same natural key), even with different values.
+        (
+            '[{"model": "events.outlet", "fields": {"slug": "w", "name": "W", "kind": "wire"}},'
+            ' {"model": "events.outlet", "fields": {"slug": "w", "name": "Other", "kind": "wire"}}]',
+            "bad.json: object 1 (events.outlet 'w'): the same record as ",
+        ),
     ],
 )
 def test_a_bad_fixture_is_reported_and_nothing_is_written(tmp_path, folder, content, message):
     good_outlet = {"model": "events.outlet", "fields": {"slug": "ok", "name": "OK", "kind": "wire"}}
     first = write_fixture(tmp_path, [good_outlet], name="first.json")
     bad = write_fixture(tmp_path, content)
-    with pytest.raises(CommandError, match=message):
+    before = all_counts()
+    with pytest.raises(CommandError) as error:
         run(folder("a.txt", GOOD), "--fixtures", first, bad)
-    assert not Outlet.objects.exists() and not Article.objects.exists()
+    assert message in str(error.value)
+    # Every fixture file is loaded in one transaction before any seed file: nothing of either.
+    assert all_counts() == before
 
 
 def test_a_curated_statement_whose_quote_is_not_in_the_file_fails_only_that_file(tmp_path, folder):
