@@ -251,6 +251,18 @@ def load_standalone_fixtures(curated: CuratedFixtures) -> tuple[Counts, list[str
     return counts, kept_notes
 
 
+def articles_not_found(curated: CuratedFixtures, file_names: set[str]) -> list[str]:
+    """Where fixture objects point into an article that is neither stored, nor described by the
+    fixtures, nor among the files being imported: a natural key pointing to nothing."""
+    stored = set(Article.objects.filter(source_ref__in=list(curated.by_article)).values_list("source_ref", flat=True))
+    return [
+        f"{objects[0][0]} ({_describe(objects[0][1])}): no article {key!r} (not in the database, the fixtures "
+        "or the files given)"
+        for key, objects in curated.by_article.items()
+        if key not in stored and key not in file_names
+    ]
+
+
 def import_article_file(
     path: Path,
     *,

@@ -399,6 +399,23 @@ def test_a_curated_statement_whose_quote_is_not_in_the_file_fails_only_that_file
     assert Actor.objects.filter(slug="fm").exists()
 
 
+def test_a_curated_statement_pointing_to_no_article_stops_the_fixtures(tmp_path, folder):
+    statement = {
+        "model": "events.statement",
+        "fields": {"ref": "s", "article": ["nowhere.txt"], "speaker": ["fm"], "quote": "x", "start": 0, "end": 1},
+    }
+    outlet = {"model": "events.outlet", "fields": {"slug": "ok", "name": "OK", "kind": "wire"}}
+    fixture = write_fixture(tmp_path, [outlet, statement], name="curated.json")
+    before = all_counts()
+    with pytest.raises(CommandError) as error:
+        run(folder("a.txt", GOOD), "--fixtures", fixture)
+    assert str(error.value) == (
+        f"fixtures not loaded, nothing was written: {fixture}: object 1 (events.statement 's'): "
+        "no article 'nowhere.txt' (not in the database, the fixtures or the files given)"
+    )
+    assert all_counts() == before
+
+
 def test_the_real_seed_folder_can_be_given_explicitly(tmp_path):
     copy = tmp_path / "seeds"
     shutil.copytree(SEEDS, copy)

@@ -27,6 +27,7 @@ from events.importers import (
     Counts,
     CuratedFixtures,
     ImportFailure,
+    articles_not_found,
     build_gazetteer,
     import_article_file,
     load_standalone_fixtures,
@@ -104,6 +105,9 @@ class Command(BaseCommand):
             fixture_counts, kept = load_standalone_fixtures(curated)
         except ImportFailure as error:
             raise CommandError(f"fixtures not loaded, nothing was written: {error}") from error
+        dangling = articles_not_found(curated, {path.name for path, _ in files})
+        if dangling:
+            raise CommandError(f"fixtures not loaded, nothing was written: {dangling[0]}")
         if verbosity >= 1 and curated.standalone:
             self.stdout.write(f"fixtures: {fixture_counts.describe()}")
         self._notes(kept, verbosity)
