@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
@@ -33,7 +34,7 @@ from django.utils.text import slugify
 
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.parser import decode_seed, parse_article
+from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle, ParseError
 from events.models import Actor, Article, Escalation, Outlet, ReviewStatus, Statement
 
@@ -93,6 +94,7 @@ class CuratedFixtures:
 def read_fixtures(paths: list[Path]) -> CuratedFixtures:
     """Read fixture files (Django JSON, natural keys) and check their shape before anything is written."""
     curated = CuratedFixtures()
+    seen: dict[str, str] = {}  # natural key -> where its first object is
     for path in paths:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -110,6 +112,10 @@ def read_fixtures(paths: list[Path]) -> CuratedFixtures:
                 raise ImportFailure(f"{where}: every object needs a 'model' (e.g. 'events.actor') and 'fields'")
             if not isinstance(obj.get("fields"), dict):
                 raise ImportFailure(f"{where} ({obj['model']}): 'fields' must be an object")
+            key = _natural_key(obj)
+            if key is not None and key in seen:
+                raise ImportFailure(f"{where} ({_describe(obj)}): the same record as {seen[key]}: give it once")
+            seen.setdefault(key, where)
             article = obj["fields"].get("article")
             if article is None:
                 curated.standalone.append((where, obj))
@@ -121,6 +127,21 @@ def read_fixtures(paths: list[Path]) -> CuratedFixtures:
                     )
                 curated.by_article.setdefault(key, []).append((where, obj))
     return curated
+
+
+def _natural_key(obj: dict) -> str | None:
+    """The identity of a fixture object (model and natural key), to find one given twice; None when
+    the model is unknown (deserialization reports that) or has no natural key."""
+    try:
+        model = apps.get_model(obj["model"])
+    except (LookupError, ValueError):
+        return None
+    lookups = getattr(model._default_manager, "lookups", None)
+    if not lookups:
+        return None
+    fields = obj["fields"]
+    values = [obj.get("pk") if lookup == model._meta.pk.name else fields.get(lookup.split("__")[0]) for lookup in lookups]
+    return json.dumps([model._meta.label_lower, *values], sort_keys=True, default=str)
 
 
 def _describe(obj: dict) -> str:
@@ -163,6 +184,8 @@ def _write(instance: models.Model, m2m: dict, label: str) -> None:
             getattr(instance, name).set(values)
     except ValidationError as error:
         raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
+    except ObjectDoesNotExist as error:  # a related id (not a natural key) naming nothing, met by clean()
+        raise ImportFailure(f"{label}: refers to something that does not exist: {error}") from error
     except IntegrityError as error:
         raise ImportFailure(f"{label}: the database refused it: {error}") from error
 
@@ -218,6 +241,8 @@ def _stamps(instance: models.Model, fields: dict) -> dict:
 def _deserialization_reason(error: DeserializationError) -> str:
     # Django raises DeserializationError inside the handler of the original error.
     cause = error.__cause__ or error.__context__ or error
+    if isinstance(cause, ValidationError):  # a value of the wrong type ("many" for a number)
+        return " ".join(cause.messages)
     if isinstance(cause, ObjectDoesNotExist):
         value = re.search(r"field_value was '(.*)'$", str(error))
         where = f" (value {value.group(1)})" if value else ""
@@ -239,6 +264,18 @@ def load_standalone_fixtures(curated: CuratedFixtures) -> tuple[Counts, list[str
     return counts, kept_notes
 
 
+def articles_not_found(curated: CuratedFixtures, file_names: set[str]) -> list[str]:
+    """Where fixture objects point into an article that is neither stored, nor described by the
+    fixtures, nor among the files being imported: a natural key pointing to nothing."""
+    stored = set(Article.objects.filter(source_ref__in=list(curated.by_article)).values_list("source_ref", flat=True))
+    return [
+        f"{objects[0][0]} ({_describe(objects[0][1])}): no article {key!r} (not in the database, the fixtures "
+        "or the files given)"
+        for key, objects in curated.by_article.items()
+        if key not in stored and key not in file_names
+    ]
+
+
 def import_article_file(
     path: Path,
     *,
@@ -247,20 +284,19 @@ def import_article_file(
     published_on: dt.date | None = None,
     outlet: Outlet | None = None,
     gazetteer: Gazetteer | None = None,
+    within: Path | None = None,
 ) -> FileReport:
     """Validate one seed file, store its text, load the curated records that point into it,
     then (given a gazetteer) draft statements for what the curated records do not cover.
+
+    `within` is the folder the file was found in (a symbolic link out of it is refused).
 
     The file is written in one transaction (a savepoint when called inside another):
     on any error nothing of it stays, and the report carries the reason.
     """
     report = FileReport(path=str(path))
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        report.error = f"{path}: cannot read the file: {error.strerror or error}"
-        return report
-    try:
+        data = read_seed(path, max_bytes=max_bytes, within=within)
         parsed = parse_article(decode_seed(data, source=str(path), max_bytes=max_bytes), source=str(path))
         with transaction.atomic():
             article = _store_article(parsed, path=path, report=report, published_on=published_on, outlet=outlet)

@@ -7,8 +7,12 @@ Nothing here touches the database or settings: bytes in, `ParsedArticle` out.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
+from pathlib import Path
 
 from events.ingest.records import ParsedArticle, ParseError, Span
 
@@ -19,18 +23,96 @@ MAX_HEADLINE_CHARS = 500
 _BLOCK = re.compile(r"[^\r\n]*\S[^\r\n]*(?:\r?\n[^\r\n]*\S[^\r\n]*)*")
 # Control characters other than tab, newline and carriage return mark a binary file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a file that is not an article usually turns out to be, by its first bytes.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "an executable"),
+    (b"\xff\xfe", "UTF-16 text (little-endian byte order mark); save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text (big-endian byte order mark); save it as UTF-8"),
+)
+# Why the operating system would not let us read a file, in the words of this format.
+_OS_REASONS = {
+    errno.ELOOP: "a symbolic link loop (too many levels of symbolic links)",
+    errno.ENOENT: "no such file (a symbolic link to nothing?)",
+    errno.EACCES: "cannot read the file: permission denied",
+    errno.EISDIR: "a folder, not a file",
+}
 
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
+
+
+def read_seed(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, within: Path | None = None) -> bytes:
+    """Read the bytes of a seed file, refusing what is not a regular file of at most `max_bytes`.
+
+    The size is checked before reading, and no more than `max_bytes + 1` bytes are read
+    (a file that grows meanwhile or a device cannot exhaust memory). `within` is the folder
+    the file was found in: a symbolic link leading out of it is refused. The file is opened
+    non-blocking, so a named pipe is refused instead of waiting for a writer.
+    """
+    source = str(path)
+    try:
+        if within is not None:
+            real, folder = os.path.realpath(path, strict=True), os.path.realpath(within, strict=True)
+            if os.path.commonpath([real, folder]) != folder:
+                raise ParseError(source, None, f"a symbolic link to {real}, outside the folder {within}: refused")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        reason = _OS_REASONS.get(error.errno, f"cannot read the file: {error.strerror or error}")
+        raise ParseError(source, None, reason) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ParseError(source, None, _OS_REASONS[errno.EISDIR])
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError(source, None, "not a regular file (a device, pipe or socket)")
+        if info.st_size > max_bytes:
+            raise ParseError(source, None, _too_big(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise ParseError(source, None, f"the file grew while it was read; the limit is {max_bytes:,} bytes")
+    return data
+
+
+def _looks_like_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: mostly-ASCII text has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.6 * half and even < 0.1 * half:
+        return "little-endian"
+    if even > 0.6 * half and odd < 0.1 * half:
+        return "big-endian"
+    return None
+
+
 def decode_seed(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Check the raw bytes of a seed file and decode them as UTF-8, refusing what is not an article."""
     if len(data) > max_bytes:
-        raise ParseError(source, None, f"the file is {len(data):,} bytes; the limit is {max_bytes:,} bytes")
+        raise ParseError(source, None, _too_big(len(data), max_bytes))
     if not data.strip():
-        raise ParseError(source, None, "the file is empty")
+        raise ParseError(source, None, "the file is empty" if not data else "the file holds only whitespace")
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise ParseError(source, None, f"not a text article: this is {kind}")
+    byte_order = _looks_like_utf16(data)
+    if byte_order:
+        raise ParseError(source, None, f"UTF-16 text ({byte_order}, no byte order mark), not UTF-8: save it as UTF-8")
     nul = data.find(b"\x00")
     if nul != -1:
         raise ParseError(source, data.count(b"\n", 0, nul) + 1, f"binary file: NUL byte at byte {nul}")
@@ -39,7 +121,11 @@ def decode_seed(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start : error.start + 1].hex()
-        raise ParseError(source, line, f"not UTF-8: invalid byte 0x{bad} at byte {error.start}") from None
+        raise ParseError(
+            source,
+            line,
+            f"not UTF-8: invalid byte 0x{bad} at byte {error.start} (Latin-1 or Windows-1252? save it as UTF-8)",
+        ) from None
     control = _CONTROL.search(text)
     if control:
         raise ParseError(

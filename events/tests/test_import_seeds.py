@@ -1,11 +1,14 @@
 """`manage.py import_seeds`: the real seeds end to end, idempotency, curated edits, bad input."""
 
 import json
+import re
 import shutil
+import tracemalloc
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -125,22 +128,120 @@ def test_the_fixtures_load_with_plain_loaddata_once_the_article_texts_are_in():
 
 BAD_FILES = {
     "empty.txt": (b"", "the file is empty"),
+    "blank.txt": (b" \n\t\n\r\n  ", "the file holds only whitespace"),
     "headline-only.txt": (b"Just a headline\n", "no body after the headline"),
-    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "binary file: NUL byte"),
+    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00", "not a text article: this is a PNG image"),
+    "archive.txt": (b"PK\x03\x04\x14\x00\x06\x00", "not a text article: this is a ZIP archive"),
+    "nul.txt": (b"Headline\n\nA body\x00with a NUL byte.", "binary file: NUL byte at byte 16"),
     "latin1.txt": ("Headline\n\nCaf\xe9 au lait".encode("latin-1"), "not UTF-8: invalid byte 0xe9"),
+    "utf16.txt": ("Headline\n\nA body.".encode("utf-16-le"), "UTF-16 text (little-endian, no byte order mark)"),
     "huge.txt": (b"Headline\n\n" + b"word " * 300_000, "the limit is 1,000,000 bytes"),
 }
+
+
+def all_counts():
+    """Rows in every table of every installed app (history, users and tokens included)."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def test_each_bad_file_is_reported_leaves_nothing_and_does_not_stop_the_good_ones(folder, tmp_path):
     good = folder("good.txt", GOOD)
     for name, (data, _) in BAD_FILES.items():
         folder(name, data)
-    with pytest.raises(CommandError, match=r"5 of 6 file\(s\) failed") as error:
+    with pytest.raises(CommandError, match=rf"{len(BAD_FILES)} of {len(BAD_FILES) + 1} file\(s\) failed") as error:
         run(tmp_path, "--fixtures")
     assert Article.objects.get().source_ref == good.name
     for name in BAD_FILES:
         assert name in str(error.value)
+
+
+def reported(err: str, path: Path, reason: str) -> bool:
+    """The command reported `path` (with the line when there is one) and the reason."""
+    return re.search(rf"^{re.escape(str(path))}(:\d+)?: [^\n]*{re.escape(reason)}", err, re.MULTILINE) is not None
+
+
+@pytest.fixture
+def mixed_folder(tmp_path, folder):
+    """A folder with one good file and every kind of bad entry; returns {name: reason} of the bad ones."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "good.txt").write_text(GOOD, encoding="utf-8")
+    for name, (data, _) in BAD_FILES.items():
+        (seeds / name).write_bytes(data)
+    outside = folder("outside.txt", GOOD.replace("Monday", "Sunday"))
+    (seeds / "escape.txt").symlink_to(outside)
+    (seeds / "loop.txt").symlink_to("loop.txt")
+    (seeds / "folder.txt").mkdir()
+    (seeds / "dot.txt").symlink_to(".")  # the folder itself, under a seed file's name
+    (seeds / "up").symlink_to("..")  # a directory loop: never followed, the folder is not searched recursively
+    (seeds / ".#good.txt").symlink_to("user@host.1234")  # an editor's lock file: hidden, ignored
+    reasons = {name: reason for name, (_, reason) in BAD_FILES.items()}
+    reasons |= {
+        "escape.txt": f"a symbolic link to {outside}, outside the folder {seeds}: refused",
+        "loop.txt": "a symbolic link loop (too many levels of symbolic links)",
+        "folder.txt": "a folder, not a file",
+        "dot.txt": "a folder, not a file",
+    }
+    return seeds, reasons
+
+
+def test_in_a_folder_the_good_file_goes_in_and_every_bad_entry_is_reported_with_its_reason(mixed_folder):
+    seeds, reasons = mixed_folder
+    run(seeds / "good.txt", "--fixtures")
+    after_good_file = all_counts()
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match=rf"{len(reasons)} of {len(reasons) + 1} file\(s\) failed"):
+        call_command("import_seeds", str(seeds), "--fixtures", stdout=out, stderr=err)
+    for name, reason in reasons.items():
+        assert reported(err.getvalue(), seeds / name, reason), name
+    assert f"{seeds / 'good.txt'}: unchanged 1 (1 article)" in out.getvalue()
+    assert all_counts() == after_good_file
+
+
+def test_a_dry_run_reports_every_bad_entry_writes_nothing_and_fails(mixed_folder):
+    seeds, reasons = mixed_folder
+    before = all_counts()
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match=rf"{len(reasons)} of {len(reasons) + 1} file\(s\) failed"):
+        call_command("import_seeds", str(seeds), "--fixtures", "--dry-run", stdout=out, stderr=err)
+    assert all(reported(err.getvalue(), seeds / name, reason) for name, reason in reasons.items())
+    assert "good.txt: created 1 (1 article)" in out.getvalue() and "rolled back" in out.getvalue()
+    assert all_counts() == before
+
+
+def test_a_50_megabyte_file_is_refused_by_its_size_without_being_read(folder):
+    run(folder("good.txt", GOOD), "--fixtures")
+    before = all_counts()
+    huge = folder("huge.txt", b"")
+    with huge.open("wb") as file:
+        for _ in range(50):
+            file.write(b"A paragraph of words. " * 45_455 + b"\n\n")
+    assert huge.stat().st_size > 50_000_000
+    err = StringIO()
+    tracemalloc.start()
+    try:
+        with pytest.raises(CommandError, match=r"1 of 1 file\(s\) failed"):
+            call_command("import_seeds", str(huge), "--fixtures", stdout=StringIO(), stderr=err)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert f"{huge}: the file is {huge.stat().st_size:,} bytes; the limit is 1,000,000 bytes" in err.getvalue()
+    assert peak < 2_000_000, f"{peak:,} bytes allocated to refuse a 50 MB file"
+    assert all_counts() == before
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
+def test_a_device_given_as_a_seed_file_is_refused(path):
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"1 of 1 file\(s\) failed"):
+        call_command("import_seeds", path, "--fixtures", stdout=StringIO(), stderr=err)
+    assert f"{path}: not a regular file (a device, pipe or socket)" in err.getvalue()
+
+
+def test_a_folder_given_as_a_fixture_file_is_refused(tmp_path, folder):
+    with pytest.raises(CommandError, match=f"--fixtures takes fixture files, not folders: {tmp_path}"):
+        run(folder("a.txt", GOOD), "--fixtures", tmp_path)
+    assert not Article.objects.exists()
 
 
 def test_the_error_message_names_the_file_and_the_reason(folder, tmp_path):
@@ -206,7 +307,10 @@ def test_a_changed_file_whose_text_has_curated_spans_is_refused_and_nothing_chan
 
 def write_fixture(tmp_path, objects, name="bad.json"):
     path = tmp_path / name
-    path.write_text(json.dumps(objects) if not isinstance(objects, str) else objects)
+    if isinstance(objects, bytes):
+        path.write_bytes(objects)
+    else:
+        path.write_text(json.dumps(objects) if not isinstance(objects, str) else objects)
     return path
 
 
@@ -225,15 +329,44 @@ def write_fixture(tmp_path, objects, name="bad.json"):
             '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "wizard"}}]',
             "kind: Value 'wizard' is not a valid choice",
         ),
+        ("\ufeff[]".encode("utf-16"), "bad.json: not UTF-8"),
+        ('[{"model": "events.outlet", "fields": []}]', "object 0 (events.outlet): 'fields' must be an object"),
+        # A required field left out, and values of the wrong type.
+        (
+            '[{"model": "events.actor", "fields": {"slug": "x", "kind": "person"}}]',
+            "object 0 (events.actor 'x'): name: This field cannot be blank.",
+        ),
+        (
+            '[{"model": "events.escalation", "fields": {"slug": "e", "name": "E", "start_date": "soon"}}]',
+            "object 0 (events.escalation 'e'): “soon” value has an invalid date format",
+        ),
+        (
+            '[{"model": "events.event", "fields": {"slug": "e", "title": "E", "event_type": "190", '
+            '"start_date": "2022-08-01", "fatalities": "many"}}]',
+            "object 0 (events.event 'e'): “many” value must be an integer",
+        ),
+        (
+            '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "person", "affiliation": 7}}]',
+            "object 0 (events.actor 'x'): refers to something that does not exist",
+        ),
+        # The same record twice (same natural key), even with different values.
+        (
+            '[{"model": "events.outlet", "fields": {"slug": "w", "name": "W", "kind": "wire"}},'
+            ' {"model": "events.outlet", "fields": {"slug": "w", "name": "Other", "kind": "wire"}}]',
+            "bad.json: object 1 (events.outlet 'w'): the same record as ",
+        ),
     ],
 )
 def test_a_bad_fixture_is_reported_and_nothing_is_written(tmp_path, folder, content, message):
     good_outlet = {"model": "events.outlet", "fields": {"slug": "ok", "name": "OK", "kind": "wire"}}
     first = write_fixture(tmp_path, [good_outlet], name="first.json")
     bad = write_fixture(tmp_path, content)
-    with pytest.raises(CommandError, match=message):
+    before = all_counts()
+    with pytest.raises(CommandError) as error:
         run(folder("a.txt", GOOD), "--fixtures", first, bad)
-    assert not Outlet.objects.exists() and not Article.objects.exists()
+    assert message in str(error.value)
+    # Every fixture file is loaded in one transaction before any seed file: nothing of either.
+    assert all_counts() == before
 
 
 def test_a_curated_statement_whose_quote_is_not_in_the_file_fails_only_that_file(tmp_path, folder):
@@ -264,6 +397,23 @@ def test_a_curated_statement_whose_quote_is_not_in_the_file_fails_only_that_file
     # The whole of a.txt was rolled back, b.txt went in, and the standalone actor stayed.
     assert list(Article.objects.values_list("source_ref", flat=True)) == ["b.txt"]
     assert Actor.objects.filter(slug="fm").exists()
+
+
+def test_a_curated_statement_pointing_to_no_article_stops_the_fixtures(tmp_path, folder):
+    statement = {
+        "model": "events.statement",
+        "fields": {"ref": "s", "article": ["nowhere.txt"], "speaker": ["fm"], "quote": "x", "start": 0, "end": 1},
+    }
+    outlet = {"model": "events.outlet", "fields": {"slug": "ok", "name": "OK", "kind": "wire"}}
+    fixture = write_fixture(tmp_path, [outlet, statement], name="curated.json")
+    before = all_counts()
+    with pytest.raises(CommandError) as error:
+        run(folder("a.txt", GOOD), "--fixtures", fixture)
+    assert str(error.value) == (
+        f"fixtures not loaded, nothing was written: {fixture}: object 1 (events.statement 's'): "
+        "no article 'nowhere.txt' (not in the database, the fixtures or the files given)"
+    )
+    assert all_counts() == before
 
 
 def test_the_real_seed_folder_can_be_given_explicitly(tmp_path):

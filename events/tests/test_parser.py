@@ -2,13 +2,15 @@
 
 import datetime as dt
 import hashlib
+import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from events.ingest import dates
 from events.ingest.cameo import parse_cameo
-from events.ingest.parser import decode_seed, parse_article
+from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import ParseError
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -69,11 +71,17 @@ def test_windows_line_endings_are_accepted_and_kept_verbatim():
     ("data", "message"),
     [
         (b"", "the file is empty"),
-        (b"  \n\n \n", "the file is empty"),
+        (b"  \n\n \n", "the file holds only whitespace"),
         (b"Only a headline\n", "x.txt:1: no body after the headline"),
         (b"Only a headline\n\n\n\n", "no body after the headline"),
         (b"Headline\n\nbody \xff\xfe here", "x.txt:3: not UTF-8: invalid byte 0xff"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file: NUL byte"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text article: this is a PNG image"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not a text article: this is a ZIP archive"),
+        (b"Headline\n\nbody\x00with a NUL", "x.txt:3: binary file: NUL byte at byte 14"),
+        ("Headline\n\nCafé au lait".encode("latin-1"), "x.txt:3: not UTF-8: invalid byte 0xe9 at byte 13 (Latin-1"),
+        ("Headline\n\nBody text.".encode("utf-16-le"), "UTF-16 text (little-endian, no byte order mark)"),
+        ("Headline\n\nBody text.".encode("utf-16-be"), "UTF-16 text (big-endian, no byte order mark)"),
+        ("Headline\n\nBody text.".encode("utf-16"), "UTF-16 text (little-endian byte order mark)"),
         (b"Headline\n\nbody with a bell \x07 in it", "binary file: control character U+0007"),
         (b"Headline line one\nline two\n\nbody", "x.txt:1: the headline must be a single line"),
         (b"H" * 600 + b"\n\nbody", "the headline is 600 characters long"),
@@ -170,3 +178,86 @@ def test_the_cameo_codebook_keeps_commas_in_labels_and_knows_roots():
 def test_a_bad_codebook_line_is_reported(text, message):
     with pytest.raises(ParseError, match=message):
         parse_cameo(text, source="c")
+
+
+# Reading the file: what it is, where it leads and how big it is, before the bytes -------------
+
+
+def refused(path, **options) -> str:
+    with pytest.raises(ParseError) as error:
+        read_seed(path, **options)
+    return str(error.value)
+
+
+def test_a_huge_file_is_refused_by_its_size_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as file:
+        file.write(b"Headline\n\n")
+        for _ in range(50):
+            file.write(b"word " * 200_000 + b"\n\n")  # 50 paragraphs of 1 MB: 50 MB of text
+    tracemalloc.start()
+    try:
+        message = refused(huge, max_bytes=1_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert message == f"{huge}: the file is 50,000,110 bytes; the limit is 1,000,000 bytes"
+    assert peak < 100_000, f"{peak:,} bytes allocated to refuse a 50 MB file"
+
+
+def test_a_file_at_the_limit_is_read_whole(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 100)
+    assert read_seed(path, max_bytes=100) == b"x" * 100
+
+
+def test_a_device_or_pipe_is_refused_without_reading_or_waiting(tmp_path):
+    # /dev/zero never ends; a named pipe without a writer would block a plain open().
+    assert refused(Path("/dev/zero")) == "/dev/zero: not a regular file (a device, pipe or socket)"
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert refused(fifo).endswith("not a regular file (a device, pipe or socket)")
+
+
+def test_a_folder_where_a_file_is_expected_is_refused(tmp_path):
+    (tmp_path / "sub.txt").mkdir()
+    assert refused(tmp_path / "sub.txt") == f"{tmp_path / 'sub.txt'}: a folder, not a file"
+
+
+def test_a_missing_file_and_a_dangling_link_are_refused(tmp_path):
+    assert refused(tmp_path / "none.txt").endswith("none.txt: no such file (a symbolic link to nothing?)")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    assert refused(tmp_path / "dangling.txt", within=tmp_path).endswith("no such file (a symbolic link to nothing?)")
+
+
+def test_a_symlink_loop_is_refused(tmp_path):
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "self.txt").symlink_to("self.txt")
+    for name in ("a.txt", "self.txt"):
+        loop = "a symbolic link loop (too many levels of symbolic links)"
+        assert refused(tmp_path / name) == f"{tmp_path / name}: {loop}"
+        assert refused(tmp_path / name, within=tmp_path) == f"{tmp_path / name}: {loop}"
+
+
+def test_a_symlink_out_of_its_folder_is_refused_and_one_inside_it_is_read(tmp_path):
+    folder, outside = tmp_path / "seeds", tmp_path / "secret.txt"
+    folder.mkdir()
+    outside.write_bytes(b"Headline\n\nBody.")
+    (folder / "out.txt").symlink_to(outside)
+    (folder / "real.txt").write_bytes(b"Headline\n\nBody.")
+    (folder / "alias.txt").symlink_to("real.txt")
+    assert refused(folder / "out.txt", within=folder) == (
+        f"{folder / 'out.txt'}: a symbolic link to {outside}, outside the folder {folder}: refused"
+    )
+    assert read_seed(folder / "alias.txt", within=folder) == b"Headline\n\nBody."
+    # Named on its own (no folder to stay in), the link is followed: the user chose that file.
+    assert read_seed(folder / "out.txt") == b"Headline\n\nBody."
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_an_unreadable_file_is_refused(tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_bytes(b"Headline\n\nBody.")
+    path.chmod(0)
+    assert refused(path) == f"{path}: cannot read the file: permission denied"

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from events.importers import build_gazetteer
 from events.ingest.extract import extract_article, to_json
-from events.ingest.parser import decode_seed, parse_article
+from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import ParseError
 from events.management.commands.import_seeds import parse_iso_date
 
@@ -39,12 +39,8 @@ class Command(BaseCommand):
         for name in options["paths"]:
             path = Path(name)
             try:
-                data = path.read_bytes()
+                data = read_seed(path, max_bytes=options["max_bytes"])
                 parsed = parse_article(decode_seed(data, source=name, max_bytes=options["max_bytes"]), source=name)
-            except OSError as error:
-                failed.append(name)
-                self.stderr.write(self.style.ERROR(f"{name}: cannot read the file: {error.strerror or error}"))
-                continue
             except ParseError as error:
                 failed.append(name)
                 self.stderr.write(self.style.ERROR(str(error)))

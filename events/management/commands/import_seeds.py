@@ -27,6 +27,7 @@ from events.importers import (
     Counts,
     CuratedFixtures,
     ImportFailure,
+    articles_not_found,
     build_gazetteer,
     import_article_file,
     import_curated_spans,
@@ -113,6 +114,9 @@ class Command(BaseCommand):
             fixture_counts, kept = load_standalone_fixtures(curated)
         except ImportFailure as error:
             raise CommandError(f"fixtures not loaded, nothing was written: {error}") from error
+        dangling = articles_not_found(curated, {path.name for path, _ in files})
+        if dangling:
+            raise CommandError(f"fixtures not loaded, nothing was written: {dangling[0]}")
         if verbosity >= 1 and curated.standalone:
             self.stdout.write(f"fixtures: {fixture_counts.describe()}")
         self._notes(kept, verbosity)
@@ -127,9 +131,10 @@ class Command(BaseCommand):
                     self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
                 )
         total, failed = Counts(), []
-        for path in self._progress(files, verbosity):
+        for path, within in self._progress(files, verbosity):
             report = import_article_file(
                 path,
+                within=within,
                 curated=curated,
                 max_bytes=options["max_bytes"],
                 published_on=options["published"],
@@ -186,17 +191,24 @@ class Command(BaseCommand):
             for note in notes:
                 self.stdout.write(note)
 
-    def _seed_files(self, paths: list[str]) -> list[Path]:
+    def _seed_files(self, paths: list[str]) -> list[tuple[Path, Path | None]]:
+        """(file, the folder it was found in or None when named on the command line).
+
+        A folder is not searched recursively, so a link back up cannot loop. Every `*.txt`
+        entry but hidden ones (editor lock files) is taken, whatever it is: a link out of
+        the folder, a link loop, a sub-folder or a pipe is then reported as a bad file.
+        A path that does not exist is a typo that stops the command before anything runs.
+        """
         roots = [Path(p) for p in paths] or [_relative(Path(settings.SEEDS_DIR))]
         files = []
         for root in roots:
             if root.is_dir():
-                found = sorted(p for p in root.iterdir() if p.suffix == ".txt" and p.is_file())
+                found = sorted(p for p in root.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
                 if not found:
                     raise CommandError(f"{root}: no .txt seed files in this folder")
-                files.extend(found)
-            elif root.is_file():
-                files.append(root)
+                files.extend((path, root) for path in found)
+            elif root.exists() or root.is_symlink():
+                files.append((root, None))
             else:
                 raise CommandError(f"{root}: no such file or folder")
         return files
@@ -205,6 +217,9 @@ class Command(BaseCommand):
         if names is None:
             return [Path(settings.FIXTURE_DIRS[0]) / name for name in FIXTURE_NAMES]
         paths = [Path(name) for name in names]
+        folders = [str(p) for p in paths if p.is_dir()]
+        if folders:
+            raise CommandError(f"--fixtures takes fixture files, not folders: {', '.join(folders)}")
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"no such fixture file: {', '.join(missing)}")
