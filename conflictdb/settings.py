@@ -9,6 +9,7 @@ Local use keeps SQLite next to manage.py and a development SECRET_KEY
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "csp",
+    "axes",
     "events",
 ]
 
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records who made each change to the models with HistoricalRecords (events/models.py).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page (below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conflictdb.urls"
@@ -180,6 +184,26 @@ SEEDS_DIR = BASE_DIR / "seeds"
 SEED_MAX_BYTES = env_int("SEED_MAX_BYTES", 1_000_000)
 
 LOGIN_URL = "admin:login"
+
+# Login brute-force protection (django-axes): every password login goes through
+# authenticate(), so the admin login form and POST /api/token/ are both covered.
+# After LOGIN_FAILURE_LIMIT wrong passwords for one username from one IP address, that
+# username is refused from that address (even with the right password) for
+# LOGIN_COOLOFF_MINUTES; another user, or the same user elsewhere, is not affected.
+# `manage.py axes_reset` (or axes_reset_username NAME) lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "events.logins.locked_out_page"
+# The client's address is REMOTE_ADDR (django-ipware is not installed): behind a proxy on
+# the same machine every client shares the proxy's address (README, "Production").
 
 # Security headers and cookies. Django's defaults already send X-Content-Type-Options:
 # nosniff and Cross-Origin-Opener-Policy: same-origin; these are stated to be read here.

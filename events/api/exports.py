@@ -64,7 +64,8 @@ class ExportMixin:
         except Http404:
             # DRF answers an unknown ?format= with 404; it is a bad parameter value like any other.
             offered = self.export_formats if self.is_collection() else ("json",)
-            value = request.query_params.get("format", "")
+            # ?format=x, or a suffix in the path: /api/events/1.5/ asks for format "5".
+            value = request.query_params.get("format") or self.kwargs.get("format", "")
             raise exceptions.ValidationError(
                 {"format": [f"Unknown format {value!r} here; use one of {', '.join(offered)}."]}
             ) from None

@@ -14,11 +14,14 @@ start...), with the model's message under the field's name.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.serializers import raise_errors_on_nested_writes
@@ -51,7 +54,7 @@ class ReferenceField(serializers.RelatedField):
 
     default_error_messages = {
         "does_not_exist": "No {model} has the {lookup} {value!r}.",
-        "incorrect_type": "Give the {model}'s id (an integer) or {key} (a string), not {data_type}.",
+        "incorrect_type": "Give the {model}'s id (an integer) or {key_name} (a string), not {data_type}.",
     }
 
     def __init__(self, *, summary: type[serializers.Serializer], key: str, **kwargs):
@@ -66,7 +69,7 @@ class ReferenceField(serializers.RelatedField):
         queryset = self.get_queryset()
         model = queryset.model._meta.verbose_name
         if isinstance(data, bool) or not isinstance(data, (int, str)):
-            self.fail("incorrect_type", model=model, key=self.key, data_type=type(data).__name__)
+            self.fail("incorrect_type", model=model, key_name=self.key, data_type=type(data).__name__)
         by_id = isinstance(data, int)
         try:
             return queryset.get(**{"pk" if by_id else self.key: data})
@@ -136,7 +139,45 @@ class OptionalPrecisionField(PrecisionField):
         super().__init__(allow_blank=True, **kwargs)
 
 
-class ModelCleanSerializer(CountryFieldMixin, serializers.ModelSerializer):
+#: The longest free text (notes, descriptions, summaries, quotes) a write may give.
+TEXT_MAX_LENGTH = 10_000
+
+
+class StrictFieldsMixin:
+    """Refuses input naming a field the serializer does not have, and bounds free text.
+
+    Read-only fields are known: a client may send back what it read. An unbounded
+    TextField gets TEXT_MAX_LENGTH, or the length `text_max_lengths` gives it.
+    """
+
+    #: Form fields that are not data (the browsable API's HTML forms send the CSRF token).
+    ignored_input = frozenset({"csrfmiddlewaretoken"})
+    #: Text kept exactly as sent, leading and trailing whitespace included (offsets point into it).
+    verbatim_fields: tuple[str, ...] = ()
+
+    def text_max_lengths(self) -> dict[str, int]:
+        return {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = [name for name in data if name not in self.fields and name not in self.ignored_input]
+            if unknown:
+                known = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+                raise serializers.ValidationError(
+                    {name: [f"Unknown field {name!r}: the fields are {known}."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.TextField) and not kwargs.get("read_only"):
+            kwargs.setdefault("max_length", self.text_max_lengths().get(field_name, TEXT_MAX_LENGTH))
+        if field_name in self.verbatim_fields:
+            kwargs["trim_whitespace"] = False
+        return field_class, kwargs
+
+
+class ModelCleanSerializer(StrictFieldsMixin, CountryFieldMixin, serializers.ModelSerializer):
     """Validates a write through the model: builds the instance and calls full_clean().
 
     Countries are ISO 3166 alpha-2 codes (django-countries' field: "" when unknown).
@@ -325,6 +366,12 @@ class EscalationSerializer(ModelCleanSerializer):
 class ArticleSerializer(VersionedSerializer):
     """An article; `sha256` is computed from `body`, which is frozen once spans point into it."""
 
+    verbatim_fields = ("body",)
+
+    def text_max_lengths(self) -> dict[str, int]:
+        # The body is a seed file's text: no longer than import_seeds accepts.
+        return {"body": settings.SEED_MAX_BYTES}
+
     outlet = outlet_reference()
     republished_by = outlet_reference()
     is_undated = serializers.BooleanField(read_only=True)
@@ -356,7 +403,7 @@ class ArticleSerializer(VersionedSerializer):
 # Actors ---------------------------------------------------------------------------------------
 
 
-class ActorAliasSerializer(serializers.ModelSerializer):
+class ActorAliasSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = ActorAlias
         fields = ("name", "kind")
@@ -435,6 +482,7 @@ class StatementSerializer(VersionedSerializer):
     reported_precision = OptionalPrecisionField(required=False)
     date_label = serializers.CharField(read_only=True)
     reported_date_label = serializers.CharField(read_only=True)
+    verbatim_fields = ("quote",)
 
     class Meta:
         model = Statement
@@ -473,7 +521,7 @@ class StatementSerializer(VersionedSerializer):
 # Events --------------------------------------------------------------------------------------
 
 
-class EventParticipantSerializer(serializers.ModelSerializer):
+class EventParticipantSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     actor = actor_reference()
 
     class Meta:
@@ -488,6 +536,7 @@ class EventSourceSerializer(ModelCleanSerializer):
     reported_precision = OptionalPrecisionField(required=False)
     reported_date_label = serializers.CharField(read_only=True)
     clean_exclude = ("event", "ref")
+    verbatim_fields = ("quote",)
 
     class Meta:
         model = EventSource

@@ -8,10 +8,10 @@ view at `?script` (SpectacularSwaggerSplitView).
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from events.api import views
+from events.logins import obtain_auth_token
 
 app_name = "api"
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CAMEO = ROOT.parent / "shared" / "data" / "cameo.csv"
@@ -19,7 +20,7 @@ def test_the_demo_curator_can_log_in_with_the_printed_password(settings):
     out = StringIO()
     call_command("create_demo_curator", stdout=out)
     password = out.getvalue().rsplit("password '", 1)[1].split("'")[0]
-    user = authenticate(username="curator", password=password)
+    user = authenticate(RequestFactory().post("/admin/login/"), username="curator", password=password)
     assert user is not None and user.is_staff and not user.is_superuser
     assert user.has_perm("events.change_statement") and user.has_perm("events.add_event")
     # Drafts only: deleting a verified statement is refused by events.roles.may_delete.
