@@ -8,10 +8,11 @@
 Loads the reference data it needs from fixtures/ (CAMEO codes, outlets, escalations,
 curated actors; insert-only, like import_seeds), then writes synthetic actors, articles,
 events and statements with bulk loads: COPY on PostgreSQL (one transaction, secondary
-indexes and foreign keys rebuilt at the end), executemany on SQLite (one transaction per
-batch); events/corpus.py says what and how. Every synthetic row has a "syn-" key, so `--purge` removes exactly
-those. It refuses a database that holds curated events or statements unless `--force`,
-and one that already holds a synthetic corpus (purge it first).
+B-tree indexes and foreign keys rebuilt at the end), executemany on SQLite (one
+transaction per batch); events/corpus.py says what and how. Every synthetic row has a
+"syn-" key, so `--purge` removes exactly those. It refuses a database that holds curated
+events or statements unless `--force`, and one that already holds a synthetic corpus
+(purge it first).
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ class Command(BaseCommand):
             help="average statements per event (each event gets 0 to 2K; default 2)",
         )
         parser.add_argument(
-            "--batch-size", type=_positive, default=5000, metavar="B", help="events generated and written at a time (default 5000)"
+            "--batch-size",
+            type=_positive,
+            default=5000,
+            metavar="B",
+            help="events generated and written at a time (default 5000)",
         )
         parser.add_argument(
             "--actors",
