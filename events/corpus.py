@@ -28,11 +28,14 @@ nobody else writes to at the same time.
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import random
+import threading
 import time
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -40,7 +43,7 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connection, models, reset_queries, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -942,28 +945,50 @@ class _DraftEvent:
     escalation_id: int | None
 
 
+#: The columns each generated row gives, in order, per bulk-loaded table (model field attnames).
+#: Rows are plain tuples: a model instance per row, and Django preparing its values, cost more
+#: than drawing the row. The model's other columns get their defaults (`BulkLoader`).
+ROWS = {
+    "articles": (
+        "id", "source_ref", "title", "caption", "body", "sha256", "outlet_id", "url", "published_on", "file_name",
+    ),
+    "events": (
+        "id", "slug", "title", "summary", "event_type_id", "start_date", "start_precision", "end_date",
+        "end_precision", "ongoing", "location", "escalation_id", "fatalities", "review_status", "date_from", "date_to",
+    ),
+    "participants": ("event_id", "actor_id", "role"),
+    "sources": (
+        "ref", "event_id", "article_id", "start", "end", "quote", "date_phrase", "reported_date", "reported_precision",
+    ),
+    "statements": (
+        "id", "ref", "article_id", "speaker_id", "kind", "quote", "start", "end", "cameo_id", "medium",
+        "medium_detail", "said_on", "said_on_precision", "reported_date", "reported_precision", "date_phrase",
+        "escalation_id", "review_status", "date_from", "date_to",
+    ),
+    "targets": ("statement_id", "actor_id"),
+}  # fmt: skip
+#: Load order: articles first, because the span triggers read the body each Statement and
+#: EventSource points into; then each table before the tables that refer to it.
+MODELS = {
+    "articles": Article,
+    "events": Event,
+    "participants": EventParticipant,
+    "sources": EventSource,
+    "statements": Statement,
+    "targets": Statement.targets.through,
+}
+
+
 @dataclass
 class Batch:
-    articles: list[Article] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    participants: list[EventParticipant] = field(default_factory=list)
-    sources: list[EventSource] = field(default_factory=list)
-    statements: list[Statement] = field(default_factory=list)
-    targets: list[models.Model] = field(default_factory=list)
+    """The rows of one batch of articles and what they report, as tuples in the order of ROWS."""
 
-    def write(self) -> None:
-        if connection.vendor == "postgresql":
-            # Commit without waiting for the WAL flush (this transaction only): a crash can lose
-            # the last batches of a corpus that is regenerated at will, never corrupt anything.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        # Articles first: the span triggers read the body each Statement and EventSource points into.
-        Article.objects.bulk_create(self.articles)
-        Event.objects.bulk_create(self.events)
-        EventParticipant.objects.bulk_create(self.participants)
-        EventSource.objects.bulk_create(self.sources)
-        Statement.objects.bulk_create(self.statements)
-        Statement.targets.through.objects.bulk_create(self.targets)
+    articles: list[tuple] = field(default_factory=list)
+    events: list[tuple] = field(default_factory=list)
+    participants: list[tuple] = field(default_factory=list)
+    sources: list[tuple] = field(default_factory=list)
+    statements: list[tuple] = field(default_factory=list)
+    targets: list[tuple] = field(default_factory=list)
 
     def counts(self) -> Counter:
         return Counter(
@@ -1105,18 +1130,17 @@ class CorpusWriter:
             else None
         )
         batch.articles.append(
-            Article(
-                id=article_id,
-                source_ref=f"{PREFIX}article-{serial:07d}.txt",
-                title=headline,
-                caption=caption,
-                body=text,
-                sha256=Article.hash_text(text),
-                outlet_id=outlet,
-                url=f"https://synthetic.example/articles/{serial}",
-                published_on=published,
-                file_name=f"{PREFIX}article-{serial:07d}.txt",
-                imported_at=self.now,
+            (
+                article_id,
+                f"{PREFIX}article-{serial:07d}.txt",
+                headline,
+                caption,
+                text,
+                Article.hash_text(text),
+                outlet,
+                f"https://synthetic.example/articles/{serial}",
+                published,
+                f"{PREFIX}article-{serial:07d}.txt",
             )
         )
         self.previous = drafts
@@ -1195,24 +1219,25 @@ class CorpusWriter:
         title = _capitalise(
             rng.choice(kind.titles).format(loc=draft.loc, city=draft.city, a=draft.a.name, b=draft.b.name)
         )
+        # In the order of ROWS["events"]; the draws happen in this order too (the seed fixes them).
         batch.events.append(
-            Event(
-                id=draft.id,
-                slug=f"{PREFIX}event-{serial}",
-                title=title,
-                summary=sentence,
-                event_type_id=rng.choice(self.codes[kind.root]),
-                start_date=draft.start,
-                start_precision=draft.precision,
-                end_date=end,
-                end_precision=end_precision or "",
-                ongoing=end is None and draft.start.year >= 2025 and rng.random() < 0.05,
-                location=draft.city if kind.root == "14" else draft.loc,
-                escalation_id=draft.escalation_id,
-                fatalities=draft.fatalities,
-                review_status=REVIEW_STATUSES.pick(rng),
-                date_from=date_from,
-                date_to=date_to,
+            (
+                draft.id,
+                f"{PREFIX}event-{serial}",
+                title,
+                sentence,
+                rng.choice(self.codes[kind.root]),
+                draft.start,
+                draft.precision,
+                end,
+                end_precision or "",
+                end is None and draft.start.year >= 2025 and rng.random() < 0.05,
+                draft.city if kind.root == "14" else draft.loc,
+                draft.escalation_id,
+                draft.fatalities,
+                REVIEW_STATUSES.pick(rng),
+                date_from,
+                date_to,
             )
         )
         talks = kind.talks
@@ -1225,7 +1250,7 @@ class CorpusWriter:
             if mediator.id not in (draft.a.id, draft.b.id):
                 roles.append((mediator, EventParticipant.Role.MEDIATOR))
         for actor, role in roles:
-            batch.participants.append(EventParticipant(event_id=draft.id, actor_id=actor.id, role=role))
+            batch.participants.append((draft.id, actor.id, role))
 
     def _write_source(
         self,
@@ -1245,16 +1270,16 @@ class CorpusWriter:
             # The source dates it a day off: what it says is kept apart from what is known.
             reported, reported_precision = draft.start + dt.timedelta(days=rng.choice((-1, 1))), fuzzy.DAY
         batch.sources.append(
-            EventSource(
-                ref=f"{PREFIX}source-{self._serial('source')}",
-                event_id=draft.id,
-                article_id=article_id,
-                start=start,
-                end=end,
-                quote=sentence,
-                date_phrase=date_phrase(draft.start, draft.precision, published),
-                reported_date=reported,
-                reported_precision=reported_precision or "",
+            (
+                f"{PREFIX}source-{self._serial('source')}",
+                draft.id,
+                article_id,
+                start,
+                end,
+                sentence,
+                date_phrase(draft.start, draft.precision, published),
+                reported,
+                reported_precision or "",
             )
         )
         return sentence
@@ -1319,33 +1344,32 @@ class CorpusWriter:
                 reported = said_on + dt.timedelta(days=1)
         statement_id = self._next("statement")
         batch.statements.append(
-            Statement(
-                id=statement_id,
-                ref=f"{PREFIX}statement-{self._serial('statement')}",
-                article_id=article_id,
-                speaker_id=speaker.id,
-                kind=kind,
-                quote=quote,
-                start=start,
-                end=end,
-                cameo_id=rng.choice(self.codes[root]),
-                medium=medium,
-                medium_detail=medium_phrase,
-                said_on=said_on,
-                said_on_precision=precision or fuzzy.DAY,
-                reported_date=reported,
-                reported_precision=fuzzy.DAY if reported else "",
-                date_phrase=when.strip(),
-                escalation_id=draft.escalation_id,
-                review_status=REVIEW_STATUSES.pick(rng),
-                date_from=date_from,
-                date_to=date_to,
+            (
+                statement_id,
+                f"{PREFIX}statement-{self._serial('statement')}",
+                article_id,
+                speaker.id,
+                kind,
+                quote,
+                start,
+                end,
+                rng.choice(self.codes[root]),
+                medium,
+                medium_phrase,
+                said_on,
+                precision or fuzzy.DAY,
+                reported,
+                fuzzy.DAY if reported else "",
+                when.strip(),
+                draft.escalation_id,
+                REVIEW_STATUSES.pick(rng),
+                date_from,
+                date_to,
             )
         )
-        through = Statement.targets.through
         for target in targets:
             if target.id != speaker.id:
-                batch.targets.append(through(statement_id=statement_id, actor_id=target.id))
+                batch.targets.append((statement_id, target.id))
 
 
 # Setting up and writing -------------------------------------------------------------------
@@ -1440,13 +1464,22 @@ def _cast(rng: random.Random, count: int, next_id: int) -> CastBuilder:
 
 
 def generate_corpus(
-    spec: CorpusSpec, *, progress: Callable[[int], None] | None = None, fixture_dir: Path | None = None
+    spec: CorpusSpec,
+    *,
+    progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+    fixture_dir: Path | None = None,
 ) -> CorpusReport:
-    """Write the corpus `spec` describes; `progress` is called with the events written by each batch."""
+    """Write the corpus `spec` describes.
+
+    `progress` is called with the events written by each batch, `stage` with a line on what
+    happens between batches (setting indexes aside, rebuilding them, VACUUM).
+    """
     if spec.events < 1 or spec.batch_size < 1 or spec.events_per_article < 1 or spec.statements_per_event < 0:
         raise ValueError(
             "events, batch size and events per article must be positive, statements per event not negative"
         )
+    stage = stage or (lambda line: None)
     began = time.perf_counter()
     report = CorpusReport(reference=load_reference_data(fixture_dir))
     rng = random.Random(spec.seed)
@@ -1463,40 +1496,228 @@ def generate_corpus(
     )
     writer = CorpusWriter(spec, rng, cast, outlets=outlets, windows=windows, codes=codes, next_ids=ids)
     written = 0
-    while written < spec.events:
-        batch, in_batch = Batch(), 0
-        while in_batch < spec.batch_size and written + in_batch < spec.events:
-            in_batch += writer.article(batch)
-        with transaction.atomic():
-            batch.write()
-        # With DEBUG on, Django keeps every query (here megabytes of article text) until told not to.
-        reset_queries()
-        written += in_batch
-        report.created.update(batch.counts())
-        if progress is not None:
-            progress(in_batch)
+    with bulk_load(writer.now, stage) as loader:
+        while written < spec.events:
+            batch, in_batch = Batch(), 0
+            while in_batch < spec.batch_size and written + in_batch < spec.events:
+                in_batch += writer.article(batch)
+            loader.write(batch)
+            written += in_batch
+            report.created.update(batch.counts())
+            if progress is not None:
+                progress(in_batch)
     report.created["outlets"] = synthetic(Outlet.objects.all()).count()
     report.created["escalations"] = synthetic(Escalation.objects.all()).count()
+    stage("resetting sequences, VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
     _after_bulk_load()
     report.seconds = time.perf_counter() - began
     return report
 
 
+# Bulk loading -----------------------------------------------------------------------------
+
+
+class BulkLoader:
+    """Writes a Batch: COPY on PostgreSQL, executemany on SQLite, on Django's connection.
+
+    The rows carry the columns of ROWS; each model's other columns get what bulk_create would
+    have given them, computed once: the timestamps get `now`, the rest their field default
+    (prepared for the database by the field, as bulk_create does).
+    """
+
+    def __init__(self, now: dt.datetime):
+        connection.ensure_connection()
+        self.raw = connection.connection  # psycopg or sqlite3 connection: no per-row ORM work
+        self.tables = []
+        for name, model in MODELS.items():
+            fields = {f.attname: f for f in model._meta.concrete_fields}
+            rest = [f for f in model._meta.concrete_fields if f.attname not in ROWS[name] and not f.primary_key]
+            tail = tuple(
+                f.get_db_prep_save(now if isinstance(f, models.DateTimeField) else f.get_default(), connection)
+                for f in rest
+            )
+            columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in ROWS[name]) + "".join(
+                f", {connection.ops.quote_name(f.column)}" for f in rest
+            )
+            self.tables.append((name, connection.ops.quote_name(model._meta.db_table), columns, tail))
+
+    def write(self, batch: Batch) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Every batch given to write() is in the database once this returns."""
+
+
+class PostgresLoader(BulkLoader):
+    """COPY in a thread of its own, so the next batch is drawn while the database takes this one.
+
+    The database side (span triggers, unique keys, full-text indexes) costs more than drawing
+    the rows; with the two overlapped the load takes about as long as the slower of them.
+    Django's connection is used by the copying thread only, until `close()`; at most two
+    batches wait in the queue, so memory stays flat.
+    """
+
+    def __init__(self, now: dt.datetime):
+        super().__init__(now)
+        self.queue: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._copy_batches, name="generate_corpus COPY", daemon=True)
+        self.thread.start()
+
+    def write(self, batch: Batch) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        """Wait for the queued batches; raises what the copying thread failed with."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _copy_batches(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain, so that write() and close() never wait on a dead thread
+            try:
+                self._copy(batch)
+            except BaseException as error:  # handed to the main thread
+                self.error = error
+
+    def _copy(self, batch: Batch) -> None:
+        with self.raw.cursor() as cursor:
+            for name, table, columns, tail in self.tables:
+                rows = getattr(batch, name)
+                if not rows:
+                    continue
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(row + tail)
+
+
+class SqliteLoader(BulkLoader):
+    def write(self, batch: Batch) -> None:
+        with transaction.atomic():
+            for name, table, columns, tail in self.tables:
+                rows = getattr(batch, name)
+                if rows:
+                    marks = ", ".join("?" * (len(rows[0]) + len(tail)))
+                    self.raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", [r + tail for r in rows])
+
+
+@contextmanager
+def bulk_load(now: dt.datetime, stage: Callable[[str], None]) -> Iterator[BulkLoader]:
+    """The loader for this database, with the database set up for a bulk load and restored after.
+
+    PostgreSQL: the whole load is one transaction. Inside it the secondary B-tree indexes
+    and the foreign keys of the bulk-loaded tables are set aside (dropped) and, after the
+    last row, created again from their own definitions (pg_get_indexdef,
+    pg_get_constraintdef): one sort per index instead of one insertion per row, and one join
+    per foreign key (which checks every row, as the per-row checks would have) instead of one
+    lookup per row. Unique and primary keys, CHECK constraints and the span triggers stay in
+    place and check every row as it arrives. The GIN full-text indexes stay too: their cost
+    is to_tsvector over each text, the same whether built after or kept during the load, and
+    during the load it overlaps with drawing the rows. The DROP is transactional: if the
+    load fails or is interrupted, everything rolls back, the indexes and foreign keys
+    included, and the tables are as they were. The transaction holds exclusive locks on
+    these tables until it ends: run it on a database of its own.
+
+    SQLite: one transaction per batch, with synchronous=OFF and a larger page cache for the
+    load (a crash can lose the last batches of a corpus that is regenerated at will, and
+    the settings are restored after).
+    """
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # Commit without waiting for the WAL flush (this transaction only), and sort the
+                # rebuilt indexes in memory.
+                cursor.execute("SET LOCAL synchronous_commit = off")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                # A foreign key cannot be dropped while checks of it are pending (rows written
+                # earlier in an enclosing transaction: a dry run, a test): run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                indexes, foreign_keys = _set_aside(cursor)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
+            stage(f"set aside {len(indexes)} indexes and {len(foreign_keys)} foreign keys until the rows are in")
+            loader = PostgresLoader(now)
+            try:
+                yield loader
+            except BaseException:
+                with suppress(BaseException):  # the error being raised is the one to report
+                    loader.close()
+                raise
+            loader.close()
+            stage(f"rebuilding {len(indexes)} indexes and {len(foreign_keys)} foreign keys")
+            with connection.cursor() as cursor:
+                for _, definition in indexes:
+                    cursor.execute(definition)
+                for table, name, definition in foreign_keys:
+                    cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    elif connection.vendor == "sqlite":
+        if connection.in_atomic_block:  # a dry run or a test: SQLite refuses the pragma in a transaction
+            yield SqliteLoader(now)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            synchronous = cursor.fetchone()[0]
+            cursor.execute("PRAGMA cache_size")
+            cache_size = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
+        try:
+            yield SqliteLoader(now)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
+                cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    else:
+        raise NotImplementedError(f"generate_corpus has no bulk loader for {connection.vendor}")
+
+
+def _set_aside(cursor) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Drop the secondary indexes and foreign keys of the bulk tables; returns how to recreate them.
+
+    Only B-tree indexes that enforce nothing: not primary, not unique, backing no constraint.
+    Names and tables come back quoted, ready for SQL.
+    """
+    tables = [model._meta.db_table for model in MODELS.values()]
+    cursor.execute(
+        """
+        SELECT quote_ident(ic.relname), pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indrelid
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        WHERE c.relname = ANY(%s) AND pg_table_is_visible(c.oid)
+          AND NOT i.indisprimary AND NOT i.indisunique AND ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+        ORDER BY ic.relname
+        """,
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        """
+        SELECT quote_ident(c.relname), quote_ident(k.conname), pg_get_constraintdef(k.oid)
+        FROM pg_constraint k
+        JOIN pg_class c ON c.oid = k.conrelid
+        WHERE k.contype = 'f' AND c.relname = ANY(%s) AND pg_table_is_visible(c.oid)
+        ORDER BY c.relname, k.conname
+        """,
+        [tables],
+    )
+    foreign_keys = cursor.fetchall()
+    for table, name, _ in foreign_keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return indexes, foreign_keys
+
+
 def _after_bulk_load() -> None:
     """Sequences past the ids assigned here (PostgreSQL), and fresh planner statistics."""
-    tables = [
-        m._meta.db_table
-        for m in (
-            Actor,
-            ActorAlias,
-            Article,
-            Event,
-            EventParticipant,
-            EventSource,
-            Statement,
-            Statement.targets.through,
-        )
-    ]
+    tables = [m._meta.db_table for m in (Actor, ActorAlias, *MODELS.values())]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Actor, Article, Event, Statement]):
             cursor.execute(sql)
@@ -1532,4 +1753,4 @@ def article_files(count: int, *, seed: int = 1, prefix: str = f"{PREFIX}import-"
     for n in range(1, count + 1):
         batch = Batch()
         writer.article(batch)
-        yield f"{prefix}{n:06d}.txt", batch.articles[0].body
+        yield f"{prefix}{n:06d}.txt", batch.articles[0][ROWS["articles"].index("body")]

@@ -7,15 +7,18 @@
 
 Loads the reference data it needs from fixtures/ (CAMEO codes, outlets, escalations,
 curated actors; insert-only, like import_seeds), then writes synthetic actors, articles,
-events and statements with bulk inserts, one transaction per batch (events/corpus.py
-says what and how). Every synthetic row has a "syn-" key, so `--purge` removes exactly
-those. It refuses a database that holds curated events or statements unless `--force`,
-and one that already holds a synthetic corpus (purge it first).
+events and statements with bulk loads: COPY on PostgreSQL (one transaction, secondary
+B-tree indexes and foreign keys rebuilt at the end), executemany on SQLite (one
+transaction per batch); events/corpus.py says what and how. Every synthetic row has a
+"syn-" key, so `--purge` removes exactly those. It refuses a database that holds curated
+events or statements unless `--force`, and one that already holds a synthetic corpus
+(purge it first).
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from argparse import ArgumentTypeError
 
 from django.core.management.base import BaseCommand, CommandError
@@ -55,7 +58,11 @@ class Command(BaseCommand):
             help="average statements per event (each event gets 0 to 2K; default 2)",
         )
         parser.add_argument(
-            "--batch-size", type=_positive, default=5000, metavar="B", help="events per transaction (default 5000)"
+            "--batch-size",
+            type=_positive,
+            default=5000,
+            metavar="B",
+            help="events generated and written at a time (default 5000)",
         )
         parser.add_argument(
             "--actors",
@@ -87,7 +94,6 @@ class Command(BaseCommand):
         if options["statements_per_event"] < 0:
             raise CommandError("--statements-per-event cannot be negative")
         if not options["dry_run"]:
-            # Each batch commits on its own: a million events are not held in one transaction.
             self._run(options, verbosity)
             return
         try:
@@ -128,8 +134,16 @@ class Command(BaseCommand):
             events_per_article=options["events_per_article"],
         )
         bar = self._progress_bar(spec.events, verbosity)
+        began = time.perf_counter()
+
+        def stage(line: str) -> None:
+            if bar is not None:
+                bar.set_postfix_str(line)
+            if verbosity >= 2:
+                self.stdout.write(f"[{time.perf_counter() - began:7.1f} s] {line}")
+
         try:
-            report = generate_corpus(spec, progress=bar.update if bar is not None else None)
+            report = generate_corpus(spec, progress=bar.update if bar is not None else None, stage=stage)
         except ImportFailure as error:
             raise CommandError(f"reference fixtures not loaded: {error}") from error
         finally:
