@@ -139,9 +139,16 @@ class _Context:
         self.dates_in: dict[int, list[DatePhrase]] = {}
         for k, d in _by_sentence(dates, sentences, self.quote_spans):
             self.dates_in.setdefault(k, []).append(d)
-        self.naming: dict[str, list[int]] = {}
-        for k, m in _by_sentence(mentions, sentences, self.quote_spans):
-            self.naming.setdefault(m.actor_key, []).append(k)
+        self._naming: dict[str, list[int]] | None = None
+
+    @property
+    def naming(self) -> dict[str, list[int]]:
+        """The sentences naming each actor (read on first use: most statements never need it)."""
+        if self._naming is None:
+            self._naming = {}
+            for k, m in _by_sentence(self.mentions, self.sentences, self.quote_spans):
+                self._naming.setdefault(m.actor_key, []).append(k)
+        return self._naming
 
     def _sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -206,9 +213,12 @@ class _Context:
 
     def _speaker_context(self, speaker_key: str | None, anchor: int):
         """A day-precise date in the nearest other sentence naming the speaker (earlier first)."""
+        naming = self.naming.get(speaker_key)
+        if not naming:
+            return None
         here = self._sentence_index(anchor)
         dated = []
-        for k in sorted(set(self.naming.get(speaker_key, ()))):
+        for k in sorted(set(naming)):
             days = [d for d in self.dates_in.get(k, ()) if d.precision == DAY]
             if k != here and days:
                 dated.append((k, days[0]))

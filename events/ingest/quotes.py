@@ -200,6 +200,9 @@ _NOT_A_TERM = re.compile(
 _COORDINATED = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s*")
 _BARE_VERB = re.compile(r",?\s*(?:and|but)\s+(?:\w+ly\s+)?")
 _SO_CALLED = re.compile(r"(?:so-called|\bwhat\s+\w+\s+(?:calls?|called|describes?|described)(?:\s+as)?|\bdubbed)\s*$")
+# What the text before a quotation ends with (lower-cased, the last 9 characters are enough)
+# whenever _SO_CALLED matches: a cheap first check, as the search tries every position.
+_SO_CALLED_ENDS = ("so-called", "dubbed", "call", "calls", "called", "describe", "describes", "described", "as")
 
 # Priorities when several candidates could be the speaker of a quote-first cue.
 _NAMED, _ANON, _NOMINAL_RANK, _PRONOUN_RANK = 3, 2, 1, 0
@@ -266,7 +269,7 @@ class Attributor:
         self.quotations = quotations
         self._quote_spans = sorted((q.mark, q.end + 1) for q in quotations)
         self._quote_marks = [a for a, _ in self._quote_spans]
-        self.mentions = [m for m in mentions if not self._in_quote(m.start)]
+        self.mentions = _outside(mentions, self._quote_spans)
         self._mention_starts = [m.start for m in self.mentions]
         self.proposed: dict[str, ProposedActor] = {}
         self._pending: dict[str, ProposedActor] = {}
@@ -274,9 +277,16 @@ class Attributor:
         self._cache: dict[tuple[int, int], list[Candidate]] = {}
         # Named people outside quotations (position, speaker), for he/she.
         self._speakers: list[Speaker | None] = [None] * len(self.mentions)  # made on first use
-        self._people: list[tuple[int, Speaker]] = [
-            (m.start, self._speaker(i)) for i, m in enumerate(self.mentions) if m.kind == "person"
-        ]
+        self._people_cache: list[tuple[int, Speaker]] | None = None
+
+    @property
+    def _people(self) -> list[tuple[int, Speaker]]:
+        """Named people outside quotations (position, speaker), for he/she (made on first use)."""
+        if self._people_cache is None:
+            self._people_cache = [
+                (m.start, self._speaker(i)) for i, m in enumerate(self.mentions) if m.kind == "person"
+            ]
+        return self._people_cache
 
     def _speaker(self, index: int) -> Speaker:
         """The speaker named by mention number `index` (one object per mention)."""
@@ -331,7 +341,7 @@ class Attributor:
     def _kind(self, q: Quotation, quote: str, left: str, cue: _Cue | None, quote_first: bool) -> str:
         words = quote.split()
         lead = left.strip()
-        if _SO_CALLED.search(left.lower()):
+        if left.rstrip()[-9:].lower().endswith(_SO_CALLED_ENDS) and _SO_CALLED.search(left.lower()):
             return TERM
         if (
             len(words) <= 4
@@ -379,10 +389,6 @@ class Attributor:
             end = min(end, max(after, self.quotations[index + 1].mark))
         paragraph = self.paragraphs[q.paragraph]
         return min(max(end, after), paragraph.end)
-
-    def _in_quote(self, offset: int) -> bool:
-        i = bisect.bisect_right(self._quote_spans, (offset, float("inf"))) - 1
-        return i >= 0 and self._quote_spans[i][0] < offset < self._quote_spans[i][1]
 
     # -- cues --------------------------------------------------------------------------
 
@@ -723,6 +729,21 @@ class Attributor:
         last_sentence = self.sentences[self._sentence_of(paragraph.end - 1)]
         cue = self._last_cue(last_sentence.start, paragraph.end)
         return self._speaker_of(cue, last_sentence.start) if cue else None
+
+
+def _outside(mentions: Sequence[Mention], quote_spans: list[tuple[int, int]]) -> list[Mention]:
+    """The mentions (sorted by start) that do not start inside a quotation (strictly between its
+    marks), in one walk over both sorted lists instead of a binary search per mention."""
+    kept, q, n = [], 0, len(quote_spans)
+    for m in mentions:
+        at = m.start
+        # The last span opening at or before `at` (bisect_right on (at, inf) - 1).
+        while q < n and quote_spans[q][0] <= at:
+            q += 1
+        if q and quote_spans[q - 1][0] < at < quote_spans[q - 1][1]:
+            continue
+        kept.append(m)
+    return kept
 
 
 def _known(m: Mention) -> Speaker:
