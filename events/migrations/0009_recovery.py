@@ -44,7 +44,7 @@ def rekey_fingerprints(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0006_roles'),
+        ('events', '0008_version'),
     ]
 
     operations = [

@@ -108,7 +108,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(failed)}")
 
-    def _import(self, curated: CuratedFixtures, files: list[Path], options) -> list[str]:
+    def _import(self, curated: CuratedFixtures, files: list[tuple[Path, Path | None]], options) -> list[str]:
         verbosity = options["verbosity"]
         try:
             fixture_counts, kept = load_standalone_fixtures(curated)
@@ -153,14 +153,14 @@ class Command(BaseCommand):
                     self.stderr.write(self.style.WARNING(warning))
             self._notes(report.kept_notes, verbosity)
         # Spans of articles whose file was not imported now but whose text is stored.
-        imported = {path.name for path in files}
+        imported = {path.name for path, _ in files}
         for source_ref in sorted(set(curated.by_article) - imported):
             report = import_curated_spans(source_ref, curated=curated)
             if report is None:
                 continue
             if report.error:
                 # Counted with the files: a backup whose spans do not fit their text must not load quietly.
-                files.append(Path(report.path))
+                files.append((Path(report.path), None))
                 failed.append(report.path)
                 self.stderr.write(self.style.ERROR(report.error))
                 continue
@@ -179,7 +179,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
         return failed
 
-    def _progress(self, files: list[Path], verbosity: int):
+    def _progress(self, files: list[tuple[Path, Path | None]], verbosity: int):
         """A progress bar on stderr when it is a terminal and there is more than one file to show."""
         stream = getattr(self.stderr, "_out", self.stderr)
         if tqdm is None or verbosity == 0 or len(files) < 2 or not getattr(stream, "isatty", lambda: False)():
