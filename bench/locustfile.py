@@ -80,8 +80,10 @@ class Reader(HttpUser):
     @task(1)
     def export_small_csv(self):
         params = {"format": "csv", "speaker": random.choice(CATALOGUE["actors"]), "date_from": "2023-01-01"}
-        with self.client.get("/api/statements/", params=params, name="/api/statements/?format=csv", stream=True,
-                             catch_response=True) as response:
+        name = "/api/statements/?format=csv"
+        with self.client.get(
+            "/api/statements/", params=params, name=name, stream=True, catch_response=True
+        ) as response:
             body = response.content  # read the streamed export to its end
             if response.status_code != 200 or not body.startswith(b"event_date,"):
                 response.failure(f"export: {response.status_code} {body[:100]!r}")
@@ -120,8 +122,8 @@ class Curator(HttpUser):
             "said_on": "2023-09-19",
             "notes": "load test",
         }
-        with self.client.post("/api/statements/", json=payload, name="POST /api/statements/",
-                              catch_response=True) as response:
+        name = "POST /api/statements/"
+        with self.client.post("/api/statements/", json=payload, name=name, catch_response=True) as response:
             if self._expect(response, 201).status_code == 201:
                 self.mine.append(("statements", response.json()["id"]))
 
@@ -147,6 +149,6 @@ class Curator(HttpUser):
         changes = {"notes": f"checked {uuid.uuid4().hex[:8]}"}
         if resource == "events":
             changes["fatalities"] = random.randint(0, 50)
-        with self.client.patch(f"/api/{resource}/{pk}/", json=changes, name=f"PATCH /api/{resource}/{{id}}/",
-                               catch_response=True) as response:
+        name = f"PATCH /api/{resource}/{{id}}/"
+        with self.client.patch(f"/api/{resource}/{pk}/", json=changes, name=name, catch_response=True) as response:
             self._expect(response, 200)
