@@ -27,22 +27,40 @@ def make_hostile_records() -> dict:
     """An outlet, article, actor, statement and event whose texts are all attacks."""
     outlet = Outlet.objects.create(slug="hostile-outlet", name=OUTLET, kind=Outlet.Kind.NEWSPAPER)
     article = Article.objects.create(
-        source_ref="hostile.txt", title=HEADLINE, body=BODY, sha256=Article.hash_text(BODY), outlet=outlet,
+        source_ref="hostile.txt",
+        title=HEADLINE,
+        body=BODY,
+        sha256=Article.hash_text(BODY),
+        outlet=outlet,
         published_on="2022-08-04",
     )
     actor = Actor.objects.create(slug="hostile-actor", name=ACTOR, kind=Actor.Kind.PERSON)
     code = CameoCode.objects.create(code="19", label="Fight")
     start = BODY.index(QUOTE)
     statement = Statement.objects.create(
-        ref="hostile-statement", article=article, speaker=actor, quote=QUOTE, start=start, end=start + len(QUOTE),
-        cameo=code, said_on="2022-08-01", summary=TITLE,
+        ref="hostile-statement",
+        article=article,
+        speaker=actor,
+        quote=QUOTE,
+        start=start,
+        end=start + len(QUOTE),
+        cameo=code,
+        said_on="2022-08-01",
+        summary=TITLE,
     )
-    event = Event.objects.create(slug="hostile-event", title=TITLE, event_type=code, start_date="2022-08-01",
-                                 location=LOCATION, summary=QUOTE)
+    event = Event.objects.create(
+        slug="hostile-event",
+        title=TITLE,
+        event_type=code,
+        start_date="2022-08-01",
+        location=LOCATION,
+        summary=QUOTE,
+    )
     EventParticipant.objects.create(event=event, actor=actor, role="initiator")
     start = BODY.index(SOURCE)
-    EventSource.objects.create(ref="hostile-source", event=event, article=article, start=start,
-                               end=start + len(SOURCE), quote=SOURCE)
+    EventSource.objects.create(
+        ref="hostile-source", event=event, article=article, start=start, end=start + len(SOURCE), quote=SOURCE
+    )
     return {"article": article, "actor": actor, "statement": statement, "event": event}
 
 
@@ -52,15 +70,23 @@ def test_hostile_text_written_through_the_api_is_stored_and_returned_verbatim(dj
     client = APIClient()
     client.force_login(admin)
     CameoCode.objects.create(code="19", label="Fight")
-    response = client.post("/api/articles/", {"source_ref": "hostile.txt", "title": HEADLINE, "body": BODY},
-                           format="json")
+    article = {"source_ref": "hostile.txt", "title": HEADLINE, "body": BODY}
+    response = client.post("/api/articles/", article, format="json")
     assert response.status_code == 201, response.content
-    response = client.post("/api/actors/", {"slug": "hostile-actor", "name": ACTOR, "kind": "person",
-                                            "aliases": [{"name": OUTLET}]}, format="json")
+    actor = {"slug": "hostile-actor", "name": ACTOR, "kind": "person", "aliases": [{"name": OUTLET}]}
+    response = client.post("/api/actors/", actor, format="json")
     assert response.status_code == 201, response.content
     start = BODY.index(QUOTE)
-    payload = {"ref": "hostile", "article": "hostile.txt", "speaker": "hostile-actor", "quote": QUOTE,
-               "start": start, "end": start + len(QUOTE), "cameo": "19", "notes": TITLE}
+    payload = {
+        "ref": "hostile",
+        "article": "hostile.txt",
+        "speaker": "hostile-actor",
+        "quote": QUOTE,
+        "start": start,
+        "end": start + len(QUOTE),
+        "cameo": "19",
+        "notes": TITLE,
+    }
     response = client.post("/api/statements/", payload, format="json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
@@ -83,9 +109,9 @@ def test_hostile_text_written_through_the_api_is_stored_and_returned_verbatim(dj
 @pytest.mark.parametrize("page", ["timeline", "article", "actor"])
 def test_the_pages_send_hostile_text_escaped(client, page):
     records = make_hostile_records()
-    url = {"timeline": "/", "article": records["article"].get_absolute_url(),
-           "actor": records["actor"].get_absolute_url()}[page]
-    html = client.get(url).content.decode()
+    article, actor = records["article"], records["actor"]
+    urls = {"timeline": "/", "article": article.get_absolute_url(), "actor": actor.get_absolute_url()}
+    html = client.get(urls[page]).content.decode()
     assert "window.__pwned" in html  # the text is there...
     for raw in ("<script>window.__pwned", "<img src=x onerror", "<svg onload", "<iframe src=javascript"):
         assert raw not in html, raw  # ...but never as markup
