@@ -33,6 +33,7 @@ from events.importers import (
     read_fixtures,
 )
 from events.models import CameoCode, Outlet
+from events.search import deferred_indexing
 
 try:  # Optional: a progress bar on a terminal.
     from tqdm import tqdm
@@ -118,26 +119,28 @@ class Command(BaseCommand):
                     self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
                 )
         total, failed = Counts(), []
-        for path in self._progress(files, verbosity):
-            report = import_article_file(
-                path,
-                curated=curated,
-                max_bytes=options["max_bytes"],
-                published_on=options["published"],
-                outlet=outlet,
-                gazetteer=gazetteer,
-            )
-            if report.error:
-                failed.append(str(path))
-                self.stderr.write(self.style.ERROR(report.error))
-                continue
-            total.merge(report.counts)
-            if verbosity >= 1:
-                self.stdout.write(f"{report.path}: {'skipped' if report.skipped else report.counts.describe()}")
-            if verbosity >= 1:
-                for warning in report.warnings:
-                    self.stderr.write(self.style.WARNING(warning))
-            self._notes(report.kept_notes, verbosity)
+        # One FTS index write for all files at the end instead of one per file (events/search.py).
+        with deferred_indexing():
+            for path in self._progress(files, verbosity):
+                report = import_article_file(
+                    path,
+                    curated=curated,
+                    max_bytes=options["max_bytes"],
+                    published_on=options["published"],
+                    outlet=outlet,
+                    gazetteer=gazetteer,
+                )
+                if report.error:
+                    failed.append(str(path))
+                    self.stderr.write(self.style.ERROR(report.error))
+                    continue
+                total.merge(report.counts)
+                if verbosity >= 1:
+                    self.stdout.write(f"{report.path}: {'skipped' if report.skipped else report.counts.describe()}")
+                if verbosity >= 1:
+                    for warning in report.warnings:
+                        self.stderr.write(self.style.WARNING(warning))
+                self._notes(report.kept_notes, verbosity)
         total.merge(fixture_counts)
         if verbosity >= 1:
             summary = (
