@@ -362,12 +362,14 @@ SELECT t.id, {row} FROM main.{table} AS t JOIN search_pending AS p ON p.tbl = '{
 
 @contextmanager
 def deferred_indexing(using: str = "default"):
-    """Index the rows inserted in the block once, when it ends (SQLite; nothing to do on PostgreSQL,
-    whose GIN indexes have no per-savepoint cost). Runs in a transaction (a savepoint inside one),
-    so other connections never see the swapped triggers, and a failure rolls everything back."""
+    """Index the rows inserted in the block once, when it ends (SQLite; nothing to defer on
+    PostgreSQL, whose GIN indexes have no per-savepoint cost). The block runs in a transaction
+    (a savepoint inside one) on both databases, so other connections never see the swapped
+    triggers, and an error rolls the whole block back."""
     connection = connections[using]
     if connection.vendor != "sqlite":
-        yield
+        with transaction.atomic(using=using):
+            yield
         return
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
