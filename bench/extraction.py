@@ -1,6 +1,7 @@
 """Time the extraction engine on synthetic articles (run on demand, not a test).
 
     python bench/extraction.py [--articles 1000] [--size 5000] [--seed 1] [--rounds 3]
+    python bench/extraction.py --write /tmp/imp    # the same articles as seed files, for import_seeds
 
 Articles of about `--size` characters are assembled from the sentence templates below
 (a quarter quotations: quote-first, speaker-first, partial, split, scare quotes; the rest
@@ -119,11 +120,23 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="timed passes over the articles; the best counts (default 3)"
     )
+    parser.add_argument(
+        "--write",
+        metavar="DIR",
+        type=Path,
+        help="write the articles to DIR as seed files (bench_00000.txt ...) instead of timing them",
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     gazetteer = Gazetteer.from_entries(ACTORS)
     texts = [make_article(rng, args.size) for _ in range(args.articles)]
+    if args.write:
+        args.write.mkdir(parents=True, exist_ok=True)
+        for i, text in enumerate(texts):
+            (args.write / f"bench_{i:05d}.txt").write_text(text, encoding="utf-8")
+        print(f"{len(texts)} seed files written to {args.write}")
+        return
     parsed = [parse_article(text, source=f"synthetic-{i}.txt") for i, text in enumerate(texts)]
     published_on = dt.date(2024, 3, 8)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -53,7 +53,7 @@ class Counts:
     by_action: dict[str, Counter] = field(default_factory=lambda: {action: Counter() for action in ACTIONS})
 
     def add(self, action: str, model: type[models.Model], n: int = 1) -> None:
-        self.by_action[action][(str(model._meta.verbose_name), str(model._meta.verbose_name_plural))] += n
+        self.by_action[action][_key(model)] += n
 
     def total(self, action: str) -> int:
         return sum(self.by_action[action].values())
@@ -70,6 +70,10 @@ class Counts:
                 detail = ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in sorted(counter.items()))
                 parts.append(f"{action} {self.total(action)} ({detail})")
         return "; ".join(parts) or "nothing to do"
+
+
+def _key(model: type[models.Model]) -> tuple[str, str]:
+    return (str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
 
 
 @dataclass
@@ -197,7 +201,11 @@ def load_fixture_objects(objects: list[tuple[str, dict]], counts: Counts, *, kep
     an article imported before its metadata was curated); a field whose stored value
     differs from the fixture is a curator's edit and is kept.
     """
-    for where, obj in objects:
+    unchanged = _stored_as_is(objects)
+    for index, (where, obj) in enumerate(objects):
+        if index in unchanged:
+            counts.add(UNCHANGED, unchanged[index])
+            continue
         label = f"{where} ({_describe(obj)})"
         try:
             (deserialized,) = serializers.deserialize("python", [obj], handle_forward_references=False)
@@ -236,6 +244,102 @@ def _stamps(instance: models.Model, fields: dict) -> dict:
         for f in instance._meta.concrete_fields
         if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and f.name in fields
     }
+
+
+# Field types whose value can differ from the stored one though their JSON is the same
+# (milliseconds only in JSON, float rounding): such objects take the full comparison.
+_LOSSY_JSON = (models.DateTimeField, models.TimeField, models.FloatField)
+
+
+def _stored_as_is(objects: list[tuple[str, dict]]) -> dict[int, type[models.Model]]:
+    """The fixture objects (by index) whose every editable field the database already holds with
+    exactly the fixture's value: what `load_fixture_objects` would count as unchanged.
+
+    One query per model (by natural key, with the related rows the comparison needs) instead
+    of one lookup per object and per foreign key, so an unchanged fixture set costs a handful of
+    queries. Anything this cannot decide cheaply (no natural-key manager, unexpected shapes,
+    lossy field types, a difference) is left to the full comparison.
+    """
+    by_model: dict[type[models.Model], list[tuple[int, tuple]]] = {}
+    for index, (_, obj) in enumerate(objects):
+        try:
+            model = apps.get_model(obj["model"])
+            key = _natural_key_of(model, obj)
+        except (LookupError, ValueError, KeyError, TypeError, IndexError):
+            continue
+        if key is not None:
+            by_model.setdefault(model, []).append((index, key))
+    found: dict[int, type[models.Model]] = {}
+    for model, keyed in by_model.items():
+        lookups = model._default_manager.lookups
+        condition = models.Q()
+        for _, key in keyed:
+            condition |= models.Q(**dict(zip(lookups, key, strict=True)))
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        many = [f.name for f in model._meta.many_to_many]
+        rows = list(model._default_manager.filter(condition).select_related(*relations).prefetch_related(*many))
+        stored = json.loads(
+            serializers.serialize("json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True)
+        )
+        stored_by_key = {_lookup_values(row, lookups): data["fields"] for row, data in zip(rows, stored, strict=True)}
+        for index, key in keyed:
+            fields, values = objects[index][1]["fields"], stored_by_key.get(key)
+            if values is not None and _same_editable_values(model, fields, values):
+                found[index] = model
+    return found
+
+
+def _natural_key_of(model: type[models.Model], obj: dict) -> tuple | None:
+    """The natural key a fixture object names, in the order of its manager's lookups (or None)."""
+    lookups = getattr(model._default_manager, "lookups", None)
+    if not lookups:
+        return None
+    key = []
+    for lookup in lookups:
+        name, _, related = lookup.partition("__")
+        if related:
+            value = obj["fields"][name]
+            if not isinstance(value, list) or len(value) != 1:
+                return None
+            key.append(value[0])
+        elif model._meta.pk.name == name and "pk" in obj:
+            key.append(obj["pk"])
+        else:
+            key.append(obj["fields"][name])
+    return tuple(key)
+
+
+def _lookup_values(row: models.Model, lookups: tuple[str, ...]) -> tuple:
+    values = []
+    for lookup in lookups:
+        value = row
+        for part in lookup.split("__"):
+            value = getattr(value, part)
+        values.append(value)
+    return tuple(values)
+
+
+def _same_editable_values(model: type[models.Model], fields: dict, stored: dict) -> bool:
+    for name, value in fields.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not model_field.editable:
+            continue
+        if isinstance(model_field, _LOSSY_JSON) or name not in stored:
+            return False
+        if stored[name] != value and not (_by_primary_key(model_field) and stored[name] == [value]):
+            return False
+    return True
+
+
+def _by_primary_key(model_field) -> bool:
+    """A foreign key whose target's natural key is its primary key ("event_type": "190" is ["190"])."""
+    if not model_field.many_to_one:
+        return False
+    target = model_field.related_model
+    return getattr(target._default_manager, "lookups", None) == (target._meta.pk.name,)
 
 
 def _deserialization_reason(error: DeserializationError) -> str:
@@ -285,6 +389,7 @@ def import_article_file(
     outlet: Outlet | None = None,
     gazetteer: Gazetteer | None = None,
     within: Path | None = None,
+    cache: DraftCache | None = None,
 ) -> FileReport:
     """Validate one seed file, store its text, load the curated records that point into it,
     then (given a gazetteer) draft statements for what the curated records do not cover.
@@ -292,8 +397,11 @@ def import_article_file(
     `within` is the folder the file was found in (a symbolic link out of it is refused).
 
     The file is written in one transaction (a savepoint when called inside another):
-    on any error nothing of it stays, and the report carries the reason.
+    on any error nothing of it stays, and the report carries the reason. `cache` keeps the
+    rows drafting reads (actors, escalations) from one file to the next of an import run.
     """
+    cache = cache if cache is not None else DraftCache()
+    cache.begin_file()
     report = FileReport(path=str(path))
     try:
         data = read_seed(path, max_bytes=max_bytes, within=within)
@@ -305,13 +413,19 @@ def import_article_file(
                 _make_way_for_curated(article, objects, report)
                 load_fixture_objects(objects, report.counts, kept_notes=report.kept_notes)
                 if gazetteer is not None:
-                    draft_statements(article, parsed, gazetteer=gazetteer, counts=report.counts)
+                    # A new article with no curated records has no statements to look up.
+                    new = report.counts.by_action[CREATED][_key(Article)] == 1 and not objects
+                    draft_statements(
+                        article, parsed, gazetteer=gazetteer, counts=report.counts, cache=cache, new_article=new
+                    )
     except ParseError as error:
         report.error = str(error)
         report.counts = Counts()
     except ImportFailure as error:
         report.error = f"{path}: {error}"
         report.counts = Counts()
+    if report.error:
+        cache.forget_file()
     return report
 
 
@@ -454,20 +568,69 @@ def build_gazetteer() -> Gazetteer:
     )
 
 
-def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gazetteer, counts: Counts) -> Extraction:
+@dataclass
+class DraftCache:
+    """Rows that drafting reads for every file, kept across the files of one import run.
+
+    Importing a file never changes an escalation or an actor that exists, so both are read
+    once. An actor drafted for a file (a proposed or anonymous speaker) is forgotten again
+    if that file fails, since its transaction takes the row with it.
+    """
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    escalations: dict[dt.date | None, Escalation | None] = field(default_factory=dict)
+    _created: list[str] = field(default_factory=list)
+
+    def begin_file(self) -> None:
+        self._created = []
+
+    def forget_file(self) -> None:
+        for slug in self._created:
+            self.actors.pop(slug, None)
+        self._created = []
+
+    def actors_by_slug(self, slugs) -> dict[str, Actor]:
+        """The cached actors, after reading those not yet cached (one query, none when all are)."""
+        missing = [slug for slug in slugs if slug and slug not in self.actors]
+        if missing:
+            self.actors.update(Actor.objects.in_bulk(missing, field_name="slug"))
+        return self.actors
+
+    def escalation(self, day: dt.date | None) -> Escalation | None:
+        if day not in self.escalations:
+            self.escalations[day] = Escalation.objects.containing(day)
+        return self.escalations[day]
+
+    def created(self, slug: str, actor: Actor) -> None:
+        self.actors[slug] = actor
+        self._created.append(slug)
+
+
+def draft_statements(
+    article: Article,
+    parsed: ParsedArticle,
+    *,
+    gazetteer: Gazetteer,
+    counts: Counts,
+    cache: DraftCache | None = None,
+    new_article: bool = False,
+) -> Extraction:
     """Write the extractor's statements for one article as drafts, never over a record that exists.
 
     A drafted quotation that overlaps any statement already stored for the article (curated,
     reviewed, or an earlier draft at another span) is skipped: a wrong speaker is worse than a
     missing one. Unattributed quotations are not drafted. Re-drafting an unchanged article finds
-    every draft by its ref and changes nothing.
+    every draft by its ref and changes nothing. `new_article`: the article was created just now
+    and nothing points into it yet (saves the query for its statements).
     """
+    cache = cache if cache is not None else DraftCache()
     extraction = extract_article(parsed, gazetteer, article.published_on)
-    taken = list(article.statements.values_list("start", "end", "ref"))
+    taken = [] if new_article else list(article.statements.values_list("start", "end", "ref"))
     proposed = {actor.key: actor for actor in extraction.proposed_actors}
-    keys = {key for s in extraction.statements for key in (*s.targets, s.speaker.actor_key if s.speaker else None)}
-    actors = Actor.objects.in_bulk([key for key in keys if key], field_name="slug")
-    escalations, drafts, targets = {}, [], {}
+    drafted = [s for s in extraction.statements if s.speaker is not None]
+    keys = {key for s in drafted for key in (*s.targets, s.speaker.actor_key)}
+    actors = cache.actors_by_slug(keys) if drafted else cache.actors
+    drafts, targets = [], {}
     for extracted in extraction.statements:
         ref = f"draft-{slugify(article.source_ref)}-{extracted.start}-{extracted.end}"
         if any(existing_ref == ref for _, _, existing_ref in taken):
@@ -476,9 +639,7 @@ def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gaze
         if extracted.speaker is None or any(_overlap(extracted.start, extracted.end, s, e) for s, e, _ in taken):
             counts.add(SKIPPED, Statement)
             continue
-        speaker = _speaker_for(extracted, proposed, actors, counts)
-        if extracted.date not in escalations:
-            escalations[extracted.date] = Escalation.objects.containing(extracted.date)
+        speaker = _speaker_for(extracted, proposed, cache, counts)
         statement = Statement(
             ref=ref,
             article=article,
@@ -491,7 +652,7 @@ def draft_statements(article: Article, parsed: ParsedArticle, *, gazetteer: Gaze
             said_on=extracted.date,
             said_on_precision=extracted.precision or "day",
             date_phrase=extracted.date_phrase[:200],
-            escalation=escalations[extracted.date],
+            escalation=cache.escalation(extracted.date),
             review_status=ReviewStatus.DRAFT,
         )
         statement.extraction = {
@@ -539,11 +700,12 @@ def _insert_drafts(drafts: list[Statement], targets: dict[str, list[Actor]], art
         raise ImportFailure(f"{article.source_ref}: the database refused a draft: {error}") from error
 
 
-def _speaker_for(extracted: ExtractedStatement, proposed: dict, actors: dict, counts: Counts) -> Actor:
+def _speaker_for(extracted: ExtractedStatement, proposed: dict, cache: DraftCache, counts: Counts) -> Actor:
     """The Actor a drafted statement is attributed to; proposed and anonymous speakers become draft actors.
 
-    `actors` maps slugs to the actors already read for this article, and learns new ones.
+    `cache.actors` maps slugs to the actors already read, and learns new ones.
     """
+    actors = cache.actors
     speaker = extracted.speaker
     if speaker.status == KNOWN or (speaker.status == ANONYMOUS and speaker.actor_key):
         return actors.get(speaker.actor_key) or Actor.objects.get(slug=speaker.actor_key)
@@ -560,5 +722,7 @@ def _speaker_for(extracted: ExtractedStatement, proposed: dict, actors: dict, co
     actor, created = Actor.objects.get_or_create(slug=slug, defaults={**defaults, "review_status": ReviewStatus.DRAFT})
     if created:
         counts.add(CREATED, Actor)
-    actors[slug] = actor
+        cache.created(slug, actor)
+    else:
+        actors[slug] = actor
     return actor

@@ -278,17 +278,27 @@ _RULES_BY_KIND = {
 }
 
 
-def find_dates(text: str, start: int, end: int, published_on: dt.date | None) -> list[DatePhrase]:
-    """Resolved date phrases in text[start:end], in order, never overlapping."""
-    lower = lower_same_length(text[start:end])
+def find_dates(
+    text: str, start: int, end: int, published_on: dt.date | None, *, lower: str | None = None
+) -> list[DatePhrase]:
+    """Resolved date phrases in text[start:end], in order, never overlapping.
+
+    `lower`: lower_same_length(text) when the caller has it, for a range that whitespace (or
+    the text's edges) sets off from the rest.
+    """
+    if lower is None:
+        lower, base = lower_same_length(text[start:end]), start
+    else:
+        base = 0
+    low, stop = start - base, end - base
     candidates: list[tuple[int, int, int, str, dt.date, str]] = []
-    for anchor in _ANCHOR.finditer(lower):
+    for anchor in _ANCHOR.finditer(lower, low, stop):
         word = anchor.group()
         kind = "year" if word[0].isdigit() else _KIND_OF[word]
         guard = _GUARDS.get(kind)
-        if guard and not guard.search(lower, max(0, anchor.start() - 12), anchor.start()):
+        if guard and not guard.search(lower, max(low, anchor.start() - 12), anchor.start()):
             continue
-        at = start + anchor.start()
+        at = base + anchor.start()
         starts = _word_starts_before(text, max(start, at - 24), at)
         for order, rule in _RULES_BY_KIND[kind]:
             for begin in starts[-rule.reach - 1 :]:

@@ -62,17 +62,22 @@ def extract_article(parsed: ParsedArticle, gazetteer: Gazetteer, published_on: d
     datelines = [span for span in (find_dateline(text, p) for p in paragraphs[:1]) if span]
     blocks = [parsed.headline, *([parsed.caption] if parsed.caption else []), *paragraphs]
 
+    # One lower-cased copy for every block (blocks are set off by blank lines, a dateline ends
+    # in a space, so each block reads as it would on its own) unless lower-casing changes the
+    # length of some character (then each block is lower-cased apart, as lower_same_length does).
+    lower = text.lower()
+    lower = lower if len(lower) == len(text) else None
     mentions: list[Mention] = []
     dates: list[DatePhrase] = []
     for block in blocks:
         start = next((d.end for d in datelines if d.start == block.start), block.start)
-        mentions.extend(gazetteer.find_mentions(text, start, block.end))
-        dates.extend(find_dates(text, block.start, block.end, published_on))
+        mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower))
+        dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower))
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
 
     sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
     quotations = find_quotations(text, paragraphs)
-    attributor = Attributor(text, paragraphs, sentences, body_mentions, quotations)
+    attributor = Attributor(text, paragraphs, sentences, body_mentions, quotations, lower=lower)
     attributions = attributor.attribute_all()
 
     context = _Context(text, sentences, body_mentions, dates, quotations, published_on)

@@ -103,6 +103,9 @@ class Gazetteer:
     # (first word, after_the) -> one regex trying those aliases longest first (group i+1 is alias i).
     _patterns: dict[tuple[str, bool], re.Pattern] = field(default_factory=dict)
     _first_words: re.Pattern = re.compile(r"(?!)")
+    # The first words of `_index` filed with after_the, and without.
+    _after_the: frozenset[str] = frozenset()
+    _plain: frozenset[str] = frozenset()
 
     @classmethod
     def from_entries(cls, entries: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
@@ -142,32 +145,45 @@ class Gazetteer:
         for index_key, aliases in gazetteer._index.items():
             aliases.sort(key=lambda alias: -len(alias.tokens))
             gazetteer._patterns[index_key] = re.compile("|".join(f"({alias.pattern})" for alias in aliases))
+        gazetteer._after_the = frozenset(first for first, the in gazetteer._index if the)
+        gazetteer._plain = frozenset(first for first, the in gazetteer._index if not the)
         if gazetteer._index:
             firsts = {first for first, _ in gazetteer._index}
             gazetteer._first_words = re.compile(rf"\b{word_alternation(firsts)}\b")
         return gazetteer
 
-    def find_mentions(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
-        """Mentions in text[start:end], left to right, longest match first, never overlapping."""
+    def find_mentions(
+        self, text: str, start: int = 0, end: int | None = None, *, lower: str | None = None
+    ) -> list[Mention]:
+        """Mentions in text[start:end], left to right, longest match first, never overlapping.
+
+        `lower`: lower_same_length(text) when the caller has it (several ranges of one text),
+        for a range that whitespace (or the text's edges) sets off from the rest.
+        """
         end = len(text) if end is None else end
-        lower = lower_same_length(text[start:end])
+        if lower is None:
+            lower, base, stop = lower_same_length(text[start:end]), start, end - start
+        else:
+            base, stop = 0, end
+        # Offsets into `lower` are relative to `base`; the range is lower[low:stop].
+        low = start - base
         found: list[tuple[int, int, Actor]] = []
-        resume = 0
+        resume = low
+        after_the, plain = self._after_the, self._plain
         # Only where some alias can begin do we try the aliases; that keeps this fast.
-        # Offsets into `lower` are relative to `start`.
-        for candidate in self._first_words.finditer(lower):
+        for candidate in self._first_words.finditer(lower, low, stop):
             at, word = candidate.start(), candidate.group()
-            if (word, True) in self._index and at - 4 >= resume and lower.startswith("the ", at - 4):
-                if at == 4 or not lower[at - 5].isalnum():
-                    hit = self._match(text, start, lower, at, (word, True))
+            if word in after_the and at - 4 >= resume and lower.startswith("the ", at - 4):
+                if at == low + 4 or not lower[at - 5].isalnum():
+                    hit = self._match(text, base, lower, at, (word, True), stop)
                     if hit:
-                        found.append((start + at - 4, start + hit[0], hit[1]))
+                        found.append((base + at - 4, base + hit[0], hit[1]))
                         resume = hit[0]
                         continue
-            if at >= resume and (word, False) in self._index:
-                hit = self._match(text, start, lower, at, (word, False))
+            if at >= resume and word in plain:
+                hit = self._match(text, base, lower, at, (word, False), stop)
                 if hit:
-                    found.append((start + at, start + hit[0], hit[1]))
+                    found.append((base + at, base + hit[0], hit[1]))
                     resume = hit[0]
         mentions: list[Mention] = []
         for m_start, m_end, actor in found:
@@ -181,10 +197,11 @@ class Gazetteer:
         return mentions
 
     def _match(
-        self, text: str, start: int, lower: str, at: int, index_key: tuple[str, bool]
+        self, text: str, start: int, lower: str, at: int, index_key: tuple[str, bool], stop: int
     ) -> tuple[int, Actor] | None:
-        """The longest alias filed under `index_key` that matches at `at` in the right case: (end, actor)."""
-        match = self._patterns[index_key].match(lower, at)
+        """The longest alias filed under `index_key` that matches at `at` (before `stop`) in the right
+        case: (end, actor)."""
+        match = self._patterns[index_key].match(lower, at, stop)
         if not match:
             return None
         aliases = self._index[index_key]
@@ -193,7 +210,7 @@ class Gazetteer:
             return match.end(), alias.actor
         # Rare: the longest alias is there in the wrong case; try the shorter ones.
         for other in aliases:
-            again = re.compile(other.pattern).match(lower, at)
+            again = re.compile(other.pattern).match(lower, at, stop)
             if again and _case_fits(other, text[start + at : start + again.end()]):
                 return again.end(), other.actor
         return None

@@ -260,9 +260,11 @@ class Attributor:
         sentences: Sequence[Span],
         mentions: Sequence[Mention],
         quotations: Sequence[Quotation],
+        *,
+        lower: str | None = None,
     ) -> None:
         self.text = text
-        self.lower = lower_same_length(text)
+        self.lower = lower if lower is not None else lower_same_length(text)
         self.paragraphs = paragraphs
         self.sentences = sentences
         self._sentence_starts = [s.start for s in sentences]

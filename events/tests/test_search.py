@@ -204,3 +204,63 @@ def test_sqlite_reinstalling_the_search_rebuilds_the_index(make_event):
     assert list(Event.objects.search("brussels")) == [talks]
     later = make_event(title="Talks in Brussels again")
     assert set(Event.objects.search("brussels")) == {talks, later}
+
+
+@pytest.mark.django_db
+def test_rows_written_during_deferred_indexing_are_found_once_it_ends(make_event):
+    # What import_seeds wraps its files in: inserts are indexed at the end (SQLite); rows
+    # indexed before follow updates and deletes at once; a row inserted and then changed or
+    # deleted inside the block is indexed as it stands at the end, or not at all.
+    kept = make_event(title="Talks in Sochi")
+    renamed = make_event(title="Talks in Geneva")
+    dropped = make_event(title="Talks in Minsk")
+    with search.deferred_indexing():
+        added = make_event(title="Talks in Brussels")
+        changed = make_event(title="Talks in Vienna")
+        changed.title = "Talks in Astana"
+        changed.save()
+        gone = make_event(title="Talks in Prague")
+        gone.delete()
+        renamed.title = "Talks in Tehran"
+        renamed.save()
+        dropped.delete()
+    assert list(Event.objects.search("sochi")) == [kept]
+    assert list(Event.objects.search("brussels")) == [added]
+    assert list(Event.objects.search("astana")) == [changed]
+    assert list(Event.objects.search("tehran")) == [renamed]
+    for word in ("vienna", "prague", "geneva", "minsk"):
+        assert not Event.objects.search(word).exists(), word
+    # And the usual triggers are back: the next insert is indexed at once.
+    assert list(Event.objects.search("oslo")) == []
+    oslo = make_event(title="Talks in Oslo")
+    assert list(Event.objects.search("oslo")) == [oslo]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # Raises if the index disagrees with the table (e.g. a 'delete' of a row never indexed).
+            cursor.execute("INSERT INTO events_event_fts(events_event_fts) VALUES ('integrity-check')")
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_savepoint_inside_deferred_indexing_leaves_nothing_to_index(make_event):
+    from django.db import transaction
+
+    with search.deferred_indexing():
+        try:
+            with transaction.atomic():
+                make_event(title="Talks in Brussels")
+                raise RuntimeError("a bad file")
+        except RuntimeError:
+            pass
+        kept = make_event(title="Talks in Brussels again")
+    assert list(Event.objects.search("brussels")) == [kept]
+
+
+@pytest.mark.django_db
+def test_an_error_inside_deferred_indexing_restores_the_triggers(make_event):
+    with pytest.raises(RuntimeError):
+        with search.deferred_indexing():
+            make_event(title="Talks in Brussels")
+            raise RuntimeError("stop")
+    assert not Event.objects.search("brussels").exists()
+    talks = make_event(title="Talks in Sochi")
+    assert list(Event.objects.search("sochi")) == [talks]
