@@ -2,6 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pg python bench/run.py
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python bench/run.py --requests 20 --import-articles 2000
+    python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/bench_pg6 --json /tmp/pg6.json \\
+        --markdown /tmp/pg6.md --plans-file /tmp/pg6-plans.txt --import-articles 1000
 
 The database must hold a synthetic corpus (`manage.py generate_corpus --events N`). Each
 scenario is one URL requested through Django's test Client (the whole stack: middleware,
@@ -14,12 +16,15 @@ Then (each can be turned off):
 - plans: the slowest queries of each scenario with EXPLAIN (ANALYZE, BUFFERS) on
   PostgreSQL (EXPLAIN QUERY PLAN on SQLite), flagging a sequential scan of events_event
   (or events_statement) in a filtered scenario;
-- the CSV export: `?format=csv` of the event list, read to the end in a child process
-  that reports the time, the rows and the growth of its peak RSS (VmHWM);
+- the CSV export: `?format=csv` of the event list with the export cap raised to `--csv-rows`
+  (100,000 by default; EXPORT_MAX_ROWS), served by gunicorn with one worker on 127.0.0.1
+  and read to the end: time, rows, first byte, and the peak RSS of the serving worker;
 - the import: `import_seeds` of `--import-articles` generated seed files (articles/s),
   inside a transaction that is rolled back, so the corpus stays as it was.
 
-`--json FILE` also writes the figures as JSON (for bench/RESULTS.md).
+`--json FILE` also writes the figures as JSON, `--markdown FILE` as tables for bench/RESULTS.md.
+`--database-url URL` measures that database instead of $DATABASE_URL. The 1-minute load average
+is recorded with each scenario: on a shared machine it says how much the figures are inflated.
 """
 
 from __future__ import annotations
@@ -41,6 +46,20 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+def _database_url_argument(argv: list[str]) -> str | None:
+    """`--database-url URL` is read before Django is set up, since settings read DATABASE_URL."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--database-url="):
+            return arg.split("=", 1)[1]
+        if arg == "--database-url" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+if __name__ == "__main__" and _database_url_argument(sys.argv):
+    os.environ["DATABASE_URL"] = _database_url_argument(sys.argv)
 # Production-like settings unless told otherwise: DEBUG off (no query log kept in memory).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conflictdb.settings")
 os.environ.setdefault("DEBUG", "0")
@@ -93,6 +112,7 @@ class Result:
     queries: int | None = None
     sql_ms: float | None = None  # time in the database during the captured request
     seq_scans: list[str] = field(default_factory=list)
+    load: tuple[float, float] | None = None  # 1-minute load average before and after (a shared machine)
     note: str = ""
 
 
@@ -244,6 +264,7 @@ def measure(
     result.queries = len(queries)
     result.sql_ms = round(sum(float(q["time"] or 0) for q in queries) * 1000, 1)
     times: list[float] = []
+    load_before = os.getloadavg()[0]
     deadline = time.perf_counter() + seconds
     while len(times) < requests and (time.perf_counter() < deadline or len(times) < 5):
         began = time.perf_counter()
@@ -254,11 +275,12 @@ def measure(
     result.p50_ms = round(statistics.median(times), 1)
     result.p95_ms = round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 1)
     result.max_ms = round(times[-1], 1)
+    result.load = (round(load_before, 2), round(os.getloadavg()[0], 2))
     return result, queries
 
 
-def explain(queries: list[dict], *, top: int) -> list[tuple[str, str]]:
-    """(sql, plan) of the slowest `top` queries touching the big tables."""
+def explain(queries: list[dict], *, top: int | None) -> list[tuple[str, str]]:
+    """(sql, plan) of the slowest `top` queries touching the big tables (all of them if top is None)."""
     relevant = [q for q in queries if "events_event" in q["sql"] or "events_statement" in q["sql"]]
     relevant.sort(key=lambda q: float(q["time"] or 0), reverse=True)
     plans = []
@@ -283,57 +305,109 @@ def seq_scans(plan: str) -> list[str]:
     return sorted(set(pattern.findall(plan)))
 
 
-def csv_export(url: str) -> dict:
-    """Run the export in a child process so its peak memory is its own."""
-    child = subprocess.run(
-        [sys.executable, __file__, "--csv-child", url], capture_output=True, text=True, env=os.environ, check=False
-    )
-    if child.returncode != 0:
-        return {"url": url, "note": f"failed: {child.stderr.strip().splitlines()[-1:]}"}
-    return json.loads(child.stdout.strip().splitlines()[-1])
+def serving_app():
+    """The WSGI application bench/run.py serves the CSV export with (gunicorn "run:serving_app()").
+
+    The export cap is raised to EXPORT_MAX_ROWS from the environment: as a setting where the
+    code reads it from settings, and on the module constant where it is still one.
+    """
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    from events.api import renderers
+
+    rows = int(os.environ["EXPORT_MAX_ROWS"])
+    settings.EXPORT_MAX_ROWS = rows
+    if hasattr(renderers, "EXPORT_MAX_ROWS"):
+        renderers.EXPORT_MAX_ROWS = rows
+    return get_wsgi_application()
 
 
-def _status_kib(field_name: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _proc_status_kib(pid: int, field_name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{field_name}:"):
             return int(line.split()[1])
     return 0
 
 
-def csv_child(url: str) -> None:
-    client = Client()
-    # The peak RSS of this request alone: getrusage's ru_maxrss would still hold the parent's
-    # peak (it survives fork and exec), so reset the kernel's high-water mark (VmHWM) instead.
-    Path("/proc/self/clear_refs").write_text("5")
-    before = _status_kib("VmRSS")
-    began = time.perf_counter()
-    response = client.get(url)
-    rows, size, first = 0, 0, None
-    if response.status_code == 200:
-        chunks = response.streaming_content if response.streaming else [response.content]
-        for chunk in chunks:
-            if first is None:
-                first = time.perf_counter() - began
-            size += len(chunk)
-            rows += chunk.count(b"\n")
-    seconds = time.perf_counter() - began
-    after = _status_kib("VmHWM")
-    print(
-        json.dumps(
-            {
-                "url": url,
-                "status": response.status_code,
-                "streaming": response.streaming,
-                "rows": max(rows - 1, 0),
-                "bytes": size,
-                "seconds": round(seconds, 2),
-                "first_byte_s": round(first or 0, 3),
-                "peak_rss_growth_mib": round((after - before) / 1024, 1),
-                "peak_rss_mib": round(after / 1024, 1),
-                "truncated": response.get("X-Export-Truncated", ""),
-            }
-        )
-    )
+def csv_export(url: str, *, rows: int, timeout: float) -> dict:
+    """Stream the CSV export from a real server and measure the serving process.
+
+    gunicorn with one sync worker (the production server of README.md) serves it on a free
+    port of 127.0.0.1, with the export cap at `rows`. The peak RSS is the worker's own
+    (VmHWM of the worker process, reset just before the request), and its growth over the
+    worker's RSS before the request; the client here only counts bytes and lines.
+    """
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "EXPORT_MAX_ROWS": str(rows)}
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "--pythonpath", str(ROOT / "bench"), "--bind", f"127.0.0.1:{port}",
+            "--workers", "1", "--timeout", str(int(timeout) + 60), "--log-level", "warning", "run:serving_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/events/?page_size=1", timeout=60).read()  # also warms the worker
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    return {"url": url, "note": f"the server did not start: {server.stderr.read()[-500:]}"}
+                time.sleep(0.5)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        worker = int(children[0])
+        Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the worker's VmHWM to its current RSS
+        rss_before = _proc_status_kib(worker, "VmRSS")
+        began = time.perf_counter()
+        lines, size, first = 0, 0, None
+        with urllib.request.urlopen(f"{base}{url}", timeout=timeout) as response:
+            status, truncated = response.status, response.headers.get("X-Export-Truncated", "")
+            max_rows = response.headers.get("X-Export-Max-Rows", "")
+            while chunk := response.read(1 << 16):
+                if first is None:
+                    first = time.perf_counter() - began
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - began
+        peak = _proc_status_kib(worker, "VmHWM")
+        return {
+            "url": url,
+            "server": "gunicorn, 1 sync worker",
+            "status": status,
+            "rows_asked": rows,
+            "rows": max(lines - 1, 0),
+            "bytes": size,
+            "seconds": round(seconds, 1),
+            "rows_per_s": round(max(lines - 1, 0) / seconds) if seconds else None,
+            "first_byte_s": round(first or 0, 3),
+            "server_rss_before_mib": round(rss_before / 1024, 1),
+            "server_peak_rss_mib": round(peak / 1024, 1),
+            "server_peak_rss_growth_mib": round((peak - rss_before) / 1024, 1),
+            "truncated": truncated,
+            "max_rows_header": max_rows,
+            "load": os.getloadavg()[0],
+        }
+    except OSError as error:
+        return {"url": url, "note": f"failed: {error}"}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def import_articles(count: int, *, draft: bool) -> dict:
@@ -369,22 +443,28 @@ def import_articles(count: int, *, draft: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="the database to measure (default: $DATABASE_URL)")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per scenario (default 30)")
     parser.add_argument("--seconds", type=float, default=30, help="at most this long per scenario (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
     parser.add_argument("--only", nargs="*", help="run the scenarios whose name contains one of these words")
-    parser.add_argument("--plans", type=int, default=2, help="explain this many slowest queries per scenario (0: none)")
+    parser.add_argument(
+        "--plans",
+        type=int,
+        default=2,
+        help="explain this many slowest queries per unfiltered scenario (0: none); a filtered one has all its "
+        "queries on the big tables explained, so that any sequential scan of them is flagged",
+    )
     parser.add_argument("--plans-file", type=Path, help="write the full plans here instead of printing them")
     parser.add_argument("--import-articles", type=int, default=10_000, help="files for the import benchmark (0: skip)")
     parser.add_argument("--no-csv", action="store_true", help="skip the CSV export")
+    parser.add_argument("--csv-rows", type=int, default=100_000, help="rows the CSV export asks for (default 100000)")
+    parser.add_argument("--csv-timeout", type=float, default=1800, help="give the CSV export up to this many seconds")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
-    parser.add_argument("--csv-child", help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", type=Path, help="also write the results as a markdown table")
     args = parser.parse_args()
     # Production static storage serves collectstatic's manifest; the pages need it to render.
     call_command("collectstatic", "--noinput", verbosity=0)
-    if args.csv_child:
-        csv_child(args.csv_child)
-        return
 
     if not corpus.synthetic(Event.objects.all()).exists():
         raise SystemExit("no synthetic corpus in this database: run manage.py generate_corpus --events N first")
@@ -402,7 +482,7 @@ def main() -> None:
             continue
         result, queries = measure(client, scenario, requests=args.requests, seconds=args.seconds, warmup=args.warmup)
         if args.plans and queries:
-            for sql, plan in explain(queries, top=args.plans):
+            for sql, plan in explain(queries, top=None if scenario.filtered else args.plans):
                 scans = seq_scans(plan)
                 if scans and scenario.filtered:
                     result.seq_scans += scans
@@ -416,7 +496,8 @@ def main() -> None:
                 f"{scenario.name:55} p50 {result.p50_ms:8.1f} ms  p95 {result.p95_ms:8.1f} ms"
                 f"  max {result.max_ms:8.1f} ms"
                 f"  {result.queries:3} queries ({result.sql_ms:.0f} ms SQL)  {result.bytes / 1024:7.1f} KiB"
-                f"  n={result.requests}{flag}" + (f"  ({result.note})" if result.note else "")
+                f"  n={result.requests}  load {result.load[0]:.1f}-{result.load[1]:.1f}{flag}"
+                + (f"  ({result.note})" if result.note else "")
             )
     if plan_text:
         if args.plans_file:
@@ -427,13 +508,14 @@ def main() -> None:
 
     export = None
     if not args.no_csv and not args.only:
-        export = csv_export("/api/events/?format=csv")
+        export = csv_export("/api/events/?format=csv", rows=args.csv_rows, timeout=args.csv_timeout)
         print(f"csv export: {json.dumps(export)}")
     imported = []
     if args.import_articles and not args.only:
         for draft in (True, False):
             imported.append(import_articles(args.import_articles, draft=draft))
             print(f"import: {json.dumps(imported[-1])}")
+    info["load_average_after"] = os.getloadavg()
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -449,6 +531,54 @@ def main() -> None:
             ),
             encoding="utf-8",
         )
+    if args.markdown:
+        args.markdown.write_text(markdown(info, results, export, imported), encoding="utf-8")
+        print(f"# markdown table written to {args.markdown}")
+
+
+def markdown(info: dict, results: list[Result], export: dict | None, imported: list[dict]) -> str:
+    """The figures as markdown tables, ready for bench/RESULTS.md."""
+    lines = [
+        f"{info['database']}, {info['events']:,} events, {info['statements']:,} statements; "
+        f"{info['nproc']} cores ({info['cpu']}), {info['memory_gib']} GiB; load average "
+        f"{info['load_average'][0]:.1f} at the start, {info['load_average_after'][0]:.1f} at the end.",
+        "",
+        "| request | queries | p50 ms | p95 ms | max ms | n | SQL ms (one request) | KiB | load "
+        "| seq scan (filtered) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in results:
+        if r.p50_ms is None:
+            lines.append(f"| {r.name} | | | | | | | | | {r.note} |")
+            continue
+        scans = ", ".join(sorted(set(r.seq_scans))) or "—"
+        lines.append(
+            f"| {r.name} | {r.queries} | {r.p50_ms:,.0f} | {r.p95_ms:,.0f} | {r.max_ms:,.0f} | {r.requests} "
+            f"| {r.sql_ms:,.0f} | {r.bytes / 1024:,.0f} | {r.load[0]:.1f}–{r.load[1]:.1f} | {scans} |"
+        )
+    if export:
+        lines += [
+            "",
+            "| CSV export | rows | seconds | rows/s | first byte s | server peak RSS | growth | truncated |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        if "rows" in export:
+            lines.append(
+                f"| `{export['url']}` (asked {export['rows_asked']:,}) | {export['rows']:,} | {export['seconds']} "
+                f"| {export['rows_per_s']} | {export['first_byte_s']} | {export['server_peak_rss_mib']} MiB "
+                f"| +{export['server_peak_rss_growth_mib']} MiB | {export['truncated'] or '—'} |"
+            )
+        else:
+            lines.append(f"| `{export['url']}` | {export.get('note', '')} | | | | | | |")
+    if imported:
+        lines += ["", "| import_seeds | articles | seconds | articles/s | drafted statements |"]
+        lines += ["| --- | ---: | ---: | ---: | ---: |"]
+        for i in imported:
+            lines.append(
+                f"| {'drafting' if i['drafting'] else '--no-draft'} | {i['articles']:,} | {i['seconds']} "
+                f"| {i['articles_per_s']} | {i['drafted_statements']:,} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ across 2016–2026, thousands of actors with roles, affiliations and aliases, ge
 articles of 2–5 KB, events with participants and sources, and statements whose spans
 cut their quotes out of the article bodies.
 
-Rows are written with bulk_create, one transaction per batch of events. bulk_create
-skips save(), so everything save() derives is derived here with the same functions:
+Rows are drawn as tuples and bulk-loaded (`bulk_load`: COPY on PostgreSQL, executemany on
+SQLite), which skips save(), so everything save() derives is derived here with the same functions:
 Article.sha256 with Article.hash_text, Event and Statement date_from/date_to with
 events.ingest.dates.range_bounds/period_bounds (the dates are drawn at a precision and
 stored as the first day of their period, so the derivation also checks them). The span
@@ -22,7 +22,7 @@ database ids depend on what the tables held before.
 Primary keys of the big tables are assigned here (from the current maximum) instead of
 being returned by each INSERT, so one batch can refer to its own rows without a round
 trip; the PostgreSQL sequences are moved past them at the end. Run it on a database
-nobody else writes to at the same time.
+nobody else writes to at the same time (on PostgreSQL the load locks its tables until it commits).
 """
 
 from __future__ import annotations
