@@ -148,9 +148,17 @@ class KeysetPagination(CursorLinks):
         self.ordering = self.ordering_of(queryset)
         position, backwards = self.decode_cursor(request, queryset.model)
         ordered = queryset.order_by(*(("" if desc == backwards else "-") + name for name, desc in self.ordering))
-        if position is not None:
-            ordered = ordered.filter(self.beyond(queryset.model, position, backwards))
-        rows = list(ordered[: size + 1])
+        if position is None:
+            rows = list(ordered[: size + 1])
+        else:
+            model = queryset.model
+            rows = list(ordered.filter(self.beyond(model, position, backwards))[: size + 1])
+            leading = model._meta.get_field(self.ordering[0][0])
+            nulls_follow = self._nulls_beyond(leading, self.ordering[0][1] == backwards)
+            if len(rows) <= size and position[0] is not None and nulls_follow:
+                # The leading column's NULLs come after all its values in this direction: read them
+                # only once the values run out, so the query above stays one index range scan.
+                rows += list(ordered.filter(**{f"{leading.attname}__isnull": True})[: size + 1 - len(rows)])
         more = len(rows) > size
         rows = rows[:size]
         if backwards:
@@ -186,32 +194,36 @@ class KeysetPagination(CursorLinks):
         later = [desc == backwards for _, desc in self.ordering]  # True: later rows have larger values
         condition = self._strictly(fields[-1], position[-1], later[-1])
         for field, value, larger in zip(fields[-2::-1], position[-2::-1], later[-2::-1], strict=True):
-            condition = self._strictly(field, value, larger) | (self._equal(field, value) & condition)
+            nulls = field is not fields[0]  # the leading column's NULLs are read apart (paginate_queryset)
+            condition = self._strictly(field, value, larger, nulls) | (self._equal(field, value) & condition)
+        if len(fields) == 1:
+            return condition
         return self._at_or_beyond(fields[0], position[0], later[0]) & condition
 
     @staticmethod
-    def _nulls_largest() -> bool:
-        return connection.features.nulls_order_largest
+    def _nulls_beyond(field, larger: bool) -> bool:
+        """Whether the NULLs of `field` come after its values when values grow (`larger`) or shrink."""
+        return field.null and connection.features.nulls_order_largest == larger
 
-    def _strictly(self, field, value, larger: bool) -> Q:
-        """Values strictly larger (smaller) than `value`, NULL placed where the database sorts it."""
-        nulls_beyond = field.null and self._nulls_largest() == larger
+    def _strictly(self, field, value, larger: bool, nulls: bool = True) -> Q:
+        """Values strictly larger (smaller) than `value`, NULL placed where the database sorts it
+        (left out when `nulls` is false)."""
+        nulls_beyond = self._nulls_beyond(field, larger)
         if value is None:
             # NULLs are at one end: beyond them is either nothing or every non-NULL value.
             return Q(**{f"{field.attname}__isnull": False}) if not nulls_beyond else Q(pk__in=[])
         condition = Q(**{f"{field.attname}__{'gt' if larger else 'lt'}": value})
-        return condition | Q(**{f"{field.attname}__isnull": True}) if nulls_beyond else condition
+        return condition | Q(**{f"{field.attname}__isnull": True}) if nulls_beyond and nulls else condition
 
     @staticmethod
     def _equal(field, value) -> Q:
         return Q(**{f"{field.attname}__isnull": True}) if value is None else Q(**{field.attname: value})
 
     def _at_or_beyond(self, field, value, larger: bool) -> Q:
+        """The leading column from `value` on: where an index range scan starts (its NULLs apart)."""
         if value is None:
             return self._equal(field, value) | self._strictly(field, value, larger)
-        condition = Q(**{f"{field.attname}__{'gte' if larger else 'lte'}": value})
-        nulls_beyond = field.null and self._nulls_largest() == larger
-        return condition | Q(**{f"{field.attname}__isnull": True}) if nulls_beyond else condition
+        return Q(**{f"{field.attname}__{'gte' if larger else 'lte'}": value})
 
     # Cursors ------------------------------------------------------------------------------
 
@@ -221,7 +233,8 @@ class KeysetPagination(CursorLinks):
         return json.dumps([spec, values, int(backwards)], cls=DjangoJSONEncoder, separators=(",", ":"))
 
     def decode_cursor(self, request, model) -> tuple[list | None, bool]:
-        """(the ordering values of the row a page starts after or ends before, backwards); (None, False) at the start."""
+        """(the ordering values of the row a page starts after or ends before, backwards);
+        (None, False) at the start."""
         raw = self.read_token(request)
         if raw is None:
             return None, False

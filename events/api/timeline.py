@@ -116,7 +116,7 @@ def keys(
     """
     backwards = before is not None
     key = before if backwards else after
-    streams = [(kind, queryset) for kind, queryset in ((EVENT, events), (STATEMENT, statements)) if queryset is not None]
+    streams = [(kind, qs) for kind, qs in ((EVENT, events), (STATEMENT, statements)) if qs is not None]
     if backwards:
         undated = _undated(statements, limit, key, backwards) if statements is not None else []
         rest = limit - len(undated)

@@ -6,10 +6,23 @@
   statement.article (events_statement_unique_span_speaker), statement.speaker
   (events_statement_speaker), statement.escalation (events_statement_escalation),
   event.escalation (events_event_escalation). One index fewer per insert each.
+
+On SQLite, altering a column rebuilds the table, and the rebuilt table has no statistics
+(sqlite_stat1): the planner then sorts the whole events table for a first page instead of
+reading the timeline index (measured: 4 s instead of 1 ms at 10^5 events). So the two
+rebuilt tables are analysed again at the end.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+
+
+
+def analyze_rebuilt_tables(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE events_event")
+        schema_editor.execute("ANALYZE events_statement")
 
 
 class Migration(migrations.Migration):
@@ -43,4 +56,5 @@ class Migration(migrations.Migration):
             model_name='statement',
             index=models.Index(fields=['speaker', 'escalation', 'cameo'], name='events_statement_reactions'),
         ),
+        migrations.RunPython(analyze_rebuilt_tables, migrations.RunPython.noop, elidable=True),
     ]
