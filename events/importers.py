@@ -429,18 +429,22 @@ def import_article_file(
     return report
 
 
-def import_curated_spans(source_ref: str, *, curated: CuratedFixtures) -> FileReport | None:
+def import_curated_spans(source_ref: str, *, curated: CuratedFixtures) -> FileReport:
     """Load the curated statements and event sources of an article whose text is already
     stored (from an earlier import, or carried by the fixtures themselves, as an export of
-    export_fixtures does), in one transaction. None when the article has no text to point into.
+    export_fixtures does), in one transaction; an error when it has no text to point into.
     """
+    report = FileReport(path=source_ref)
+    objects = curated.by_article.get(source_ref, [])
     article = Article.objects.with_text().filter(source_ref=source_ref).first()
     if article is None:
-        return None
-    report = FileReport(path=f"{source_ref} (text already stored)")
+        report.error = (
+            f"{source_ref}: {len(objects)} statement(s) and event source(s) point into this article, "
+            "but no text of it is stored: import its seed file, or load fixtures that carry its body"
+        )
+        return report
     try:
         with transaction.atomic():
-            objects = curated.by_article.get(source_ref, [])
             _make_way_for_curated(article, objects, report)
             load_fixture_objects(objects, report.counts, kept_notes=report.kept_notes)
     except ImportFailure as error:

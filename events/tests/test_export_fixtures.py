@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -147,7 +148,7 @@ def test_an_export_loaded_into_an_empty_database_reproduces_every_row_field_by_f
     output = reimport(tmp_path)
 
     after = snapshot()
-    assert "0 of 0 file(s) imported" in output
+    assert "2 of 2 article(s) imported" in output
     for model in MODELS:
         name = model.__name__
         assert after[name].keys() == before[name].keys(), name
@@ -215,12 +216,24 @@ def test_a_span_that_no_longer_fits_the_exported_text_fails_the_reload_and_write
     article = curated[0]["fields"]["article"][0]
     empty_the_database()
 
-    with pytest.raises(CommandError, match="failed"):
+    with pytest.raises(CommandError, match=f"1 of 2 article\\(s\\) failed: {article}"):
         reimport(tmp_path)
 
     assert Article.objects.filter(source_ref=article).exists()
     assert not Statement.objects.filter(article__source_ref=article).exists()
     assert not EventSource.objects.filter(article__source_ref=article).exists()
+
+
+@pytest.mark.django_db
+def test_fixtures_only_refuses_spans_into_an_article_without_text(tmp_path):
+    """The repository's own curated.json without the seed files: nothing to point into."""
+    from django.conf import settings
+
+    fixtures = [Path(settings.FIXTURE_DIRS[0]) / name for name in FILES]
+    with pytest.raises(CommandError, match=r"2 of 2 article\(s\) failed"):
+        call_command("import_seeds", "--fixtures-only", "--fixtures", *map(str, fixtures), stdout=StringIO(), stderr=StringIO())
+    assert not Statement.objects.exists()
+    assert Article.objects.count() == 2  # the metadata, which needs no text
 
 
 @pytest.mark.django_db

@@ -26,10 +26,11 @@ from events.importers import (
     UPDATED,
     Counts,
     CuratedFixtures,
+    DraftCache,
+    FileReport,
     ImportFailure,
     articles_not_found,
     build_gazetteer,
-    DraftCache,
     import_article_file,
     import_curated_spans,
     load_standalone_fixtures,
@@ -68,8 +69,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fixtures-only",
             action="store_true",
-            help="import no seed file: load the fixtures, and the statements and event sources of articles "
-            "whose text is stored or in the fixtures (an export_fixtures backup)",
+            help="import no seed file: load the fixtures, then the statements and event sources of every "
+            "article whose text is stored or in the fixtures (an export_fixtures backup)",
         )
         parser.add_argument(
             "--fixtures",
@@ -106,15 +107,19 @@ class Command(BaseCommand):
 
         try:
             with transaction.atomic():
-                failed = self._import(curated, files, options)
+                failed, units = self._import(curated, files, options)
                 if options["dry_run"]:
                     raise DryRunRollback
         except DryRunRollback:
             self.stdout.write(self.style.WARNING("dry run: everything above was rolled back"))
         if failed:
-            raise CommandError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(failed)}")
+            unit = "article(s)" if options["fixtures_only"] else "file(s)"
+            raise CommandError(f"{len(failed)} of {units} {unit} failed: {', '.join(failed)}")
 
-    def _import(self, curated: CuratedFixtures, files: list[tuple[Path, Path | None]], options) -> list[str]:
+    def _import(
+        self, curated: CuratedFixtures, files: list[tuple[Path, Path | None]], options
+    ) -> tuple[list[str], int]:
+        """Load the fixtures and the files; returns what failed and how many units (files, articles) ran."""
         verbosity = options["verbosity"]
         try:
             fixture_counts, kept = load_standalone_fixtures(curated)
@@ -151,43 +156,39 @@ class Command(BaseCommand):
                     gazetteer=gazetteer,
                     cache=cache,
                 )
-                if report.error:
-                    failed.append(str(path))
-                    self.stderr.write(self.style.ERROR(report.error))
-                    continue
-                total.merge(report.counts)
-                if verbosity >= 1:
-                    self.stdout.write(f"{report.path}: {'skipped' if report.skipped else report.counts.describe()}")
-                if verbosity >= 1:
-                    for warning in report.warnings:
-                        self.stderr.write(self.style.WARNING(warning))
-                self._notes(report.kept_notes, verbosity)
-            # Spans of articles whose file was not imported now but whose text is stored.
-            imported = {path.name for path, _ in files}
-            for source_ref in sorted(set(curated.by_article) - imported):
-                report = import_curated_spans(source_ref, curated=curated)
-                if report is None:
-                    continue
-                if report.error:
-                    # Counted with the files: a backup whose spans do not fit their text must not load quietly.
-                    files.append((Path(report.path), None))
-                    failed.append(report.path)
-                    self.stderr.write(self.style.ERROR(report.error))
-                    continue
-                total.merge(report.counts)
-                if verbosity >= 1:
-                    self.stdout.write(f"{report.path}: {report.counts.describe()}")
-                self._notes(report.kept_notes, verbosity)
+                self._record(report, total, failed, verbosity)
+            units = len(files)
+            if options["fixtures_only"]:
+                # No seed file: the articles' text is stored (an earlier import) or came with the fixtures
+                # (an export_fixtures backup), and their statements and event sources are loaded into it.
+                # Each article is a unit of the summary, so spans that no longer fit do not load quietly.
+                for source_ref in sorted(curated.by_article):
+                    self._record(import_curated_spans(source_ref, curated=curated), total, failed, verbosity)
+                    units += 1
         total.merge(fixture_counts)
+        unit = "article(s)" if options["fixtures_only"] else "file(s)"
         if verbosity >= 1:
             summary = (
-                f"{len(files) - len(failed)} of {len(files)} file(s) imported: "
+                f"{units - len(failed)} of {units} {unit} imported: "
                 f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
                 f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
                 f"{total.total('skipped')} drafts skipped (unattributed or overlapping a stored statement)"
             )
             self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
-        return failed
+        return failed, units
+
+    def _record(self, report: FileReport, total: Counts, failed: list[str], verbosity: int) -> None:
+        """Report one file (or one article's spans): its error, or its counts, warnings and notes."""
+        if report.error:
+            failed.append(report.path)
+            self.stderr.write(self.style.ERROR(report.error))
+            return
+        total.merge(report.counts)
+        if verbosity >= 1:
+            self.stdout.write(f"{report.path}: {'skipped' if report.skipped else report.counts.describe()}")
+            for warning in report.warnings:
+                self.stderr.write(self.style.WARNING(warning))
+        self._notes(report.kept_notes, verbosity)
 
     def _progress(self, files: list[tuple[Path, Path | None]], verbosity: int):
         """A progress bar on stderr when it is a terminal and there is more than one file to show."""
