@@ -49,7 +49,7 @@ class ReferenceField(serializers.RelatedField):
 
     default_error_messages = {
         "does_not_exist": "No {model} has the {lookup} {value!r}.",
-        "incorrect_type": "Give the {model}'s id (an integer) or {key} (a string), not {data_type}.",
+        "incorrect_type": "Give the {model}'s id (an integer) or {key_name} (a string), not {data_type}.",
     }
 
     def __init__(self, *, summary: type[serializers.Serializer], key: str, **kwargs):
@@ -64,7 +64,8 @@ class ReferenceField(serializers.RelatedField):
         queryset = self.get_queryset()
         model = queryset.model._meta.verbose_name
         if isinstance(data, bool) or not isinstance(data, (int, str)):
-            self.fail("incorrect_type", model=model, key=self.key, data_type=type(data).__name__)
+            # Not `key=`: that is fail()'s own first parameter (a TypeError, so a 500).
+            self.fail("incorrect_type", model=model, key_name=self.key, data_type=type(data).__name__)
         by_id = isinstance(data, int)
         try:
             return queryset.get(**{"pk" if by_id else self.key: data})
@@ -199,6 +200,8 @@ class ActorSummarySerializer(serializers.ModelSerializer):
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
     outlet = OutletSummarySerializer(read_only=True, allow_null=True)
+    # Declared so the schema says what the full Article's says: a URL, or empty when unknown.
+    url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Article
