@@ -27,7 +27,9 @@ import pytest
 import schemathesis
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -125,6 +127,18 @@ def fuzz_every_operation(check, *, methods=None, max_examples: int = MAX_EXAMPLE
 
 def row_counts():
     return {model._meta.label: model._default_manager.count() for model in apps.get_app_config("events").get_models()}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI handler itself, whose request signals close the database
+    connection, and with it (on PostgreSQL) the test's transaction; Django's test client
+    disconnects them the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
