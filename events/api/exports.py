@@ -62,6 +62,10 @@ class ExportMixin:
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
+            if "format" not in request.query_params:
+                # The router's format suffix ("/api/actors/7.5/" is id 7, format "5"): a path
+                # that names nothing, so the 404 stands.
+                raise
             # DRF answers an unknown ?format= with 404; it is a bad parameter value like any other.
             offered = self.export_formats if self.is_collection() else ("json",)
             # ?format=x, or a suffix in the path: /api/events/1.5/ asks for format "5".

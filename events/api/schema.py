@@ -25,10 +25,14 @@ DETAIL = {
     "required": ["detail"],
 }
 ERRORS = {
-    "400": ("A parameter or field value that cannot be used, named with its message.", FIELD_ERRORS),
+    "400": (
+        "A parameter or field value that cannot be used, named with its message; or a body that cannot be "
+        "read at all (not JSON, not UTF-8), with one `detail`.",
+        {"oneOf": [FIELD_ERRORS, DETAIL]},
+    ),
     "401": ("Not authenticated (send a token: `Authorization: Token <key>`).", DETAIL),
     "403": ("Authenticated, but without the model permission this write needs.", DETAIL),
-    "404": ("No such record.", DETAIL),
+    "404": ("No such record (on a list: no such page).", DETAIL),
     "409": ("Other records still refer to this one; reassign or remove them first.", DETAIL),
 }
 CONFLICT = {
@@ -170,8 +174,9 @@ class AutoSchema(openapi.AutoSchema):
     def _error_codes(self) -> list[str]:
         method = self.method
         if method == "GET":
-            # A path without a record id is a list (or the stats): its filters can be wrong.
-            return ["404"] if "{" in self.path else ["400"]
+            # A path without a record id is a list (or the stats): its filters can be wrong,
+            # and its page number past the end.
+            return ["404"] if "{" in self.path else ["400", "404"]
         codes = ["400", "401", "403"]
         if method in ("PUT", "PATCH", "DELETE"):
             codes.append("404")

@@ -69,6 +69,7 @@ class ReferenceField(serializers.RelatedField):
         queryset = self.get_queryset()
         model = queryset.model._meta.verbose_name
         if isinstance(data, bool) or not isinstance(data, (int, str)):
+            # Not `key=`: that is fail()'s own first parameter (a TypeError, so a 500).
             self.fail("incorrect_type", model=model, key_name=self.key, data_type=type(data).__name__)
         by_id = isinstance(data, int)
         try:
@@ -285,6 +286,8 @@ class ActorSummarySerializer(serializers.ModelSerializer):
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
     outlet = OutletSummarySerializer(read_only=True, allow_null=True)
+    # Declared so the schema says what the full Article's says: a URL, or empty when unknown.
+    url = serializers.URLField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Article

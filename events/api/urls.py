@@ -6,7 +6,7 @@ Content-Security-Policy forbids it): Swagger UI's set-up script is served by the
 view at `?script` (SpectacularSwaggerSplitView).
 """
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -45,4 +45,7 @@ urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     *router.urls,
+    # Last: whatever else ends in a slash is a JSON 404 (a path without one is still redirected
+    # to it by APPEND_SLASH first, as the routes above are).
+    re_path(r"^.*/$", views.not_found),
 ]

@@ -21,9 +21,10 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, RestrictedError
 from django.db.models.functions import TruncWeek
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import engines
 from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
@@ -433,3 +434,10 @@ class OfflineRedocView(SpectacularRedocView):
     def get(self, request, *args, **kwargs):
         context = super().get(request, *args, **kwargs).data
         return HttpResponse(engines["django"].from_string(REDOC_OFFLINE).render(context, request))
+
+
+@csrf_exempt  # it changes nothing; without this a write to a wrong path would get the CSRF page
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/ (a record id that is not a number, a typo): the API's JSON 404,
+    not Django's HTML page, so a client gets the documented body whatever it sends."""
+    return JsonResponse({"detail": "Not found."}, status=404)
