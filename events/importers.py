@@ -144,7 +144,9 @@ def _natural_key(obj: dict) -> str | None:
     if not lookups:
         return None
     fields = obj["fields"]
-    values = [obj.get("pk") if lookup == model._meta.pk.name else fields.get(lookup.split("__")[0]) for lookup in lookups]
+    values = [
+        obj.get("pk") if lookup == model._meta.pk.name else fields.get(lookup.split("__")[0]) for lookup in lookups
+    ]
     return json.dumps([model._meta.label_lower, *values], sort_keys=True, default=str)
 
 

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.serializers import raise_errors_on_nested_writes

@@ -7,6 +7,7 @@ import itertools
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from events.models import (
@@ -182,3 +183,22 @@ def new_statement(make_statement, new_article):
         return make_statement(**overrides)
 
     return make
+
+
+@pytest.fixture
+def curator(django_user_model):
+    """Logged in with add/change/delete on every events model (what the curators group grants)."""
+    user = django_user_model.objects.create_user("curator", password="curator-password-1")
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="events", codename__regex=r"^(add|change|delete)_")
+    )
+    return user
+
+
+@pytest.fixture
+def curator_api(curator):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(curator)
+    return client

@@ -42,23 +42,6 @@ def reader(django_user_model):
 
 
 @pytest.fixture
-def curator(django_user_model):
-    """Logged in with add/change/delete on every events model (what the curators group grants)."""
-    user = django_user_model.objects.create_user("curator", password="curator-password-1")
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="events", codename__regex=r"^(add|change|delete)_")
-    )
-    return user
-
-
-@pytest.fixture
-def curator_api(curator):
-    client = APIClient()
-    client.force_login(curator)
-    return client
-
-
-@pytest.fixture
 def reader_api(reader):
     client = APIClient()
     client.force_login(reader)

@@ -12,15 +12,22 @@ import pytest
 from django.db import connection
 
 from events.api.serializers import TEXT_MAX_LENGTH
-from events.models import Actor, ActorAlias, Article, Escalation, Event, EventParticipant, EventSource, Outlet, Statement
-from events.tests.test_api import (  # noqa: F401 (fixtures)
+from events.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Escalation,
+    Event,
+    EventParticipant,
+    EventSource,
+    Outlet,
+    Statement,
+)
+from events.tests.test_api import (
     CLASH,
     QUOTE,
-    _event_payload,
     _statement_payload,
     assert_400_naming,
-    curator,
-    curator_api,
 )
 
 HUGE = 10**30

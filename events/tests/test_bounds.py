@@ -9,7 +9,6 @@ from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
 
 
-
 @pytest.fixture
 def small_anon_rate(monkeypatch):
     # The suite runs with API_ANON_RATE raised (pytest.ini); the class reads its rates at import.
