@@ -72,6 +72,8 @@ class ReferenceField(serializers.RelatedField):
             # Not `key=`: that is fail()'s own first parameter (a TypeError, so a 500).
             self.fail("incorrect_type", model=model, key_name=self.key, data_type=type(data).__name__)
         by_id = isinstance(data, int)
+        if not by_id and "\x00" in data:  # no key holds one, and PostgreSQL refuses it in a query (a 500)
+            self.fail("does_not_exist", model=model, lookup=self.key, value=data)
         try:
             return queryset.get(**{"pk" if by_id else self.key: data})
         except ObjectDoesNotExist:

@@ -226,3 +226,11 @@ def test_a_list_page_past_the_end_is_a_documented_404(stored, api):
 def test_a_path_without_its_slash_is_still_redirected_to_it(api):
     response = api.get("/api/actors")
     assert response.status_code == 301 and response["Location"] == "/api/actors/"
+
+
+def test_a_reference_key_with_a_nul_byte_is_a_400(stored, curator_token, api):
+    # PostgreSQL refuses NUL in a query parameter: the lookup was a 500 there.
+    api.credentials(HTTP_AUTHORIZATION=f"Token {curator_token}")
+    payload = {"slug": "new-event", "title": "New", "type": "190", "escalation": "a\x00b"}
+    response = api.post("/api/events/", payload, format="json")
+    assert response.status_code == 400 and "escalation" in response.json()
