@@ -182,20 +182,7 @@ def review_queue(admin_site, request):
         drafts.select_related("speaker", "article__outlet", "cameo").order_by("article_id", "start", "id")[:QUEUE_SIZE]
     )
     draft_events = Event.objects.filter(review_status=ReviewStatus.DRAFT)
-    events = list(
-        draft_events.select_related("event_type", "escalation")
-        .prefetch_related(
-            Prefetch(
-                "sources",
-                queryset=EventSource.objects.select_related("article__outlet").order_by("article_id", "start"),
-            ),
-            Prefetch(
-                "participants",
-                queryset=EventParticipant.objects.select_related("actor").order_by("role", "actor__name"),
-            ),
-        )
-        .order_by("date_from", "id")[:QUEUE_SIZE]
-    )
+    events = list(draft_events.for_timeline().order_by("date_from", "id")[:QUEUE_SIZE])
     rows = [("statement", s, quote_context(s.article.body, s.start, s.end)) for s in statements]
     for event in events:
         source = next(iter(event.sources.all()), None)
