@@ -86,6 +86,16 @@ class RangeCheckForm(forms.Form):
         return cleaned
 
 
+class ActorIds(list):
+    """The ids an actor reference names, and whether one of them is in many statements (`frequent`)."""
+
+    frequent = False
+
+    def marked(self, *, frequent: bool) -> ActorIds:
+        self.frequent = frequent
+        return self
+
+
 class ActorReferenceField(forms.CharField):
     """An actor given by id, slug or canonical name (case-insensitive); cleans to a list of ids.
 
@@ -100,12 +110,12 @@ class ActorReferenceField(forms.CharField):
         condition = Q(slug__iexact=value) | Q(name__iexact=value)
         if value.isdigit():
             condition |= Q(pk=int(value))
-        ids = list(Actor.objects.filter(condition).values_list("pk", flat=True))
-        if not ids:
+        rows = list(Actor.objects.filter(condition).with_frequency().values_list("pk", "frequent"))
+        if not rows:
             raise forms.ValidationError(
                 "No actor has the id, slug or name %(value)r.", code="invalid_choice", params={"value": value}
             )
-        return ids
+        return ActorIds(pk for pk, _ in rows).marked(frequent=any(frequent for _, frequent in rows))
 
 
 class CameoPrefixField(forms.RegexField):
@@ -408,7 +418,7 @@ def _statements_with_participant(queryset, *, actors=None, country=None, role=No
         return queryset.filter(pk__in=Statement.targets.through.objects.filter(target).values("statement"))
     if role:
         return queryset.none()  # a statement has no mediator or mere participant
-    return queryset.spoken_by_or_addressed_to(speaker, target)
+    return queryset.spoken_by_or_addressed_to(speaker, target, frequent=getattr(actors, "frequent", False))
 
 
 # Sources: the outlet that published the article(s) a record comes from.

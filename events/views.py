@@ -5,9 +5,10 @@ The views only wire QuerySet methods (`for_timeline()`) and the API's FilterSets
 the number of rows (pinned in events/tests/test_pages.py and test_reactions.py).
 
 The timeline is paged by keyset ("after" the last row shown, in (date, kind, id) order,
-with the API's implementation: events/api/timeline.py), never by OFFSET. Its chart and
-result line come from one GROUP BY per table over the index on the dates, its band
-totals from one GROUP BY per table bounded to the escalations the page shows.
+with the API's implementation: events/api/timeline.py), never by OFFSET. Its chart,
+result line and band totals come from one GROUP BY (escalation, date) per table over
+the escalation index; with a date range, or on a "later entries" fragment, the totals
+come from one GROUP BY per table bounded to the escalations the page shows.
 """
 
 from __future__ import annotations
@@ -390,19 +391,19 @@ def _page_size(request) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
-def _grouped(events, statements, column: str) -> list[tuple[str, object, int]]:
-    """(kind, value of `column`, n): one GROUP BY `column` per table over the filtered rows.
+def _grouped(events, statements, *columns: str) -> list[tuple]:
+    """(kind, value of each of `columns`, n): one GROUP BY `columns` per table over the filtered rows.
 
-    `column` is the leading column of an index on each table (date_from: the timeline
-    index; escalation: the band index), so the database counts in index order, reading no
-    row and sorting nothing. This is how the page gets its totals and its chart without a
-    COUNT over a merged list.
+    `columns` lead an index on each table (escalation, date_from: the escalation index;
+    escalation alone: the same), so the database counts in index order, reading no row and
+    sorting nothing. This is how the page gets its totals and its chart without a COUNT
+    over a merged list.
     """
     rows = []
     for kind, queryset in ((EVENT, events), (STATEMENT, statements)):
         if queryset is not None:
-            grouped = queryset.order_by().values_list(column).annotate(n=Count("id")).order_by(column)
-            rows += [(kind, value, n) for value, n in grouped]
+            grouped = queryset.order_by().values_list(*columns).annotate(n=Count("id")).order_by(*columns)
+            rows += [(kind, *values) for values in grouped]
     return rows
 
 
@@ -448,33 +449,38 @@ def timeline(request):
     following = keys[size - 1] if len(keys) > size else None
     entries = keyset.entries(keys[:size])
 
-    # Totals of the escalations on this page (the band headers): one GROUP BY per table,
-    # bounded to those escalations (a range of the escalation index), not over every row.
-    shown = {entry.obj.escalation_id for entry in entries} - {None}
-    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
-    if shown:
-        for kind, escalation_id, n in _grouped(*_in_escalations((events, statements), shown), "escalation"):
-            totals[escalation_id][KIND_RANK[kind]] += n
     # The chart: the filters without the date range, so it shows the selected weeks among
-    # their neighbours. Without a date range its counts are the result line's totals too;
+    # their neighbours, counted per escalation and day. Without a date range these counts
+    # are also the result line's totals and the band headers' totals (every escalation's);
     # with one, the rows in the range are counted (a bounded index range). A "later
     # entries" fragment shows neither: nothing is counted again.
     page_link = reverse("events:timeline")
     fragment = request.GET.get("fragment") == "entries"
     low, high = query.cleaned("date_from"), query.cleaned("date_to")
     chart, matching = None, [0, 0]
+    totals: dict[int | None, list[int]] | None = None
     if not fragment:
-        counts = _grouped(*query.querysets(skip=DATE_PARAMS), "date_from")
+        counts = _grouped(*query.querysets(skip=DATE_PARAMS), "escalation", "date_from")
         chart = build_chart(
-            counts,
+            [(kind, day, n) for kind, _escalation, day, n in counts],
             (low, high),
             lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
         )
         if low is None and high is None:
-            for kind, _day, n in counts:
+            totals = defaultdict(lambda: [0, 0])
+            for kind, escalation_id, _day, n in counts:
                 matching[KIND_RANK[kind]] += n
+                totals[escalation_id][KIND_RANK[kind]] += n
         else:
             matching = [queryset.count() if queryset is not None else 0 for queryset in (events, statements)]
+    # Otherwise the totals of the escalations on this page (the band headers): one GROUP BY
+    # per table, bounded to those escalations (a range of the escalation index).
+    shown = {entry.obj.escalation_id for entry in entries} - {None}
+    if totals is None:
+        totals = defaultdict(lambda: [0, 0])
+        if shown:
+            for kind, escalation_id, n in _grouped(*_in_escalations((events, statements), shown), "escalation"):
+                totals[escalation_id][KIND_RANK[kind]] += n
     context.update(
         bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
         entries_shown=len(entries),

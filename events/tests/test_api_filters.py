@@ -181,6 +181,27 @@ def test_statement_actor_is_the_speaker_or_a_target_and_the_role_says_which(api,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("threshold", [0, 1, 2000])
+def test_statements_involving_an_actor_are_the_same_with_either_query_shape(
+    api, world, make_statement, monkeypatch, threshold
+):
+    """An actor in more statements than FREQUENT_ACTOR_ROWS is matched row by row (speaker OR EXISTS
+    target), a rarer one by looking its rows up first (UNION): the rows must not depend on the shape."""
+    armenia = Actor.objects.get(slug="armenia")
+    azerbaijan = Actor.objects.get(slug="azerbaijan")
+    both = make_statement(speaker=armenia, article=world["rt_article"])
+    both.targets.add(azerbaijan, armenia)  # speaker and target at once: listed once
+    monkeypatch.setattr("events.models.FREQUENT_ACTOR_ROWS", threshold)
+    frequent = dict(Actor.objects.with_frequency().values_list("slug", "frequent"))
+    assert frequent["armenia"] is (threshold < 2)  # two statements spoken, one addressed
+    assert frequent["antony-blinken"] is (threshold < 1)
+    assert _statements(api, actor="armenia") == [world["reply"].pk, both.pk]
+    assert _statements(api, actor="azerbaijan") == [world["appeal"].pk, both.pk]
+    assert _statements(api, actor="antony-blinken") == [world["appeal"].pk]
+    assert _statements(api, actor="russia") == []
+
+
+@pytest.mark.django_db
 def test_statement_speaker_country_and_country(api, world):
     appeal, reply = world["appeal"], world["reply"]
     assert _statements(api, speaker_country="us") == [appeal.pk]

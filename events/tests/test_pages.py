@@ -443,9 +443,9 @@ def test_timeline_query_count_does_not_grow_with_rows(
     # 5 event keys   6 dated statement keys   7 undated statement keys (each ORDER BY date_from, id LIMIT 101)
     # 8 events by id, with type and escalation   9 their participants + actors   10 their sources + articles + outlets
     # 11 statements by id, with speaker, article, outlet, CAMEO, escalation   12 their targets
-    # 13 events and 14 statements per escalation shown (band totals: GROUP BY over the escalation index)
-    # 15 events and 16 statements per date_from, the filters but the dates (the chart and the totals)
-    with django_assert_num_queries(16):
+    # 13 events and 14 statements per escalation and date_from, the filters but the dates (the chart,
+    # the result line and, with no date range, the band totals: GROUP BY over the escalation index)
+    with django_assert_num_queries(14):
         html = timeline_html(client)
     assert html.count('class="entry entry-event"') == rows
     assert html.count('class="entry entry-statement"') == rows
@@ -721,6 +721,15 @@ def test_timeline_totals_count_every_matching_row_not_just_the_page(client, filt
     html = timeline_html(client, per_page=1)
     assert "2 events and 3 statements." in html
     assert html.count('class="entry ') == 1
+
+
+@pytest.mark.parametrize("dates", [{}, {"date_from": "2000-01-01"}])
+def test_timeline_band_header_counts_the_whole_escalation_not_just_the_page(client, filter_timeline, dates):
+    # Without a date range the totals come from the chart's counts, with one from their own
+    # GROUP BY: the same rows (the range takes them all), the same header.
+    html = timeline_html(client, escalation="clashes", per_page=1, **dates)
+    assert html.count('class="entry ') == 1
+    assert "1 event, 2 statements (here 0 and 1)" in html  # the appeal (from 1 August 2022) comes first
 
 
 def test_timeline_chart_has_a_linked_bar_per_week_with_counts(client, filter_timeline):

@@ -104,3 +104,14 @@ def test_templates_have_no_inline_script_or_event_handler():
         assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], template
         assert re.findall(r"\son[a-z]+\s*=", html) == [], template
         assert "javascript:" not in html, template
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile_queries():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
