@@ -6,6 +6,10 @@ common actor starts inside the escalation and stops when the page is full. Measu
 10^6 events on PostgreSQL before: the events page walked events_event_timeline through
 every other escalation (1.4 s of SQL for Azerbaijan, in 40% of events).
 
+events_statement_reactions (speaker, escalation, cameo) became (speaker, escalation,
+date_from, cameo): still the /reactions/ aggregate from the index alone, and now also a
+speaker's statements in an escalation in date order (150 ms -> 18 ms of SQL at 10^6).
+
 SQLite's planner reads sqlite_stat1, which has no row for a new index until ANALYZE:
 the two tables are analysed again at the end.
 """
@@ -41,6 +45,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='statement',
             index=models.Index(fields=['escalation', 'date_from', 'id'], name='events_statement_escalation'),
+        ),
+        migrations.RemoveIndex(
+            model_name='statement',
+            name='events_statement_reactions',
+        ),
+        migrations.AddIndex(
+            model_name='statement',
+            index=models.Index(fields=['speaker', 'escalation', 'date_from', 'cameo'], name='events_statement_reactions'),
         ),
         migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]
