@@ -236,10 +236,23 @@ def scenarios(f: dict, events: int) -> list[Scenario]:
         found.append(Scenario("api timeline", "", note="skipped: /api/timeline/ does not exist yet"))
     found += [
         Scenario("page timeline, unfiltered", "/"),
+        Scenario("page timeline, escalation", f"/?{urlencode({'escalation': f['escalation']})}", filtered=True),
         Scenario(
             "page timeline, escalation+actor",
             f"/?{urlencode({'escalation': f['escalation'], 'actor': f['common_actor']})}",
             filtered=True,
+            note="common actor",
+        ),
+        Scenario(
+            "page timeline, escalation+actor (rare actor)",
+            f"/?{urlencode({'escalation': f['escalation'], 'actor': f['rare_actor']})}",
+            filtered=True,
+        ),
+        Scenario(
+            "page timeline, escalation+actor+dates",
+            f"/?{urlencode(common)}",
+            filtered=True,
+            note="common actor",
         ),
     ]
     found.append(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -696,6 +696,13 @@ class Actor(VersionedModel):
                 name="events_actor_not_own_affiliation",
                 violation_error_message="an actor cannot be affiliated to itself",
             ),
+        ]
+        indexes = [
+            # The `actor`/`speaker` filters name an actor by slug or name in any case (iexact,
+            # UPPER(...) = UPPER(...) on PostgreSQL): two index lookups instead of a scan of
+            # every actor (7.7 ms with 5,000 actors).
+            models.Index(Upper("slug"), name="events_actor_upper_slug"),
+            models.Index(Upper("name"), name="events_actor_upper_name"),
         ]
 
     def __str__(self):
