@@ -31,7 +31,7 @@ import copy
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
@@ -392,7 +392,13 @@ class ParticipantFilterSet(BaseFilterSet):
 
 
 def _events_with_participant(queryset, *, actors=None, country=None, role=None):
-    """Events with one participant matching every condition given (a subquery: each event once)."""
+    """Events with one participant matching every condition given (a subquery: each event once).
+
+    `id IN (the participations)` for a rare actor; for a frequent one (ActorIds.frequent),
+    `EXISTS (a participation of this event)`, tested as the events are read in index order,
+    so a page stops when it is full. SQLite cannot tell a frequent actor from its statistics
+    and read every participation of Azerbaijan (66,000 at 10^5 events) and sorted them.
+    """
     condition = Q()
     if actors is not None:
         condition &= Q(actor__in=actors)
@@ -400,7 +406,10 @@ def _events_with_participant(queryset, *, actors=None, country=None, role=None):
         condition &= Q(actor__country=country)
     if role:
         condition &= Q(role=role)
-    return queryset.filter(pk__in=EventParticipant.objects.filter(condition).values("event"))
+    participations = EventParticipant.objects.filter(condition)
+    if getattr(actors, "frequent", False):
+        return queryset.filter(Exists(participations.filter(event=OuterRef("pk"))))
+    return queryset.filter(pk__in=participations.values("event"))
 
 
 def _statements_with_participant(queryset, *, actors=None, country=None, role=None):

@@ -537,16 +537,19 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
 
     def with_frequency(self):
-        """Annotate `frequent`: the actor speaks or is addressed in more than FREQUENT_ACTOR_ROWS statements.
+        """Annotate `frequent`: the actor speaks, is addressed or takes part in more than
+        FREQUENT_ACTOR_ROWS statements or events.
 
-        Two index scans of at most that many entries each (`... LIMIT 1 OFFSET n`), so the cost
-        is bounded whatever the actor. Statement.objects.spoken_by_or_addressed_to() chooses
-        its query shape by it: the database's estimate cannot (bench/RESULTS.md).
+        Three index scans of at most that many entries each (`... LIMIT 1 OFFSET n`), so the
+        cost is bounded whatever the actor. The actor filters choose their query shape by it
+        (Statement.objects.spoken_by_or_addressed_to(), Event.objects.with_participant()):
+        the databases' estimates cannot (bench/RESULTS.md).
         """
         beyond = slice(FREQUENT_ACTOR_ROWS, FREQUENT_ACTOR_ROWS + 1)
         spoken = Statement.objects.filter(speaker=OuterRef("pk")).order_by().values("pk")[beyond]
         addressed = Statement.targets.through.objects.filter(actor=OuterRef("pk")).order_by().values("pk")[beyond]
-        return self.annotate(frequent=Exists(spoken) | Exists(addressed))
+        taking_part = EventParticipant.objects.filter(actor=OuterRef("pk")).order_by().values("pk")[beyond]
+        return self.annotate(frequent=Exists(spoken) | Exists(addressed) | Exists(taking_part))
 
     def merge_into(self, survivor: Actor) -> ActorMerge:
         """Merge every actor of this queryset (but `survivor`) into `survivor`, in one transaction.

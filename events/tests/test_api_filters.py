@@ -182,11 +182,12 @@ def test_statement_actor_is_the_speaker_or_a_target_and_the_role_says_which(api,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("threshold", [0, 1, 2000])
-def test_statements_involving_an_actor_are_the_same_with_either_query_shape(
+def test_records_involving_an_actor_are_the_same_with_either_query_shape(
     api, world, make_statement, monkeypatch, threshold
 ):
-    """An actor in more statements than FREQUENT_ACTOR_ROWS is matched row by row (speaker OR EXISTS
-    target), a rarer one by looking its rows up first (UNION): the rows must not depend on the shape."""
+    """An actor in more statements or events than FREQUENT_ACTOR_ROWS is matched row by row (speaker
+    OR EXISTS target; EXISTS participant), a rarer one by looking its rows up first (UNION; IN): the
+    rows must not depend on the shape."""
     armenia = Actor.objects.get(slug="armenia")
     azerbaijan = Actor.objects.get(slug="azerbaijan")
     both = make_statement(speaker=armenia, article=world["rt_article"])
@@ -199,6 +200,11 @@ def test_statements_involving_an_actor_are_the_same_with_either_query_shape(
     assert _statements(api, actor="azerbaijan") == [world["appeal"].pk, both.pk]
     assert _statements(api, actor="antony-blinken") == [world["appeal"].pk]
     assert _statements(api, actor="russia") == []
+    offensive, talks, unsourced = world["offensive"], world["talks"], world["unsourced"]
+    assert _events(api, actor="armenia") == [offensive.pk, talks.pk, unsourced.pk]  # in 3 events
+    assert _events(api, actor="armenia", actor_role="initiator") == [unsourced.pk]
+    assert _events(api, actor="russia") == [talks.pk]
+    assert _events(api, actor="antony-blinken") == []
 
 
 @pytest.mark.django_db
