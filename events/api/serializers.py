@@ -172,18 +172,18 @@ def _getter(model: type[models.Model], field: fields.Field) -> Callable | None:
     return attrgetter(name)
 
 
+# Serializes a model instance through a ReadPlan derived from the serializer's readable fields.
+#
+# For each field, in order: its name, a getter (a plain attribute read where that is all DRF's
+# get_attribute would do, else the field's get_attribute) and a converter (see _converter), None
+# staying None. A missing value goes through the field's get_attribute, so defaults, nulls and
+# skipped fields are DRF's. The plan is built once per class from a fresh instance when nothing in
+# it depends on the instance; an instance whose fields were already built (a write, the browsable
+# API's forms) or whose plan is not shareable uses its own fields. Anything that is not an instance
+# of Meta.model takes DRF's own path. Writes are untouched.
+# (Comments, not docstrings: drf-spectacular describes a serializer by the first docstring in its
+# classes, and these must not change the schema.)
 class ReadPlanMixin:
-    """Serializes a model instance through a ReadPlan derived from the serializer's readable fields.
-
-    For each field, in order: its name, a getter (a plain attribute read where that is all DRF's
-    get_attribute would do, else the field's get_attribute) and a converter (see _converter),
-    None staying None. A missing value goes through the field's get_attribute, so defaults,
-    nulls and skipped fields are DRF's. The plan is built once per class from a fresh instance
-    when nothing in it depends on the instance; an instance whose fields were already built (a
-    write, the browsable API's forms) or whose plan is not shareable uses its own fields. Anything
-    that is not an instance of Meta.model takes DRF's own path. Writes are untouched.
-    """
-
     def read_plan(self) -> ReadPlan | None:
         plan = self.__dict__.get("_read_plan", UNBUILT)
         if plan is UNBUILT:
@@ -236,8 +236,9 @@ class ReadPlanMixin:
         return result
 
 
+# DRF's ModelSerializer, read through a plan (ReadPlanMixin).
 class ModelSerializer(ReadPlanMixin, serializers.ModelSerializer):
-    """DRF's ModelSerializer, read through a plan (ReadPlanMixin)."""
+    pass
 
 
 # Relations and validation --------------------------------------------------------------
