@@ -23,7 +23,7 @@ import functools
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
@@ -158,25 +158,60 @@ def _iso_datetime(field: fields.DateTimeField, value) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _getter(model: type[models.Model], field: fields.Field) -> Callable | None:
-    """A plain attribute read for the field's value on a `model` instance, or None where DRF's
-    get_attribute() must run (a dotted or "*" source, a method, a relation's own rules)."""
+#: Where a step reads its value: through the field's own get_attribute (DRF's rules, errors
+#: raised), or, with DRF's get_attribute as the fallback when the value is missing, an attribute
+#: of the instance, an item of its __dict__ (a loaded column) or of its related-object cache.
+FIELD, ATTRIBUTE, COLUMN, RELATED = range(4)
+
+
+def _getter(model: type[models.Model], field: fields.Field) -> tuple[Callable, int]:
+    """(getter, where it reads): the cheapest read of the field's value on a `model` instance that
+    gives what DRF's get_attribute() would; the field's get_attribute where it is more than that
+    (a dotted or "*" source, a method, a relation's own rules)."""
     if len(field.source_attrs) != 1 or type(field).get_attribute not in (
         fields.Field.get_attribute,
         relations.RelatedField.get_attribute,
     ):
-        return None
+        return field.get_attribute, FIELD
     (name,) = field.source_attrs
-    if not isinstance(inspect.getattr_static(model, name, None), PLAIN_ATTRIBUTES):
-        return None
-    return attrgetter(name)
+    attribute = inspect.getattr_static(model, name, None)
+    if not isinstance(attribute, PLAIN_ATTRIBUTES):
+        return field.get_attribute, FIELD
+    # The descriptors' own reads when the value is loaded (else they query: the fallback does that).
+    if type(attribute).__get__ is DeferredAttribute.__get__:
+        return itemgetter(attribute.field.attname), COLUMN
+    if type(attribute).__get__ is ForwardManyToOneDescriptor.__get__:
+        return itemgetter(attribute.field.cache_name), RELATED
+    if type(attribute) is CountryDescriptor and not attribute.field.multiple:
+        return _country_getter(attribute), COLUMN
+    return attrgetter(name), ATTRIBUTE
+
+
+def _country_getter(descriptor: CountryDescriptor) -> Callable:
+    """CountryDescriptor.__get__ from the loaded column, one Country per code (building one is
+    most of an actor summary's time; it depends only on the code and the field)."""
+    field = descriptor.field
+    countries: dict = {}
+
+    def country(data: dict):
+        code = data[field.name]
+        if field.null and code is None:
+            return None
+        found = countries.get(code)
+        if found is None:
+            found = descriptor.country(code)
+            if len(countries) < 1000:
+                countries[code] = found
+        return found
+
+    return country
 
 
 # Serializes a model instance through a ReadPlan derived from the serializer's readable fields.
 #
-# For each field, in order: its name, a getter (a plain attribute read where that is all DRF's
-# get_attribute would do, else the field's get_attribute) and a converter (see _converter), None
-# staying None. A missing value goes through the field's get_attribute, so defaults, nulls and
+# For each field, in order: its name, a getter (a plain read of the loaded value where that is all
+# DRF's get_attribute would do, else the field's get_attribute: see _getter) and a converter (see
+# _converter), None staying None. A missing value goes through the field's get_attribute, so defaults, nulls and
 # skipped fields are DRF's. The plan is built once per class from a fresh instance when nothing in
 # it depends on the instance; an instance whose fields were already built (a write, the browsable
 # API's forms) or whose plan is not shareable uses its own fields. Anything that is not an instance
@@ -209,24 +244,26 @@ class ReadPlanMixin:
         for field in self._readable_fields:
             if isinstance(field, relations.RelatedField) and field.use_pk_only_optimization():
                 return None  # DRF tests a PKOnlyObject's pk for None: its own path
-            getter = _getter(model, field)
+            getter, where = _getter(model, field)
             convert, same_for_all = _converter(field)
-            shared = shared and same_for_all and (getter is not None or field.default is fields.empty)
-            steps.append((field.field_name, getter or field.get_attribute, getter is not None, convert, field))
+            shared = shared and same_for_all and (where != FIELD or field.default is fields.empty)
+            steps.append((field.field_name, getter, where, convert, field))
         return ReadPlan(model, tuple(steps), shared)
 
     def to_representation(self, instance):
         plan = self.read_plan()
         if plan is None or not isinstance(instance, plan.model):
             return super().to_representation(instance)
+        # What the getters read, by FIELD, ATTRIBUTE, COLUMN, RELATED.
+        sources = (instance, instance, instance.__dict__, instance._state.fields_cache)
         result = {}
-        for name, get, plain, convert, field in plan.steps:
+        for name, get, where, convert, field in plan.steps:
             try:
-                value = get(instance)
+                value = get(sources[where])
             except SkipField:
                 continue
             except (AttributeError, KeyError, ObjectDoesNotExist):
-                if not plain:
+                if where == FIELD:
                     raise
                 try:
                     value = field.get_attribute(instance)  # DRF's handling of a missing value
