@@ -81,7 +81,8 @@ def requesting(repeat: int) -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         median, least = cpu_ms(lambda u=url: client.get(u).content, repeat)
-        print(f"GET {url}: {median:.2f} ms CPU (median of {repeat}; least {least:.2f}), {len(response.content):,} bytes")
+        size = len(response.content)
+        print(f"GET {url}: {median:.2f} ms CPU (median of {repeat}; least {least:.2f}), {size:,} bytes")
 
 
 BODIES = (
