@@ -86,9 +86,9 @@ UNBUILT = object()
 @dataclass(frozen=True)
 class ReadPlan:
     """How a serializer turns a `model` instance into its dict: DRF's Serializer.to_representation
-    unrolled. A step is (name, getter, whether the getter is a plain attribute read, converter,
-    field). `shared`: nothing in it depends on the serializer instance (its context), so every
-    instance of the class may use it."""
+    unrolled. A step is (name, getter, where the getter reads: FIELD, ATTRIBUTE, COLUMN or RELATED,
+    converter, field). `shared`: nothing in it depends on the serializer instance (its context), so
+    every instance of the class may use it."""
 
     model: type[models.Model]
     steps: tuple[tuple, ...]
@@ -211,11 +211,11 @@ def _country_getter(descriptor: CountryDescriptor) -> Callable:
 #
 # For each field, in order: its name, a getter (a plain read of the loaded value where that is all
 # DRF's get_attribute would do, else the field's get_attribute: see _getter) and a converter (see
-# _converter), None staying None. A missing value goes through the field's get_attribute, so defaults, nulls and
-# skipped fields are DRF's. The plan is built once per class from a fresh instance when nothing in
-# it depends on the instance; an instance whose fields were already built (a write, the browsable
-# API's forms) or whose plan is not shareable uses its own fields. Anything that is not an instance
-# of Meta.model takes DRF's own path. Writes are untouched.
+# _converter), None staying None. A missing value goes through the field's get_attribute, so
+# defaults, nulls and skipped fields are DRF's. The plan is built once per class from a fresh
+# instance when nothing in it depends on the instance; an instance whose fields were already built
+# (a write, the browsable API's forms) or whose plan is not shareable uses its own fields. Anything
+# that is not an instance of Meta.model takes DRF's own path. Writes are untouched.
 # (Comments, not docstrings: drf-spectacular describes a serializer by the first docstring in its
 # classes, and these must not change the schema.)
 class ReadPlanMixin:
