@@ -151,12 +151,16 @@ def _keys_in(text: str) -> set[str]:
 
 def classify(quote: str, cue: str = "", sentence: str = "") -> tuple[str, str]:
     """(CAMEO code, rule name) for a statement; `sentence` defaults to the cue and the quotation."""
+    cue = cue.lower()
     quote = quote.lower()
-    texts = {"quote": quote, "quote+cue": f"{cue.lower()} {quote}"}
-    texts["sentence"] = sentence.lower() if sentence else texts["quote+cue"]
+    quote_cue = f"{cue} {quote}"
+    lower_sentence = sentence.lower() if sentence else quote_cue
     # The sentence holds the quotation (and the cue, unless borrowed from another sentence):
-    # its keys are the first filter for all three texts.
-    keys = _keys_in(texts["sentence"]) | _cue_keys(cue.lower())
+    # its keys are the first filter for all three texts. No key (most statements): no rule can fire.
+    keys = _keys_in(lower_sentence) | _cue_keys(cue)
+    if not keys:
+        return FALLBACK[1], FALLBACK[0]
+    texts = {"quote": quote, "quote+cue": quote_cue, "sentence": lower_sentence}
     for rule in RULES:
         if not rule.keys.isdisjoint(keys) and rule.pattern.search(texts[rule.where]):
             return rule.code, rule.name

@@ -170,6 +170,7 @@ class Gazetteer:
         found: list[tuple[int, int, Actor]] = []
         resume = low
         after_the, plain = self._after_the, self._plain
+        patterns, index = self._patterns, self._index
         # Only where some alias can begin do we try the aliases; that keeps this fast.
         for candidate in self._first_words.finditer(lower, low, stop):
             at, word = candidate.start(), candidate.group()
@@ -181,10 +182,20 @@ class Gazetteer:
                         resume = hit[0]
                         continue
             if at >= resume and word in plain:
-                hit = self._match(text, base, lower, at, (word, False), stop)
-                if hit:
-                    found.append((base + at, base + hit[0], hit[1]))
-                    resume = hit[0]
+                # self._match(), with its common case (the longest alias, in the right case) inline.
+                index_key = (word, False)
+                match = patterns[index_key].match(lower, at, stop)
+                if match:
+                    alias = index[index_key][match.lastindex - 1]
+                    surface = text[base + at : base + match.end()]
+                    if surface == alias.surface or _case_fits(alias, surface):
+                        found.append((base + at, base + match.end(), alias.actor))
+                        resume = match.end()
+                        continue
+                    hit = self._match(text, base, lower, at, index_key, stop)
+                    if hit:
+                        found.append((base + at, base + hit[0], hit[1]))
+                        resume = hit[0]
         mentions: list[Mention] = []
         for m_start, m_end, actor in found:
             title_start = _title_start(text, max(start, m_start - 120), m_start) if actor.kind == PERSON else m_start
