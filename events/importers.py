@@ -461,17 +461,21 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
     # The article of this name and its twin (another article with the same text) in one query:
     # both columns are unique, so at most two rows. ~Q(sha256="") repeats the partial unique
     # index's condition so SQLite can use the index (a MULTI-INDEX OR of the two indexes).
+    # Two columns only: a new file (the common case) needs no more, a stored one is read below.
     rows = list(
         Article.objects.filter(
             models.Q(source_ref=source_ref) | (models.Q(sha256=parsed.sha256) & ~models.Q(sha256=""))
-        ).order_by()[:2]
+        )
+        .order_by()
+        .values_list("pk", "source_ref")[:2]
     )
-    twin = next((row for row in rows if row.source_ref != source_ref), None)
+    twin = next((ref for _, ref in rows if ref != source_ref), None)
     if twin is not None:
         report.skipped = True
-        report.warnings.append(f"{path}: skipped: same text as the article already imported as {twin.source_ref!r}")
+        report.warnings.append(f"{path}: skipped: same text as the article already imported as {twin!r}")
         return None
-    article = next((row for row in rows if row.source_ref == source_ref), None)
+    pk = next((pk for pk, ref in rows if ref == source_ref), None)
+    article = Article.objects.filter(pk=pk).first() if pk is not None else None
     fresh = {
         "body": parsed.text,
         "file_name": path.name,
