@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import datetime as dt
 import inspect
+import random
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
 from events.ingest.evaluate import evaluate_extraction, score
 from events.ingest.extract import extract_article, find_dateline, to_json
-from events.ingest.gazetteer import Gazetteer
+from events.ingest.gazetteer import Gazetteer, WordScan
 from events.ingest.parser import parse_article
 from events.ingest.quotes import Attribution, Quotation, find_quotations
 from events.ingest.records import ANONYMOUS, DIRECT, KNOWN, PARTIAL, PROPOSED, TERM, ExtractedStatement, Span, Speaker
@@ -637,3 +638,17 @@ def test_records_with_their_own_init_take_the_dataclass_fields(record):
     assert one == two and hash(one) == hash(two) and dataclasses.asdict(one) == values
     with pytest.raises(dataclasses.FrozenInstanceError):
         one.start = 0
+
+
+@pytest.mark.parametrize("words", [["iran", "iranian", "un", "u", "eu"], ["u.s.", "al-", "iran"], ["2023", "may"]])
+def test_word_scan_finds_what_the_boundary_pattern_finds(words):
+    """WordScan's \\W-led scan gives the same (start, word) as \\b(?:words)\\b, in any range of any text."""
+    scan = WordScan(words)
+    rng = random.Random(5)
+    alphabet = ["iran", "ian", "un", "u", "eu", "u.s.", "al-", "may", "2023", " ", "\n", ".", "’", "-", "x", "é", "_"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        expected = [(m.start(), m.group()) for m in scan.at.finditer(text, start, stop)]
+        assert list(scan.scan(text, start, stop)) == expected, (text, start, stop)
