@@ -102,7 +102,7 @@ class Gazetteer:
     _index: dict[tuple[str, bool], list[_Alias]] = field(default_factory=dict)
     # (first word, after_the) -> one regex trying those aliases longest first (group i+1 is alias i).
     _patterns: dict[tuple[str, bool], re.Pattern] = field(default_factory=dict)
-    _first_words: WordScan | None = None
+    _first_words: WordScan | None = field(default=None, compare=False)  # derived from _index, which compares
     # The first words of `_index` filed with after_the, and without.
     _after_the: frozenset[str] = frozenset()
     _plain: frozenset[str] = frozenset()
