@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -652,3 +653,18 @@ def test_word_scan_finds_what_the_boundary_pattern_finds(words):
         stop = rng.randint(start, len(text))
         expected = [(m.start(), m.group()) for m in scan.at.finditer(text, start, stop)]
         assert list(scan.scan(text, start, stop)) == expected, (text, start, stop)
+
+
+def test_the_cameo_key_search_finds_every_key_the_lookahead_scan_finds():
+    """_keys_in searches again after each hit: the same keys as a lookahead at every position."""
+    from events.ingest import classify as module
+
+    lookahead = re.compile(f"(?=({module.word_alternation(module._ALL_KEYS)}))")
+    rng = random.Random(3)
+    pieces = [*module._ALL_KEYS, " ", "x", "call", "den", "s", "ing"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected: set[str] = set()
+        for match in lookahead.finditer(text):
+            expected |= module._IMPLIED[match.group(1)]
+        assert module._keys_in(text) == expected, text
