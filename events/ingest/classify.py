@@ -132,7 +132,10 @@ FALLBACK = ("make-statement", "010")
 # One scan finds every key present (a lookahead, so keys may overlap); a key found also
 # implies the keys it starts with ("call with" -> "call").
 _ALL_KEYS = sorted({key for rule in RULES for key in rule.keys})
-_KEY_SCAN = re.compile(f"(?=({word_alternation(_ALL_KEYS)}))")
+# The alternation without the lookahead, searched again from the position after each hit: the
+# same hits (every position where a key starts, with the same key), but the regex engine can
+# skip to the next character that starts a key instead of trying the lookahead everywhere.
+_KEY_SCAN = re.compile(f"({word_alternation(_ALL_KEYS)})")
 _IMPLIED = {key: frozenset(k for k in _ALL_KEYS if key.startswith(k)) for key in _ALL_KEYS}
 
 
@@ -144,19 +147,25 @@ def _cue_keys(cue: str) -> frozenset[str]:
 
 def _keys_in(text: str) -> set[str]:
     found: set[str] = set()
-    for match in _KEY_SCAN.finditer(text):
+    search, at = _KEY_SCAN.search, 0
+    while match := search(text, at):
         found |= _IMPLIED[match.group(1)]
+        at = match.start() + 1
     return found
 
 
 def classify(quote: str, cue: str = "", sentence: str = "") -> tuple[str, str]:
     """(CAMEO code, rule name) for a statement; `sentence` defaults to the cue and the quotation."""
+    cue = cue.lower()
     quote = quote.lower()
-    texts = {"quote": quote, "quote+cue": f"{cue.lower()} {quote}"}
-    texts["sentence"] = sentence.lower() if sentence else texts["quote+cue"]
+    quote_cue = f"{cue} {quote}"
+    lower_sentence = sentence.lower() if sentence else quote_cue
     # The sentence holds the quotation (and the cue, unless borrowed from another sentence):
-    # its keys are the first filter for all three texts.
-    keys = _keys_in(texts["sentence"]) | _cue_keys(cue.lower())
+    # its keys are the first filter for all three texts. No key (most statements): no rule can fire.
+    keys = _keys_in(lower_sentence) | _cue_keys(cue)
+    if not keys:
+        return FALLBACK[1], FALLBACK[0]
+    texts = {"quote": quote, "quote+cue": quote_cue, "sentence": lower_sentence}
     for rule in RULES:
         if not rule.keys.isdisjoint(keys) and rule.pattern.search(texts[rule.where]):
             return rule.code, rule.name

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from events.ingest.dates import APPROXIMATE, DAY, MONTH, SEASON, YEAR
-from events.ingest.gazetteer import lower_same_length, word_alternation
+from events.ingest.gazetteer import WordScan, lower_same_length
 from events.ingest.records import DatePhrase
 
 MONTHS = {
@@ -245,7 +245,7 @@ _ANCHOR_WORDS = {
     "season": [*SEASONS],
 }
 _KIND_OF = {word: kind for kind, words in _ANCHOR_WORDS.items() for word in words}
-_ANCHOR = re.compile(r"\b(?:1[89][0-9][0-9]|20[0-9][0-9]|" + word_alternation(_KIND_OF) + r")\b")
+_ANCHOR = WordScan(_KIND_OF, extra="1[89][0-9][0-9]|20[0-9][0-9]")
 # Common words ("fall", "year", "evening") count only after the word that makes them a date.
 _UNIT_GUARD = re.compile(
     r"\b(?:last|this|next|[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+$"
@@ -292,13 +292,12 @@ def find_dates(
         base = 0
     low, stop = start - base, end - base
     candidates: list[tuple[int, int, int, str, dt.date, str]] = []
-    for anchor in _ANCHOR.finditer(lower, low, stop):
-        word = anchor.group()
+    for anchor_start, word in _ANCHOR.scan(lower, low, stop):
         kind = "year" if word[0].isdigit() else _KIND_OF[word]
         guard = _GUARDS.get(kind)
-        if guard and not guard.search(lower, max(low, anchor.start() - 12), anchor.start()):
+        if guard and not guard.search(lower, max(low, anchor_start - 12), anchor_start):
             continue
-        at = base + anchor.start()
+        at = base + anchor_start
         starts = _word_starts_before(text, max(start, at - 24), at)
         for order, rule in _RULES_BY_KIND[kind]:
             for begin in starts[-rule.reach - 1 :]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -102,7 +102,7 @@ class Gazetteer:
     _index: dict[tuple[str, bool], list[_Alias]] = field(default_factory=dict)
     # (first word, after_the) -> one regex trying those aliases longest first (group i+1 is alias i).
     _patterns: dict[tuple[str, bool], re.Pattern] = field(default_factory=dict)
-    _first_words: re.Pattern = re.compile(r"(?!)")
+    _first_words: WordScan | None = field(default=None, compare=False)  # derived from _index, which compares
     # The first words of `_index` filed with after_the, and without.
     _after_the: frozenset[str] = frozenset()
     _plain: frozenset[str] = frozenset()
@@ -149,7 +149,7 @@ class Gazetteer:
         gazetteer._plain = frozenset(first for first, the in gazetteer._index if not the)
         if gazetteer._index:
             firsts = {first for first, _ in gazetteer._index}
-            gazetteer._first_words = re.compile(rf"\b{word_alternation(firsts)}\b")
+            gazetteer._first_words = WordScan(firsts)
         return gazetteer
 
     def find_mentions(
@@ -170,9 +170,11 @@ class Gazetteer:
         found: list[tuple[int, int, Actor]] = []
         resume = low
         after_the, plain = self._after_the, self._plain
+        patterns, index = self._patterns, self._index
         # Only where some alias can begin do we try the aliases; that keeps this fast.
-        for candidate in self._first_words.finditer(lower, low, stop):
-            at, word = candidate.start(), candidate.group()
+        if self._first_words is None:
+            return []
+        for at, word in self._first_words.scan(lower, low, stop):
             if word in after_the and at - 4 >= resume and lower.startswith("the ", at - 4):
                 if at == low + 4 or not lower[at - 5].isalnum():
                     hit = self._match(text, base, lower, at, (word, True), stop)
@@ -181,10 +183,20 @@ class Gazetteer:
                         resume = hit[0]
                         continue
             if at >= resume and word in plain:
-                hit = self._match(text, base, lower, at, (word, False), stop)
-                if hit:
-                    found.append((base + at, base + hit[0], hit[1]))
-                    resume = hit[0]
+                # self._match(), with its common case (the longest alias, in the right case) inline.
+                index_key = (word, False)
+                match = patterns[index_key].match(lower, at, stop)
+                if match:
+                    alias = index[index_key][match.lastindex - 1]
+                    surface = text[base + at : base + match.end()]
+                    if surface == alias.surface or _case_fits(alias, surface):
+                        found.append((base + at, base + match.end(), alias.actor))
+                        resume = match.end()
+                        continue
+                    hit = self._match(text, base, lower, at, index_key, stop)
+                    if hit:
+                        found.append((base + at, base + hit[0], hit[1]))
+                        resume = hit[0]
         mentions: list[Mention] = []
         for m_start, m_end, actor in found:
             title_start = _title_start(text, max(start, m_start - 120), m_start) if actor.kind == PERSON else m_start
@@ -214,6 +226,37 @@ class Gazetteer:
             if again and _case_fits(other, text[start + at : start + again.end()]):
                 return again.end(), other.actor
         return None
+
+
+class WordScan:
+    """Where any of `words` stands as a whole word: `re.finditer(rf"\\b(?:{alternation})\\b", ...)`,
+    as (start, word) pairs.
+
+    A pattern that opens with `\\b` is tried at every position of the text; one that opens with
+    `\\W` lets the regex engine skip to the next non-word character first. When every word starts
+    and ends with a word character the two find the same words: a word is either at the start of
+    the range (tried apart) or right after a non-word character, and a match ends before one.
+    """
+
+    def __init__(self, words: Iterable[str], *, extra: str = "") -> None:
+        """`extra`: more alternatives as a regex, whose every match starts and ends with a word character."""
+        words = list(words)
+        alternation = "|".join(filter(None, (extra, word_alternation(words))))
+        self.at = re.compile(rf"\b(?:{alternation})\b")
+        plain = all(re.fullmatch(r"\w(?:.*\w)?", word, re.DOTALL) for word in words)
+        self.after = re.compile(rf"\W({alternation})\b") if plain else None
+
+    def scan(self, text: str, start: int, stop: int) -> Iterator[tuple[int, str]]:
+        if self.after is None:
+            for match in self.at.finditer(text, start, stop):
+                yield match.start(), match.group()
+            return
+        first = self.at.match(text, start, stop)
+        if first:
+            yield start, first.group()
+            start = first.end()
+        for match in self.after.finditer(text, start, stop):
+            yield match.start(1), match.group(1)
 
 
 def _alias_pattern(tokens: Sequence[str]) -> str:

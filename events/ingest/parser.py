@@ -79,7 +79,11 @@ def read_seed(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, within: Path | 
         if info.st_size > max_bytes:
             raise ParseError(source, None, _too_big(info.st_size, max_bytes))
         with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read(max_bytes + 1)
+            # The size it has now and one byte more (a buffer of max_bytes + 1 for every small file
+            # costs more than the read); only a file that grows meanwhile takes a second read.
+            data = file.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += file.read(max_bytes + 1 - len(data))
     finally:
         os.close(fd)
     if len(data) > max_bytes:

@@ -30,6 +30,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, word_alternation
 from events.ingest.records import (
@@ -44,6 +45,8 @@ from events.ingest.records import (
     Span,
     Speaker,
 )
+
+_first_item = itemgetter(0)
 
 # ---------------------------------------------------------------------------------------
 # Finding quotations
@@ -61,6 +64,18 @@ class Quotation:
     mark: int  # offset of the opening mark; the paragraph start for a continuation without one
     closed: bool  # False: still open at the end of the paragraph
     continues: bool  # continues a quotation left open at the end of the previous paragraph
+
+    def __init__(self, start: int, end: int, paragraph: int, mark: int, closed: bool, continues: bool) -> None:
+        # As records.Span: __dict__ directly, as the generated __init__ does field by field.
+        d = self.__dict__
+        d["start"], d["end"], d["paragraph"], d["mark"], d["closed"], d["continues"] = (
+            start,
+            end,
+            paragraph,
+            mark,
+            closed,
+            continues,
+        )
 
 
 def find_quotations(text: str, paragraphs: Sequence[Span]) -> list[Quotation]:
@@ -229,6 +244,25 @@ class Attribution:
     rule: str
     cue: str = ""
     cue_span: Span | None = None
+
+    def __init__(
+        self,
+        quotation: Quotation,
+        kind: str,
+        speaker: Speaker | None,
+        rule: str,
+        cue: str = "",
+        cue_span: Span | None = None,
+    ) -> None:
+        d = self.__dict__  # as records.Span
+        d["quotation"], d["kind"], d["speaker"], d["rule"], d["cue"], d["cue_span"] = (
+            quotation,
+            kind,
+            speaker,
+            rule,
+            cue,
+            cue_span,
+        )
 
 
 @dataclass(slots=True)
@@ -645,27 +679,27 @@ class Attributor:
         return speaker
 
     def _proposed_by_surname(self, surname: str) -> ProposedActor | None:
+        if not self.proposed:
+            return None
         matches = [p for p in self.proposed.values() if p.kind == "person" and p.name.split()[-1] == surname]
         return matches[0] if len(matches) == 1 else None
 
     def _resolve_pronoun(self, at: int) -> Speaker | None:
         """He/she: the first person named in the nearest earlier sentence that names one."""
         here = self._sentence_of(at)
-        people = sorted(
-            self._people
-            + [
-                (p.start, Speaker(p.name, PROPOSED, p.key, p.start, p.end))
-                for p in self.proposed.values()
-                if p.kind == "person"
-            ],
-            key=lambda item: item[0],
-        )
-        by_sentence: dict[int, Speaker] = {}
-        for position, speaker in people:
-            k = self._sentence_of(position)
-            if k < here and k not in by_sentence:
-                by_sentence[k] = speaker
-        return by_sentence[max(by_sentence)] if by_sentence else None
+        proposed = [(p.start, p) for p in self.proposed.values() if p.kind == "person"]
+        people = sorted(self._people + proposed, key=_first_item)
+        # In text order the sentence numbers only grow: the first person of the last sentence before `here`.
+        starts, best_k, best = self._sentence_starts, -1, None
+        for position, who in people:
+            k = max(0, bisect.bisect_right(starts, position) - 1)
+            if k >= here:
+                break
+            if k > best_k:
+                best_k, best = k, who
+        if isinstance(best, ProposedActor):
+            return Speaker(best.name, PROPOSED, best.key, best.start, best.end)
+        return best
 
     def _resolve_nominal(self, match: re.Match) -> Speaker | None:
         """ "the ministry" / "the minister": the latest actor named before whose name or title has the word."""

@@ -30,7 +30,9 @@ def _abbreviation_before(text: str, stop: int, floor: int) -> bool:
     """Is the word ending at `stop` (just before a full stop) an abbreviation or an initial?"""
     begin = max(text.rfind(" ", floor, stop), text.rfind("\n", floor, stop), floor - 1) + 1
     word = text[begin:stop].lstrip('“"‘([')
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isupper()) or bool(_DOTTED.fullmatch(word))
+    return (
+        word in ABBREVIATIONS or (len(word) == 1 and word.isupper()) or ("." in word and bool(_DOTTED.fullmatch(word)))
+    )
 
 
 def split_sentences(text: str, start: int, end: int) -> list[Span]:

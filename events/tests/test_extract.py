@@ -7,7 +7,11 @@ outside the seeds, so the rules are checked on phrasings the seeds do not contai
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import inspect
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -18,10 +22,10 @@ from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
 from events.ingest.evaluate import evaluate_extraction, score
 from events.ingest.extract import extract_article, find_dateline, to_json
-from events.ingest.gazetteer import Gazetteer
+from events.ingest.gazetteer import Gazetteer, WordScan
 from events.ingest.parser import parse_article
-from events.ingest.quotes import find_quotations
-from events.ingest.records import ANONYMOUS, DIRECT, KNOWN, PARTIAL, PROPOSED, TERM, Span
+from events.ingest.quotes import Attribution, Quotation, find_quotations
+from events.ingest.records import ANONYMOUS, DIRECT, KNOWN, PARTIAL, PROPOSED, TERM, ExtractedStatement, Span, Speaker
 from events.ingest.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -619,3 +623,48 @@ def test_find_quotations_reports_run_on_and_continuing_pieces():
 def test_known_speakers_are_marked_known():
     e = extract("“Enough,” Aliyev said.")
     assert e.statements[0].speaker.status == KNOWN
+
+
+@pytest.mark.parametrize("record", [Span, Speaker, ExtractedStatement, Quotation, Attribution])
+def test_records_with_their_own_init_take_the_dataclass_fields(record):
+    """Span, Speaker, ... define __init__ themselves (a faster one): same fields, order and defaults
+    as the dataclass declares, still frozen and compared and hashed by value."""
+    parameters = list(inspect.signature(record.__init__).parameters.values())[1:]
+    assert [(p.name, p.default) for p in parameters] == [
+        (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(record)
+    ]
+    values = {f.name: f"v{i}" for i, f in enumerate(dataclasses.fields(record))}
+    one, two = record(**values), record(*values.values())
+    assert one == two and hash(one) == hash(two) and dataclasses.asdict(one) == values
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.start = 0
+
+
+@pytest.mark.parametrize("words", [["iran", "iranian", "un", "u", "eu"], ["u.s.", "al-", "iran"], ["2023", "may"]])
+def test_word_scan_finds_what_the_boundary_pattern_finds(words):
+    """WordScan's \\W-led scan gives the same (start, word) as \\b(?:words)\\b, in any range of any text."""
+    scan = WordScan(words)
+    rng = random.Random(5)
+    alphabet = ["iran", "ian", "un", "u", "eu", "u.s.", "al-", "may", "2023", " ", "\n", ".", "’", "-", "x", "é", "_"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        expected = [(m.start(), m.group()) for m in scan.at.finditer(text, start, stop)]
+        assert list(scan.scan(text, start, stop)) == expected, (text, start, stop)
+
+
+def test_the_cameo_key_search_finds_every_key_the_lookahead_scan_finds():
+    """_keys_in searches again after each hit: the same keys as a lookahead at every position."""
+    from events.ingest import classify as module
+
+    lookahead = re.compile(f"(?=({module.word_alternation(module._ALL_KEYS)}))")
+    rng = random.Random(3)
+    pieces = [*module._ALL_KEYS, " ", "x", "call", "den", "s", "ing"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected: set[str] = set()
+        for match in lookahead.finditer(text):
+            expected |= module._IMPLIED[match.group(1)]
+        assert module._keys_in(text) == expected, text
