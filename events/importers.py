@@ -392,11 +392,16 @@ def import_article_file(
     gazetteer: Gazetteer | None = None,
     within: Path | None = None,
     cache: DraftCache | None = None,
+    redraft: bool = False,
 ) -> FileReport:
     """Validate one seed file, store its text, load the curated records that point into it,
     then (given a gazetteer) draft statements for what the curated records do not cover.
 
     `within` is the folder the file was found in (a symbolic link out of it is refused).
+    An unchanged file whose text was drafted before is not drafted again: the actors known
+    now (a speaker proposed by another file since) could draft what was not drafted then,
+    and re-importing an unchanged file must create nothing. `redraft` drafts it anyway
+    (new drafts only where nothing is stored, as always).
 
     The file is written in one transaction (a savepoint when called inside another):
     on any error nothing of it stays, and the report carries the reason. `cache` keeps the
@@ -409,17 +414,23 @@ def import_article_file(
         data = read_seed(path, max_bytes=max_bytes, within=within)
         parsed = parse_article(decode_seed(data, source=str(path), max_bytes=max_bytes), source=str(path))
         with transaction.atomic():
-            article = _store_article(parsed, path=path, report=report, published_on=published_on, outlet=outlet)
+            drafting = gazetteer is not None
+            article = _store_article(
+                parsed, path=path, report=report, published_on=published_on, outlet=outlet, drafting=drafting
+            )
             if article is not None:
                 objects = curated.by_article.get(article.source_ref, [])
                 _make_way_for_curated(article, objects, report)
                 load_fixture_objects(objects, report.counts, kept_notes=report.kept_notes)
-                if gazetteer is not None:
+                unchanged = report.counts.by_action[UNCHANGED][_key(Article)] == 1
+                if drafting and (redraft or not unchanged or article.drafted_at is None):
                     # A new article with no curated records has no statements to look up.
                     new = report.counts.by_action[CREATED][_key(Article)] == 1 and not objects
                     draft_statements(
                         article, parsed, gazetteer=gazetteer, counts=report.counts, cache=cache, new_article=new
                     )
+                    if unchanged:  # a new or changed text got drafted_at with its other columns
+                        Article.objects.filter(pk=article.pk).update(drafted_at=timezone.now())
     except ParseError as error:
         report.error = str(error)
         report.counts = Counts()
@@ -455,8 +466,11 @@ def import_curated_spans(source_ref: str, *, curated: CuratedFixtures) -> FileRe
     return report
 
 
-def _store_article(parsed, *, path: Path, report: FileReport, published_on, outlet) -> Article | None:
-    """Create or fill the Article for a parsed file; None when the file is a duplicate to skip."""
+def _store_article(parsed, *, path: Path, report: FileReport, published_on, outlet, drafting) -> Article | None:
+    """Create or fill the Article for a parsed file; None when the file is a duplicate to skip.
+
+    `drafting`: statements will be drafted from a new or changed text (its drafted_at is set).
+    """
     source_ref = path.name
     # The article of this name and its twin (another article with the same text) in one query:
     # both columns are unique, so at most two rows. ~Q(sha256="") repeats the partial unique
@@ -481,6 +495,8 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
         "file_name": path.name,
         "imported_at": timezone.now(),
     }
+    # A new or changed text is drafted now, or (--no-draft) waits for the next import that drafts.
+    fresh["drafted_at"] = fresh["imported_at"] if drafting else None
     if article is None:
         article = Article(
             source_ref=source_ref,

@@ -442,6 +442,13 @@ class Article(VersionedModel):
     file_name = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True, help_text="What a reader should know about this source.")
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    drafted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the importer last drafted statements from this text. The unchanged file is not "
+        "drafted again (import_seeds --redraft does).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -93,6 +93,44 @@ def test_reimporting_an_unchanged_file_creates_nothing(reference, article_file):
     assert sorted(Statement.objects.values_list("pk", "updated_at")) == before
 
 
+# Written for these tests: an article that names the council president by surname only.
+FOLLOW_UP = """Talks to resume in Brussels
+
+BRUSSELS: Diplomats prepared for a new round of talks on Tuesday.
+
+“Both delegations have confirmed,” Michel told reporters.
+"""
+
+
+def test_an_unchanged_file_is_not_drafted_again_when_a_speaker_was_proposed_since(reference, tmp_path):
+    # follow-up.txt sorts before the council article: its "Michel" is unknown when it is drafted.
+    first, second = tmp_path / "council.txt", tmp_path / "a-follow-up.txt"
+    first.write_text(ARTICLE, encoding="utf-8")
+    second.write_text(FOLLOW_UP, encoding="utf-8")
+    run(tmp_path, "--fixtures", "--published", "2023-05-16")
+    assert "Both delegations have confirmed," not in drafted(second)
+    assert Actor.objects.filter(name="Charles Michel").exists()  # proposed by the council article
+    before = sorted(Statement.objects.values_list("pk", "updated_at"))
+
+    out, _ = run(tmp_path, "--fixtures", "--published", "2023-05-16")
+    assert " 0 created, 0 updated" in out
+    assert sorted(Statement.objects.values_list("pk", "updated_at")) == before
+
+    out, _ = run(second, "--fixtures", "--redraft")
+    assert " 1 created, 0 updated" in out
+    assert drafted(second)["Both delegations have confirmed,"].speaker.name == "Charles Michel"
+
+
+def test_a_file_imported_without_drafting_is_drafted_by_the_next_import(reference, article_file):
+    run(article_file, "--fixtures", "--published", "2023-05-16", "--no-draft")
+    article = Article.objects.get(source_ref=article_file.name)
+    assert drafted(article_file) == {} and article.drafted_at is None
+    run(article_file, "--fixtures")
+    assert "We stand ready to help." in drafted(article_file)
+    article.refresh_from_db()
+    assert article.drafted_at is not None
+
+
 def test_a_verified_draft_is_never_changed_and_a_changed_file_is_then_refused(reference, article_file):
     run(article_file, "--fixtures", "--published", "2023-05-16")
     statement = drafted(article_file)["There is no military solution to this conflict,"]

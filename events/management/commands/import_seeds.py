@@ -67,6 +67,12 @@ class Command(BaseCommand):
             "--no-draft", action="store_true", help="store texts and curated records only; draft no statements"
         )
         parser.add_argument(
+            "--redraft",
+            action="store_true",
+            help="draft unchanged files again (by default a file whose text was drafted before is not: "
+            "speakers proposed since could draft new statements)",
+        )
+        parser.add_argument(
             "--fixtures-only",
             action="store_true",
             help="import no seed file: load the fixtures, then the statements and event sources of every "
@@ -155,6 +161,7 @@ class Command(BaseCommand):
                     outlet=outlet,
                     gazetteer=gazetteer,
                     cache=cache,
+                    redraft=options["redraft"],
                 )
                 self._record(report, total, failed, verbosity)
             units = len(files)
