@@ -389,13 +389,13 @@ class ArticleAdmin(VersionCheckedAdmin, admin.ModelAdmin):
     search_fields = ("title", "source_ref", "file_name", "url", "outlet__name")
     date_hierarchy = "published_on"
     autocomplete_fields = ("outlet", "republished_by")
-    readonly_fields = ("sha256", "imported_at", *TIMESTAMPS)
+    readonly_fields = ("sha256", "imported_at", "drafted_at", *TIMESTAMPS)
     inlines = (StatementInline, ArticleEventSourceInline)
     formfield_overrides = URL_FIELDS
     fieldsets = (
         (None, {"fields": ("title", "outlet", "republished_by", "url", "published_on", "language", "notes")}),
         ("Text", {"fields": ("caption", "body")}),
-        ("Provenance", {"fields": ("source_ref", "file_name", "sha256", "imported_at", *TIMESTAMPS)}),
+        ("Provenance", {"fields": ("source_ref", "file_name", "sha256", "imported_at", "drafted_at", *TIMESTAMPS)}),
     )
 
     def get_queryset(self, request):
