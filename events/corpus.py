@@ -1517,12 +1517,17 @@ def generate_corpus(
 # Bulk loading -----------------------------------------------------------------------------
 
 
+# The columns a load stamps with its time: every model's timestamps, and an article's import time.
+STAMPS = ("created_at", "updated_at", "imported_at")
+
+
 class BulkLoader:
     """Writes a Batch: COPY on PostgreSQL, executemany on SQLite, on Django's connection.
 
     The rows carry the columns of ROWS; each model's other columns get what bulk_create would
-    have given them, computed once: the timestamps get `now`, the rest their field default
-    (prepared for the database by the field, as bulk_create does).
+    have given them, computed once: the timestamps (STAMPS) get `now`, the rest their field
+    default (prepared for the database by the field, as bulk_create does). An article's
+    drafted_at stays empty: no importer drafted a synthetic text.
     """
 
     def __init__(self, now: dt.datetime):
@@ -1532,10 +1537,7 @@ class BulkLoader:
         for name, model in MODELS.items():
             fields = {f.attname: f for f in model._meta.concrete_fields}
             rest = [f for f in model._meta.concrete_fields if f.attname not in ROWS[name] and not f.primary_key]
-            tail = tuple(
-                f.get_db_prep_save(now if isinstance(f, models.DateTimeField) else f.get_default(), connection)
-                for f in rest
-            )
+            tail = tuple(f.get_db_prep_save(now if f.attname in STAMPS else f.get_default(), connection) for f in rest)
             columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in ROWS[name]) + "".join(
                 f", {connection.ops.quote_name(f.column)}" for f in rest
             )
