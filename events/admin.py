@@ -223,9 +223,14 @@ class ActorAliasInline(admin.TabularInline):
 
 
 class StatementInline(admin.TabularInline):
+    """An article's statements, editable in place: each row carries the version it was opened at,
+    so saving a row someone changed since is refused like the statement's own change form."""
+
     model = Statement
+    form = VersionedAdminForm
     extra = 0
     fields = (
+        "opened_version",
         "ref",
         "speaker",
         "kind",

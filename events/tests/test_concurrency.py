@@ -341,7 +341,7 @@ def change_form_data(response) -> dict:
             value = form[name].value()
             if isinstance(value, list | tuple):
                 data[form.add_prefix(name)] = [str(item) for item in value]
-            elif value not in (None, False):
+            elif value is not None and value is not False:  # 0 (an empty formset's TOTAL_FORMS) is posted
                 data[form.add_prefix(name)] = str(value)
     return data
 
@@ -391,6 +391,32 @@ def test_an_event_form_with_its_inlines_opened_before_another_change_saves_nothi
     stored = Event.objects.get(pk=event.pk)
     assert (stored.location, stored.fatalities, stored.version) == ("Lachin corridor", None, 2)
     assert list(stored.participants.values_list("role", flat=True)) == ["initiator"]
+
+
+@pytest.mark.django_db
+def test_a_statement_edited_in_its_articles_page_after_another_change_saves_nothing(
+    client, curator, make_statement, new_article
+):
+    article = new_article()
+    statement = make_statement(article=article)
+    url = reverse("admin:events_article_change", args=[article.pk])
+    client.force_login(curator("ben"))
+    opened = change_form_data(client.get(url))
+    assert opened["statements-0-opened_version"] == "1"
+    elsewhere = Statement.objects.get(pk=statement.pk)
+    elsewhere.summary = "changed meanwhile"
+    elsewhere.save()
+
+    response = client.post(url, {**opened, "statements-0-review_status": "verified"})
+    assert response.status_code == 200 and "after you opened it" in response.content.decode()
+    stored = Statement.objects.get(pk=statement.pk)
+    assert (stored.review_status, stored.summary, stored.version) == ("draft", "changed meanwhile", 2)
+
+    # Reloaded, the row is at version 2 and the edit goes through.
+    reopened = change_form_data(client.get(url))
+    assert client.post(url, {**reopened, "statements-0-review_status": "verified"}).status_code == 302
+    stored.refresh_from_db()
+    assert (stored.review_status, stored.summary, stored.version) == ("verified", "changed meanwhile", 3)
 
 
 @pytest.mark.django_db
