@@ -24,6 +24,7 @@ _BLOCK = re.compile(r"[^\r\n]*\S[^\r\n]*(?:\r?\n[^\r\n]*\S[^\r\n]*)*")
 # Control characters other than tab, newline and carriage return mark a binary file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a file that is not an article usually turns out to be, by its first bytes.
+UTF8_BOM = b"\xef\xbb\xbf"
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -106,9 +107,15 @@ def _looks_like_utf16(data: bytes) -> str | None:
 
 
 def decode_seed(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Check the raw bytes of a seed file and decode them as UTF-8, refusing what is not an article."""
+    """Check the raw bytes of a seed file and decode them as UTF-8, refusing what is not an article.
+
+    A UTF-8 byte order mark (some Windows editors write one) marks the encoding and is not
+    text: it is dropped, so the headline does not start with it and offsets count from the
+    first character of the article.
+    """
     if len(data) > max_bytes:
         raise ParseError(source, None, _too_big(len(data), max_bytes))
+    data = data.removeprefix(UTF8_BOM)
     if not data.strip():
         raise ParseError(source, None, "the file is empty" if not data else "the file holds only whitespace")
     for signature, kind in _SIGNATURES:

@@ -47,6 +47,15 @@ def test_sha256_is_of_the_file_bytes():
     assert parse_bytes(data, max_bytes=100_000).sha256 == hashlib.sha256(data).hexdigest()
 
 
+def test_a_utf8_byte_order_mark_is_not_part_of_the_text():
+    data = b"Headline\n\nCaption\n\n\nBody one."
+    with_mark = parse_bytes(b"\xef\xbb\xbf" + data)
+    assert with_mark.text == data.decode() and with_mark.headline_text == "Headline"
+    assert with_mark.sha256 == parse_bytes(data).sha256  # the same article as the file without the mark
+    with pytest.raises(ParseError, match="the file holds only whitespace"):
+        parse_bytes(b"\xef\xbb\xbf \n")
+
+
 def test_a_single_block_after_the_headline_is_body_not_caption():
     parsed = parse_bytes(b"Headline\n\nOnly paragraph of the story.\n\n\n")
     assert parsed.caption is None
