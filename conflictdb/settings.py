@@ -133,7 +133,8 @@ ASGI_APPLICATION = "conflictdb.asgi.application"
 # SQLite is the embedded default; DATABASE_URL (postgres://...) switches to PostgreSQL.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Unset or empty: the embedded SQLite file.
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }

@@ -57,6 +57,13 @@ def test_debug_is_off_unless_asked_and_production_settings_apply():
     ]
 
 
+def test_an_empty_database_url_means_the_embedded_sqlite_file():
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    result = manage("shell", "--no-imports", "-c", code, env={"DEBUG": "1", "DATABASE_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
+
+
 def test_proxy_ssl_header_is_read_from_the_environment():
     env = PRODUCTION_ENV | {"SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https"}
     result = manage(
