@@ -209,8 +209,14 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "events.logins.locked_out_page"
-# The client's address is REMOTE_ADDR (django-ipware is not installed): behind a proxy on
-# the same machine every client shares the proxy's address (README, "Production").
+# The client's address, for the lockout and the API's anonymous budget: REMOTE_ADDR, unless
+# TRUSTED_PROXIES reverse proxies stand in front of the app and each appends the address it
+# saw to X-Forwarded-For; then the address that many entries from its right end. Whatever a
+# client writes in that header itself is never believed (README, "Production").
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "events.logins.client_address"
 
 # Security headers and cookies. Django's defaults already send X-Content-Type-Options:
 # nosniff and Cross-Origin-Opener-Policy: same-origin; these are stated to be read here.
@@ -278,6 +284,9 @@ REST_FRAMEWORK = {
     # default local-memory cache, so per gunicorn worker). Logged-in users are not throttled.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # The address a budget belongs to (see TRUSTED_PROXIES). DRF's default (None) took the whole
+    # X-Forwarded-For header as the identity: a client writing a new one got a new budget.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous write is told 401 with "WWW-Authenticate: Token".
         "rest_framework.authentication.TokenAuthentication",

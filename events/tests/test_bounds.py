@@ -29,6 +29,23 @@ def test_anonymous_clients_are_throttled_with_429_and_retry_after(api, small_ano
 
 
 @pytest.mark.django_db
+def test_a_client_cannot_escape_the_throttle_by_writing_x_forwarded_for(api, small_anon_rate):
+    # No trusted proxy (TRUSTED_PROXIES=0): the address is the connection's, whatever the header says.
+    codes = [api.get("/api/outlets/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)]
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_has_its_own_budget(api, small_anon_rate, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    # The proxy appends the address it saw: what a client wrote before it does not count.
+    first = [api.get("/api/outlets/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.1", **proxy) for n in range(3)]
+    assert [response.status_code for response in first] == [200, 200, 429]
+    assert api.get("/api/outlets/", HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy).status_code == 200
+
+
+@pytest.mark.django_db
 def test_logged_in_clients_are_not_throttled(api, django_user_model, small_anon_rate):
     api.force_login(django_user_model.objects.create_user("reader"))
     assert {api.get("/api/outlets/").status_code for _ in range(4)} == {200}

@@ -76,6 +76,30 @@ def test_the_same_user_from_another_address_is_not_locked(client, settings, staf
 
 
 @pytest.mark.django_db
+def test_an_x_forwarded_for_written_by_the_client_does_not_move_it_to_another_address(client, settings, staff):
+    fail_until_locked(client, settings)
+    response = client.post(
+        LOGIN, {"username": "curator", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="10.7.7.7"
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_lock_is_per_client_address(client, settings, staff):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    behind_proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN, {"username": "curator", "password": "wrong"}, HTTP_X_FORWARDED_FOR="10.9.9.9", **behind_proxy
+        )
+    # The locked client again, with a made-up address before the one its proxy appended: still locked.
+    login = {"username": "curator", "password": PASSWORD}
+    spoofed = client.post(LOGIN, login, HTTP_X_FORWARDED_FOR="10.1.1.1, 10.9.9.9", **behind_proxy)
+    assert spoofed.status_code == 429
+    # Another client behind the same proxy logs in.
+    assert client.post(LOGIN, login, HTTP_X_FORWARDED_FOR="10.8.8.8", **behind_proxy).status_code == 302
+    assert logged_in_as(client) == "curator"
+
+
 def test_the_lock_ends_after_the_cool_off_period(client, settings, staff):
     fail_until_locked(client, settings)
     assert admin_login(client, "curator", PASSWORD).status_code == 429
@@ -131,3 +155,13 @@ def test_the_limit_and_the_cool_off_come_from_the_environment():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive" in result.stderr
+
+
+def test_the_trusted_proxies_come_from_the_environment():
+    code = "from django.conf import settings as s; print(s.TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'])"
+    result = manage("shell", "--no-imports", "-c", code, env={"DEBUG": "1"})
+    assert result.stdout.split() == ["0", "0"], result.stderr
+    result = manage("shell", "--no-imports", "-c", code, env={"DEBUG": "1", "TRUSTED_PROXIES": "2"})
+    assert result.stdout.split() == ["2", "2"], result.stderr
+    result = manage("check", env={"DEBUG": "1", "TRUSTED_PROXIES": "-1"})
+    assert result.returncode != 0 and "TRUSTED_PROXIES must be 0 or more" in result.stderr
