@@ -529,8 +529,9 @@ class ActorMerge:
     members: int = 0
 
 
-# An actor in more statements than this (as speaker or as target) is "frequent": statements
-# involving it are found by testing rows in index order, not by looking its rows up first.
+# An actor in more statements or events than this (as speaker, target or participant) is
+# "frequent": records involving it are found by testing rows in index order, not by looking
+# its rows up first (ActorQuerySet.with_frequency).
 FREQUENT_ACTOR_ROWS = 2000
 
 
@@ -549,7 +550,7 @@ class ActorQuerySet(models.QuerySet):
 
         Three index scans of at most that many entries each (`... LIMIT 1 OFFSET n`), so the
         cost is bounded whatever the actor. The actor filters choose their query shape by it
-        (Statement.objects.spoken_by_or_addressed_to(), Event.objects.with_participant()):
+        (Statement.objects.spoken_by_or_addressed_to(), Event.objects.with_participant()), as
         the databases' estimates cannot (bench/RESULTS.md).
         """
         beyond = slice(FREQUENT_ACTOR_ROWS, FREQUENT_ACTOR_ROWS + 1)
@@ -954,7 +955,7 @@ class Statement(VersionedModel):
             models.Index(fields=["review_status", "date_from"], name="events_statement_review"),
             # Escalation filter in timeline order: WHERE escalation_id = X ORDER BY date_from, id LIMIT n
             # starts inside the escalation (the id makes the keyset order the index order), and a
-            # filter on another column (speaker OR target: Statement.objects.involving) is tested
+            # filter on another column (speaker OR target: spoken_by_or_addressed_to) is tested
             # row by row only until the page is full. Also the timeline's chart and band totals
             # (GROUP BY escalation, date_from WHERE escalation ...: an index-only count).
             models.Index(fields=["escalation", "date_from", "id"], name="events_statement_escalation"),
@@ -1051,6 +1052,21 @@ class EventQuerySet(TimelineRecordQuerySet):
 
     def involving(self, actor):
         return self.filter(participants__actor=actor).distinct()
+
+    def with_participant(self, condition: Q, *, frequent: bool = False):
+        """Events with a participant row matching `condition` (`actor__in=`, `role=`...), each once.
+
+        Two shapes, chosen by `frequent` (ActorQuerySet.with_frequency) as for statements
+        (spoken_by_or_addressed_to): `id IN (the participations)` for a rare actor; for a
+        frequent one `EXISTS (a participation of this event)`, tested as the events are read
+        in index order, so a page stops when it is full. SQLite cannot tell a frequent actor
+        from its statistics and read every participation of Azerbaijan (66,000 at 10^5 events)
+        and sorted them.
+        """
+        participations = EventParticipant.objects.filter(condition)
+        if frequent:
+            return self.filter(Exists(participations.filter(event=OuterRef("pk"))))
+        return self.filter(pk__in=participations.values("event"))
 
 
 class Event(VersionedModel):
