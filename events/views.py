@@ -475,10 +475,9 @@ def timeline(request):
             matching = [queryset.count() if queryset is not None else 0 for queryset in (events, statements)]
     # Otherwise the totals of the escalations on this page (the band headers): one GROUP BY
     # per table, bounded to those escalations (a range of the escalation index).
-    shown = {entry.obj.escalation_id for entry in entries} - {None}
     if totals is None:
         totals = defaultdict(lambda: [0, 0])
-        if shown:
+        if shown := {entry.obj.escalation_id for entry in entries} - {None}:
             for kind, escalation_id, n in _grouped(*_in_escalations((events, statements), shown), "escalation"):
                 totals[escalation_id][KIND_RANK[kind]] += n
     context.update(

@@ -7,6 +7,7 @@ Nothing here touches the database or settings: bytes in, `ParsedArticle` out.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import os
@@ -24,7 +25,6 @@ _BLOCK = re.compile(r"[^\r\n]*\S[^\r\n]*(?:\r?\n[^\r\n]*\S[^\r\n]*)*")
 # Control characters other than tab, newline and carriage return mark a binary file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a file that is not an article usually turns out to be, by its first bytes.
-UTF8_BOM = b"\xef\xbb\xbf"
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -115,7 +115,7 @@ def decode_seed(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES)
     """
     if len(data) > max_bytes:
         raise ParseError(source, None, _too_big(len(data), max_bytes))
-    data = data.removeprefix(UTF8_BOM)
+    data = data.removeprefix(codecs.BOM_UTF8)
     if not data.strip():
         raise ParseError(source, None, "the file is empty" if not data else "the file holds only whitespace")
     for signature, kind in _SIGNATURES:
