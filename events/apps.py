@@ -3,18 +3,24 @@ from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.signals import post_migrate, pre_migrate
 
-from events import search, triggers
+from events import counts, search, triggers
 
 
 def _remove_triggers(using, **kwargs):
     with connections[using].schema_editor() as schema_editor:
         triggers.remove(schema_editor)
+    counts.remove(connections[using])
 
 
 def _install_triggers(using, **kwargs):
     if ("events", "0002_span_triggers") in MigrationRecorder(connections[using]).applied_migrations():
         with connections[using].schema_editor() as schema_editor:
             triggers.install(schema_editor)
+
+
+def _install_counts(using, **kwargs):
+    if ("events", "0012_day_counts") in MigrationRecorder(connections[using]).applied_migrations():
+        counts.install(connections[using])
 
 
 def _install_search(using, **kwargs):
@@ -34,4 +40,5 @@ class EventsConfig(AppConfig):
         # every migrate and put them back after (events/triggers.py says why).
         pre_migrate.connect(_remove_triggers, sender=self, dispatch_uid="events-remove-triggers")
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="events-install-triggers")
+        post_migrate.connect(_install_counts, sender=self, dispatch_uid="events-install-counts")
         post_migrate.connect(_install_search, sender=self, dispatch_uid="events-install-search")

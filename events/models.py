@@ -22,6 +22,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
+from events import counts
 from events.ingest import dates as fuzzy
 from events.search import SearchQuerySet
 
@@ -1257,3 +1258,64 @@ class EventSource(models.Model):
             errors |= _span_errors(self.article, self.start, self.end, self.quote)
         if errors:
             raise ValidationError(errors)
+
+
+class DayCountQuerySet(models.QuerySet):
+    def grouped(self, *columns: str, actor: int | None = None, escalations=None, date_from=None, date_to=None):
+        """[(kind rank, value of each of `columns`..., n)]: the records counted, as a GROUP BY would count them.
+
+        kind rank: 0 events, 1 statements. `columns` are "escalation" and/or "date_from"
+        (None for a record without one, as the records' own columns). The records are
+        those involving `actor` (every record without one), in `escalations` (ids, None
+        for "no escalation"; every escalation without), whose period overlaps
+        [date_from, date_to] as the date filters read it.
+        """
+        rows = self.filter(actor_id=actor or counts.EVERY_RECORD)
+        if escalations is not None:
+            rows = rows.filter(escalation_id__in=[counts.NO_ESCALATION if e is None else e for e in escalations])
+        undated = dt.date.fromisoformat(counts.UNDATED)
+        if date_from is not None or date_to is not None:
+            rows = rows.exclude(date_from=undated)  # a date range never keeps an undated record
+        if date_from is not None:
+            rows = rows.filter(date_to__gte=date_from)
+        if date_to is not None:
+            rows = rows.filter(date_from__lte=date_to)
+        names = [{"escalation": "escalation_id", "date_from": "date_from"}[column] for column in columns]
+        grouped = rows.values_list("kind", *names).annotate(total=models.Sum("n")).filter(total__gt=0)
+        result = []
+        for kind, *values, n in grouped.order_by("kind", *names):
+            values = [
+                None if (name == "escalation_id" and value == counts.NO_ESCALATION) or value == undated else value
+                for name, value in zip(names, values, strict=True)
+            ]
+            result.append((kind, *values, n))
+        return result
+
+
+class DayCount(models.Model):
+    """How many events or statements have this escalation and period, overall or involving an actor.
+
+    Kept by database triggers (events/counts.py says how and why); never written by the
+    application. No foreign keys: actor_id 0 is every record, escalation_id 0 no escalation.
+    """
+
+    kind = models.PositiveSmallIntegerField(choices=[(counts.EVENT, "event"), (counts.STATEMENT, "statement")])
+    escalation_id = models.BigIntegerField()
+    actor_id = models.BigIntegerField()
+    date_from = models.DateField()
+    date_to = models.DateField()
+    n = models.IntegerField()
+
+    objects = DayCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target, and the timeline's reads: one actor (or 0), an
+            # escalation range, a date range.
+            models.UniqueConstraint(
+                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"], name="events_daycount_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.escalation_id} {self.actor_id} {self.date_from}: {self.n}"

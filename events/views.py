@@ -6,9 +6,11 @@ the number of rows (pinned in events/tests/test_pages.py and test_reactions.py).
 
 The timeline is paged by keyset ("after" the last row shown, in (date, kind, id) order,
 with the API's implementation: events/api/timeline.py), never by OFFSET. Its chart,
-result line and band totals come from one GROUP BY (escalation, date) per table over
-the escalation index; with a date range, or on a "later entries" fragment, the totals
-come from one GROUP BY per table bounded to the escalations the page shows.
+result line and band totals are counted per (escalation, date): from the counts the
+database keeps per day and actor (DayCount, events/counts.py) when the filters are only
+an escalation, an actor and dates, otherwise by one GROUP BY per table over the
+escalation index; with a date range, or on a "later entries" fragment, the band totals
+are counted for the escalations the page shows.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_countries import countries
+from django_filters.constants import EMPTY_VALUES
 
 from events.api import timeline as keyset
 from events.api.timeline import EVENT, STATEMENT, Entry
@@ -32,15 +35,16 @@ from events.filters import StatementFilter, TimelineFilter
 from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
 from events.ingest.gazetteer import Gazetteer
-from events.models import Actor, Article, CameoCode, Escalation, Event, EventSource, Outlet, Statement
+from events.models import Actor, Article, CameoCode, DayCount, Escalation, Event, EventSource, Outlet, Statement
 
 # Rows (events + statements) per timeline page: bounds the page's size and render time
 # (rendering is most of a page's time: 50 rows as the API's pages).
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
-# The chart's stacking order: events at the bottom, statements on top.
-KIND_RANK = {EVENT: 0, STATEMENT: 1}
+# The chart's stacking order: events at the bottom, statements on top (DayCount's kinds).
+KINDS = (EVENT, STATEMENT)
+KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 # The timeline's query string is the API's (/api/timeline/, TimelineFilter). The filter bar
 # has a control for these; any other parameter of TimelineFilter (speaker, code, location…)
@@ -376,6 +380,26 @@ class TimelineQuery:
         finally:
             self.filterset.form.cleaned_data = cleaned
 
+    def counted(self, skip: tuple[str, ...] = ()) -> dict | None:
+        """The filters but `skip` as DayCount.objects.grouped() arguments, or None if it cannot count them.
+
+        It can when they are at most an escalation, one actor (a name several actors share
+        is a union, which per-actor counts cannot give) and a date range.
+        """
+        cleaned = self.filterset.form.cleaned_data
+        given = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES and name not in skip}
+        if set(given) - {"escalation", "actor", *DATE_PARAMS}:
+            return None
+        actors = given.get("actor") or [None]
+        if len(actors) > 1:
+            return None
+        return {
+            "actor": actors[0],
+            "escalations": [given["escalation"].pk] if "escalation" in given else None,
+            "date_from": given.get("date_from"),
+            "date_to": given.get("date_to"),
+        }
+
     def url(self, base: str, **changes) -> str:
         """`base` with the current filters, some changed (None removes one)."""
         params = {**self.params, **changes}
@@ -391,24 +415,33 @@ def _page_size(request) -> int:
     return max(1, min(size, MAX_PAGE_SIZE))
 
 
-def _grouped(events, statements, *columns: str) -> list[tuple]:
-    """(kind, value of each of `columns`, n): one GROUP BY `columns` per table over the filtered rows.
+def _grouped(query: TimelineQuery, *columns: str, skip: tuple[str, ...] = (), escalations=None) -> list[tuple]:
+    """(kind, value of each of `columns`, n) for the rows the filters but `skip` keep (in `escalations`).
 
-    `columns` lead an index on each table (escalation, date_from: the escalation index;
-    escalation alone: the same), so the database counts in index order, reading no row and
-    sorting nothing. This is how the page gets its totals and its chart without a COUNT
-    over a merged list.
+    `columns`: "escalation" and/or "date_from"; none gives a total per kind. Read from the
+    per-day counts the database keeps (DayCount, events/counts.py) when the filters are
+    only an escalation, an actor and dates: one index range, however many records an actor
+    is in. Otherwise one GROUP BY `columns` per table over the filtered rows, which lead an
+    index on each table (escalation, date_from), so the database counts in index order.
     """
+    if (counted := query.counted(skip)) is not None:
+        if escalations is not None:
+            if counted["escalations"] is not None:
+                escalations = set(escalations) & set(counted["escalations"])
+            counted["escalations"] = escalations
+        return [(KINDS[rank], *rest) for rank, *rest in DayCount.objects.grouped(*columns, **counted)]
     rows = []
-    for kind, queryset in ((EVENT, events), (STATEMENT, statements)):
-        if queryset is not None:
+    for kind, queryset in zip(KINDS, query.querysets(skip), strict=True):
+        if queryset is None:
+            continue
+        if escalations is not None:
+            queryset = queryset.filter(escalation_id__in=escalations)
+        if columns:
             grouped = queryset.order_by().values_list(*columns).annotate(n=Count("id")).order_by(*columns)
             rows += [(kind, *values) for values in grouped]
+        else:
+            rows.append((kind, queryset.count()))
     return rows
-
-
-def _in_escalations(querysets, escalation_ids: set[int]) -> list:
-    return [None if queryset is None else queryset.filter(escalation_id__in=escalation_ids) for queryset in querysets]
 
 
 def timeline(request):
@@ -460,7 +493,7 @@ def timeline(request):
     chart, matching = None, [0, 0]
     totals: dict[int | None, list[int]] | None = None
     if not fragment:
-        counts = _grouped(*query.querysets(skip=DATE_PARAMS), "escalation", "date_from")
+        counts = _grouped(query, "escalation", "date_from", skip=DATE_PARAMS)
         chart = build_chart(
             [(kind, day, n) for kind, _escalation, day, n in counts],
             (low, high),
@@ -472,13 +505,14 @@ def timeline(request):
                 matching[KIND_RANK[kind]] += n
                 totals[escalation_id][KIND_RANK[kind]] += n
         else:
-            matching = [queryset.count() if queryset is not None else 0 for queryset in (events, statements)]
+            for kind, n in _grouped(query):
+                matching[KIND_RANK[kind]] += n
     # Otherwise the totals of the escalations on this page (the band headers): one GROUP BY
     # per table, bounded to those escalations (a range of the escalation index).
     if totals is None:
         totals = defaultdict(lambda: [0, 0])
         if shown := {entry.obj.escalation_id for entry in entries} - {None}:
-            for kind, escalation_id, n in _grouped(*_in_escalations((events, statements), shown), "escalation"):
+            for kind, escalation_id, n in _grouped(query, "escalation", escalations=shown):
                 totals[escalation_id][KIND_RANK[kind]] += n
     context.update(
         bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),

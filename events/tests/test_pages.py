@@ -443,9 +443,9 @@ def test_timeline_query_count_does_not_grow_with_rows(
     # 5 event keys   6 dated statement keys   7 undated statement keys (each ORDER BY date_from, id LIMIT 101)
     # 8 events by id, with type and escalation   9 their participants + actors   10 their sources + articles + outlets
     # 11 statements by id, with speaker, article, outlet, CAMEO, escalation   12 their targets
-    # 13 events and 14 statements per escalation and date_from, the filters but the dates (the chart,
-    # the result line and, with no date range, the band totals: GROUP BY over the escalation index)
-    with django_assert_num_queries(14):
+    # 13 events and statements per escalation and date_from, the filters but the dates (the chart,
+    # the result line and, with no date range, the band totals), from the per-day counts (DayCount)
+    with django_assert_num_queries(13):
         html = timeline_html(client)
     assert html.count('class="entry entry-event"') == rows
     assert html.count('class="entry entry-statement"') == rows

@@ -1,0 +1,341 @@
+"""The timeline's counts per day, kept by database triggers (the DayCount model's table).
+
+The timeline page's chart, result line and band totals count the records that match its
+filters. Filtered by an actor who is in a large share of the records, that count tests
+every record of the escalation ("involving" is an OR across a record and its participant
+or target rows, which no index answers): seconds at 10^6 events. So the database keeps,
+for each kind of record, escalation, period (date_from, date_to) and actor, how many
+records there are: `actor_id` 0 counts every record, any other id the records that
+involve that actor (an event's participants in any role; a statement's speaker and its
+targets), each record once per actor however many roles or target rows name the actor.
+DayCount.objects.grouped() reads it when the filters are only escalation, one actor and
+a date range; any other filter counts live rows.
+
+Sentinels instead of NULL, so that the key is a plain unique constraint (an upsert
+target) on both databases: escalation_id 0 for a record without escalation, date
+0001-01-01 (UNDATED) for a statement without a date.
+
+The triggers are the same SQL on SQLite and PostgreSQL (an INSERT ... SELECT ... ON
+CONFLICT DO UPDATE per change), run after each row of events, participants, statements
+and statement targets is inserted, deleted or updated (the columns a count depends on
+only). Each trigger counts only its own row's part, so the result does not depend on the
+order rows are written in: a participant or target whose record is gone counts nothing
+(its record's delete took it off), and a record's insert or delete counts the
+participants or targets that exist at that moment.
+
+Like the span triggers (events/triggers.py), they are removed before `migrate` and
+installed again after (SQLite drops a table's triggers when a migration rebuilds it). A
+migration that changes rows of these tables must therefore call rebuild() after it.
+generate_corpus removes them for its bulk load and rebuilds the table once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+from django.db import DatabaseError, transaction
+
+EVENT, STATEMENT = 0, 1
+NO_ESCALATION = 0
+EVERY_RECORD = 0
+UNDATED = "0001-01-01"
+
+TABLE = "events_daycount"
+KEY = "actor_id, escalation_id, date_from, date_to, kind"
+
+
+def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
+    """SQL adding `sign`1 to the count of each actor of `actors` for the record `record` (alias r).
+
+    `actors` is a SELECT of distinct `actor_id`s; nothing is written when it or the record
+    has no row.
+    """
+    return f"""
+    INSERT INTO {TABLE} (kind, escalation_id, actor_id, date_from, date_to, n)
+    SELECT {kind}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id,
+           COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), {sign}1
+    FROM {record} AS r, ({actors}) AS m
+    WHERE {where}
+    ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + excluded.n;"""
+
+
+def _row(ref: str) -> str:
+    """The record columns of a trigger's own row (NEW or OLD)."""
+    return f"(SELECT {ref}.escalation_id AS escalation_id, {ref}.date_from AS date_from, {ref}.date_to AS date_to)"
+
+
+def _event_actors(ref: str) -> str:
+    return (
+        f"SELECT {EVERY_RECORD} AS actor_id UNION "
+        f"SELECT p.actor_id FROM events_eventparticipant p WHERE p.event_id = {ref}.id"
+    )
+
+
+def _statement_actors(ref: str) -> str:
+    return (
+        f"SELECT {EVERY_RECORD} AS actor_id UNION SELECT {ref}.speaker_id UNION "
+        f"SELECT t.actor_id FROM events_statement_targets t WHERE t.statement_id = {ref}.id"
+    )
+
+
+def _participant(ref: str, sign: str) -> str:
+    """A participant row counts its actor for its event unless another row of the event names the actor."""
+    others = f" AND p.id <> {ref}.id" if sign == "+" else ""
+    actors = (
+        f"SELECT {ref}.actor_id AS actor_id WHERE NOT EXISTS (SELECT 1 FROM events_eventparticipant p "
+        f"WHERE p.event_id = {ref}.event_id AND p.actor_id = {ref}.actor_id{others})"
+    )
+    return _add(EVENT, "events_event", f"r.id = {ref}.event_id", actors, sign)
+
+
+def _target(ref: str, sign: str) -> str:
+    """A target row counts its actor for its statement unless the actor is the speaker (counted already)."""
+    others = f" AND t.id <> {ref}.id" if sign == "+" else ""
+    actors = (
+        f"SELECT {ref}.actor_id AS actor_id WHERE NOT EXISTS (SELECT 1 FROM events_statement_targets t "
+        f"WHERE t.statement_id = {ref}.statement_id AND t.actor_id = {ref}.actor_id{others})"
+    )
+    return _add(
+        STATEMENT, "events_statement", f"r.id = {ref}.statement_id AND r.speaker_id <> {ref}.actor_id", actors, sign
+    )
+
+
+# (table, columns an UPDATE must touch to change a count, the per-row SQL for the old row, for the new row)
+_RECORDS = (
+    (
+        "events_event",
+        ("escalation_id", "date_from", "date_to"),
+        _add(EVENT, _row("OLD"), "true", _event_actors("OLD"), "-"),
+        _add(EVENT, _row("NEW"), "true", _event_actors("NEW"), "+"),
+    ),
+    (
+        "events_statement",
+        ("escalation_id", "date_from", "date_to", "speaker_id"),
+        _add(STATEMENT, _row("OLD"), "true", _statement_actors("OLD"), "-"),
+        _add(STATEMENT, _row("NEW"), "true", _statement_actors("NEW"), "+"),
+    ),
+)
+# The rows linking actors to records, on SQLite: its row triggers run as each row is written,
+# so a row's trigger sees the rows its statement wrote before it and none after.
+_LINKS = (
+    ("events_eventparticipant", ("event_id", "actor_id"), _participant("OLD", "-"), _participant("NEW", "+")),
+    ("events_statement_targets", ("statement_id", "actor_id"), _target("OLD", "-"), _target("NEW", "+")),
+)
+
+SQLITE_TRIGGERS = (
+    "CREATE TRIGGER {table}_daycount_insert AFTER INSERT ON {table} BEGIN {new} END",
+    "CREATE TRIGGER {table}_daycount_delete AFTER DELETE ON {table} BEGIN {old} END",
+    "CREATE TRIGGER {table}_daycount_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} BEGIN {old} {new} END",
+)
+
+POSTGRES_TRIGGERS = """
+CREATE OR REPLACE FUNCTION {table}_daycount() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NOT ({changed}) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN {old}
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN {new}
+  END IF;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER {table}_daycount AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {table}_daycount();
+"""
+
+# The link rows on PostgreSQL: its row triggers run after the whole statement, each seeing
+# every row the statement wrote, so two rows of one statement naming the same actor in
+# one event (two roles, as bulk_create writes them) would each count or each uncount. One
+# trigger per statement instead, over its transition tables: for each (record, actor) pair
+# the statement touched, 1 if a row names the pair after the statement, minus 1 if one did
+# before (a row among the old ones, or a row now there that the statement did not write).
+# PostgreSQL takes transition tables only on a trigger of one event with no column list.
+POSTGRES_LINK_TRIGGER = """
+CREATE OR REPLACE FUNCTION {table}_daycount_{op}() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO {count_table} (kind, escalation_id, actor_id, date_from, date_to, n)
+  SELECT {kind}, COALESCE(r.escalation_id, {no_escalation}), c.actor_id,
+         COALESCE(r.date_from, '{undated}'), COALESCE(r.date_to, '{undated}'), SUM(c.d)
+  FROM (
+    SELECT p.record_id, p.actor_id,
+      (EXISTS (SELECT 1 FROM {table} x WHERE x.{record} = p.record_id AND x.actor_id = p.actor_id))::int
+      - ({was})::int AS d
+    FROM ({pairs}) AS p
+  ) AS c JOIN {parent} AS r ON r.id = c.record_id{extra}
+  WHERE c.d <> 0
+  GROUP BY COALESCE(r.escalation_id, {no_escalation}), c.actor_id, COALESCE(r.date_from, '{undated}'),
+           COALESCE(r.date_to, '{undated}')
+  ON CONFLICT ({key}) DO UPDATE SET n = {count_table}.n + excluded.n;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER {table}_daycount_{op} AFTER {event} ON {table} REFERENCING {transitions}
+  FOR EACH STATEMENT EXECUTE FUNCTION {table}_daycount_{op}();
+"""
+
+# table, its record column, the record table, its kind, and what else a link must satisfy to count
+_POSTGRES_LINKS = (
+    ("events_eventparticipant", "event_id", "events_event", EVENT, ""),
+    # A speaker's statement counts for the speaker already: a target row naming the speaker adds nothing.
+    ("events_statement_targets", "statement_id", "events_statement", STATEMENT, " AND r.speaker_id <> c.actor_id"),
+)
+
+
+def _postgres_link_triggers(table: str, record: str, parent: str, kind: int, extra: str) -> list[str]:
+    def pairs(rows: str) -> str:
+        return f"SELECT DISTINCT {record} AS record_id, actor_id FROM {rows}"
+
+    def written_before(rows: str) -> str:
+        return f"EXISTS (SELECT 1 FROM {rows} o WHERE o.{record} = p.record_id AND o.actor_id = p.actor_id)"
+
+    not_written = (
+        f"EXISTS (SELECT 1 FROM {table} x WHERE x.{record} = p.record_id AND x.actor_id = p.actor_id "
+        f"AND x.id NOT IN (SELECT id FROM new_rows))"
+    )
+    ops = (
+        ("insert", "INSERT", "NEW TABLE AS new_rows", pairs("new_rows"), not_written),
+        ("delete", "DELETE", "OLD TABLE AS old_rows", pairs("old_rows"), "true"),
+        (
+            "update",
+            "UPDATE",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            f"{pairs('old_rows')} UNION {pairs('new_rows')}",
+            f"{written_before('old_rows')} OR {not_written}",
+        ),
+    )
+    return [
+        POSTGRES_LINK_TRIGGER.format(
+            table=table,
+            op=op,
+            event=event,
+            transitions=transitions,
+            pairs=pairs_sql,
+            was=was,
+            record=record,
+            parent=parent,
+            kind=kind,
+            extra=extra,
+            count_table=TABLE,
+            key=KEY,
+            no_escalation=NO_ESCALATION,
+            undated=UNDATED,
+        )  # fmt: skip
+        for op, event, transitions, pairs_sql, was in ops
+    ]
+
+
+# Every record and every (record, actor) pair, as the triggers count them: what rebuild() writes.
+COUNTED = f"""
+SELECT {EVENT}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, r.date_from, r.date_to, COUNT(*)
+FROM events_event r JOIN (
+  SELECT id AS record_id, {EVERY_RECORD} AS actor_id FROM events_event
+  UNION SELECT event_id, actor_id FROM events_eventparticipant
+) AS m ON m.record_id = r.id
+GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, r.date_from, r.date_to
+UNION ALL
+SELECT {STATEMENT}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id,
+       COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), COUNT(*)
+FROM events_statement r JOIN (
+  SELECT id AS record_id, {EVERY_RECORD} AS actor_id FROM events_statement
+  UNION SELECT id, speaker_id FROM events_statement
+  UNION SELECT statement_id, actor_id FROM events_statement_targets
+) AS m ON m.record_id = r.id
+GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, COALESCE(r.date_from, '{UNDATED}'),
+         COALESCE(r.date_to, '{UNDATED}')
+"""
+
+
+def _changed(columns: tuple[str, ...], vendor: str) -> str:
+    differ = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
+    return " OR ".join(f"OLD.{column} {differ} NEW.{column}" for column in columns)
+
+
+def install(connection) -> None:
+    """Create the counting triggers, replacing any that exist (idempotent)."""
+    remove(connection)
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"conflictdb has no counting triggers for {vendor}; add them before using it")
+    statements = []
+    for table, columns, old, new in _RECORDS + (_LINKS if vendor == "sqlite" else ()):
+        changed = _changed(columns, vendor)
+        for template in SQLITE_TRIGGERS if vendor == "sqlite" else (POSTGRES_TRIGGERS,):
+            statements.append(
+                template.format(table=table, columns=", ".join(columns), changed=changed, old=old, new=new)
+            )
+    if vendor == "postgresql":
+        for link in _POSTGRES_LINKS:
+            statements += _postgres_link_triggers(*link)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def remove(connection) -> None:
+    """Drop the counting triggers that exist (idempotent)."""
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, *_ in _RECORDS + _LINKS:
+            names = [f"{table}_daycount_{op}" for op in ("insert", "delete", "update")]
+            if connection.vendor == "sqlite":
+                for name in names:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            elif connection.vendor == "postgresql":
+                for name in (f"{table}_daycount", *names):
+                    if table in tables:
+                        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+
+
+def rebuild(cursor) -> int:
+    """Count every record again (the table emptied and refilled in one statement each); returns the rows."""
+    cursor.execute(f"DELETE FROM {TABLE}")
+    cursor.execute(f"INSERT INTO {TABLE} (kind, escalation_id, actor_id, date_from, date_to, n) {COUNTED}")
+    return cursor.rowcount
+
+
+@contextmanager
+def suspended(connection) -> Iterator[None]:
+    """Rows written in this block are not counted one by one: the table is counted again after it.
+
+    For bulk loads (generate_corpus). After a failure too, the triggers are put back and the
+    rows that stay (batches a loader committed) are counted, unless the failure broke the
+    transaction: then its rollback, which the failure brings, puts the triggers back with the
+    rows as they were.
+    """
+    remove(connection)
+    try:
+        yield
+    except BaseException:
+        with suppress(DatabaseError):
+            recount(connection)
+        raise
+    recount(connection)
+
+
+def recount(connection) -> int:
+    """rebuild() and install(), both or neither (one transaction): the table right from here on."""
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            rows = rebuild(cursor)
+        install(connection)
+    return rows
+
+
+def differences(cursor) -> list[tuple]:
+    """Rows (kind, escalation, actor, date_from, date_to, n) stored but not counted, or counted but not stored.
+
+    Empty when the triggers have kept the table right. Counts of 0 (a key whose records
+    all went) are left in the table and are no difference.
+    """
+    stored = f"SELECT kind, escalation_id, actor_id, date_from, date_to, n FROM {TABLE} WHERE n <> 0"
+    counted = f"SELECT * FROM ({COUNTED}) AS c"
+    cursor.execute(
+        f"SELECT * FROM ({stored} EXCEPT {counted}) AS a UNION ALL SELECT * FROM ({counted} EXCEPT {stored}) AS b"
+    )
+    return sorted(cursor.fetchall())

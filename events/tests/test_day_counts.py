@@ -1,0 +1,342 @@
+"""The timeline's per-day counts (DayCount, events/counts.py): kept right by the triggers, read by the page.
+
+The triggers are checked against a recount from the rows themselves (counts.differences())
+after every kind of write the application makes: records created, edited, moved between
+escalations and dates, deleted; participants and targets added, changed and removed; actors
+merged; bulk queryset updates. The page is checked against the live counts it used before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from events import counts
+from events.corpus import CorpusSpec, generate_corpus, purge_synthetic
+from events.models import Actor, DatePrecision, DayCount, Event, EventParticipant, Statement
+from events.views import TimelineQuery
+
+ROLES = [role for role, _ in EventParticipant.Role.choices]
+
+
+def differences() -> list[tuple]:
+    with connection.cursor() as cursor:
+        return counts.differences(cursor)
+
+
+def stored(**filters) -> dict[tuple, int]:
+    """{(kind, escalation, actor, date_from): n}, for records of one day (date_to the same)."""
+    rows = DayCount.objects.filter(**filters).exclude(n=0)
+    assert all(row.date_to == row.date_from for row in rows)
+    return {(row.kind, row.escalation_id, row.actor_id, row.date_from): row.n for row in rows}
+
+
+def stored_rows() -> set[tuple]:
+    return set(
+        DayCount.objects.exclude(n=0).values_list("kind", "escalation_id", "actor_id", "date_from", "date_to", "n")
+    )
+
+
+@pytest.fixture
+def world(make_actor, make_escalation, make_article):
+    """Actors, two escalations and an article with a few sentences to quote."""
+    body = "Title\n\n" + " ".join(f"Sentence number {n} was said." for n in range(40))
+    return {
+        "actors": [make_actor() for _ in range(8)],
+        "escalations": [
+            make_escalation(start_date=dt.date(2022, 8, 1), end_date=dt.date(2022, 8, 31)),
+            make_escalation(start_date=dt.date(2023, 9, 1), end_date=dt.date(2023, 9, 30)),
+        ],
+        "article": make_article(body=body, title="Title"),
+    }
+
+
+def test_a_record_counts_once_for_an_actor_named_twice(world, make_event, make_statement):
+    a, b, c = world["actors"][:3]
+    escalation = world["escalations"][0]
+    # Two roles in one event; a speaker who is also a target.
+    event = make_event(actors=[(a, "initiator"), (a, "target"), (b, "target")], escalation=escalation)
+    statement = make_statement(
+        quote="Sentence number 3 was said.", article=world["article"], speaker=a, escalation=escalation
+    )
+    statement.targets.set([a, c])
+    day = event.date_from
+    assert stored(escalation_id=escalation.pk) == {
+        (counts.EVENT, escalation.pk, 0, day): 1,
+        (counts.EVENT, escalation.pk, a.pk, day): 1,
+        (counts.EVENT, escalation.pk, b.pk, day): 1,
+        (counts.STATEMENT, escalation.pk, 0, statement.date_from): 1,
+        (counts.STATEMENT, escalation.pk, a.pk, statement.date_from): 1,
+        (counts.STATEMENT, escalation.pk, c.pk, statement.date_from): 1,
+    }
+    # Taking one of a's two roles away leaves a counted; the other takes it off.
+    EventParticipant.objects.get(event=event, actor=a, role="target").delete()
+    assert stored(actor_id=a.pk, kind=counts.EVENT) == {(counts.EVENT, escalation.pk, a.pk, day): 1}
+    EventParticipant.objects.get(event=event, actor=a).delete()
+    assert stored(actor_id=a.pk, kind=counts.EVENT) == {}
+    # a stops being a target but is still the speaker; c's only link goes.
+    statement.targets.remove(a, c)
+    assert stored(kind=counts.STATEMENT, escalation_id=escalation.pk) == {
+        (counts.STATEMENT, escalation.pk, 0, statement.date_from): 1,
+        (counts.STATEMENT, escalation.pk, a.pk, statement.date_from): 1,
+    }
+    assert differences() == []
+
+
+def test_rows_written_together_count_once(world, make_event):
+    # One statement writing two roles of one actor (bulk_create), then deleting both: on
+    # PostgreSQL the rows' triggers would all run after the statement and see both rows.
+    a, b = world["actors"][:2]
+    event = make_event(escalation=world["escalations"][0])
+    EventParticipant.objects.bulk_create(
+        [EventParticipant(event=event, actor=a, role=role) for role in ("initiator", "target", "mediator")]
+        + [EventParticipant(event=event, actor=b, role="target")]
+    )
+    assert stored(kind=counts.EVENT, actor_id=a.pk) == {(counts.EVENT, event.escalation_id, a.pk, event.date_from): 1}
+    EventParticipant.objects.filter(event=event, actor=a, role="initiator").update(role="participant")
+    EventParticipant.objects.filter(event=event, actor=a).exclude(role="mediator").delete()
+    assert stored(kind=counts.EVENT, actor_id=a.pk) == {(counts.EVENT, event.escalation_id, a.pk, event.date_from): 1}
+    EventParticipant.objects.filter(event=event).delete()
+    assert stored(kind=counts.EVENT, actor_id=a.pk) == {}
+    assert differences() == []
+
+
+def test_undated_statements_and_records_without_escalation_are_counted(world, make_statement, make_event):
+    statement = make_statement(
+        quote="Sentence number 5 was said.", article=world["article"], said_on=None, said_on_precision=""
+    )
+    make_event(escalation=None)
+    rows = DayCount.objects.grouped("escalation", "date_from")
+    assert (counts.STATEMENT, None, None, 1) in rows
+    assert (counts.EVENT, None, dt.date(2022, 8, 1), 1) in rows
+    assert DayCount.objects.grouped("date_from", actor=statement.speaker_id) == [(counts.STATEMENT, None, 1)]
+    # A date range never keeps an undated statement (the live filters, date_to >= X and
+    # date_from <= Y, do not), whatever its bounds: the stored placeholder date is no date.
+    assert DayCount.objects.grouped(actor=statement.speaker_id, date_from=dt.date(1, 1, 1)) == []
+    assert DayCount.objects.grouped(actor=statement.speaker_id, date_to=dt.date(2030, 1, 1)) == []
+    assert differences() == []
+
+
+def _random_writes(world, make_event, make_statement, rng: random.Random, steps: int) -> None:
+    actors = list(world["actors"])
+    escalations = [None, *world["escalations"]]
+    days = [dt.date(2022, 8, 3), dt.date(2022, 8, 4), dt.date(2023, 9, 19), dt.date(2023, 9, 1)]
+    quotes = [f"Sentence number {n} was said." for n in range(40)]
+    used_quotes: set[str] = set(Statement.objects.values_list("quote", flat=True))
+    for step in range(steps):
+        events = list(Event.objects.order_by("pk"))
+        statements = list(Statement.objects.order_by("pk"))
+        action = rng.choice(
+            ["event", "event", "statement", "statement", "move event", "move statement", "participant",
+             "change participant", "drop participant", "target", "drop target", "speaker", "delete event",
+             "delete statement", "bulk escalation", "merge", "clear targets", "month"]
+        )  # fmt: skip
+        if action == "event" or (not events and action != "statement"):
+            make_event(
+                actors={(rng.choice(actors), rng.choice(ROLES)) for _ in range(rng.randint(0, 3))},
+                escalation=rng.choice(escalations),
+                start_date=rng.choice(days),
+            )
+        elif action == "statement" or not statements:
+            free = [quote for quote in quotes if quote not in used_quotes]
+            if not free:
+                continue
+            quote = rng.choice(free)
+            used_quotes.add(quote)
+            statement = make_statement(
+                quote=quote,
+                article=world["article"],
+                speaker=rng.choice(actors),
+                escalation=rng.choice(escalations),
+                said_on=rng.choice([*days, None]),
+                said_on_precision=DatePrecision.DAY,
+            )
+            if statement.said_on is None:
+                Statement.objects.filter(pk=statement.pk).update(said_on_precision="")
+            statement.targets.set(rng.sample(actors, rng.randint(0, min(3, len(actors)))))
+        elif action == "move event":
+            event = rng.choice(events)
+            event.escalation = rng.choice(escalations)
+            event.start_date = rng.choice(days)
+            if event.start_precision == DatePrecision.MONTH:
+                event.start_date = event.start_date.replace(day=1)
+            event.save()
+        elif action == "month":
+            # A period longer than a day: date_to moves with the precision.
+            event = rng.choice(events)
+            if event.start_precision == DatePrecision.MONTH:
+                event.start_precision, event.start_date = DatePrecision.DAY, rng.choice(days)
+            else:
+                event.start_precision, event.start_date = DatePrecision.MONTH, event.start_date.replace(day=1)
+            event.save()
+        elif action == "move statement":
+            statement = rng.choice(statements)
+            statement.escalation = rng.choice(escalations)
+            if statement.said_on is not None:
+                statement.said_on = rng.choice(days)
+            statement.save()
+        elif action == "participant":
+            event = rng.choice(events)
+            actor, role = rng.choice(actors), rng.choice(ROLES)
+            if not event.participants.filter(actor=actor, role=role).exists():
+                EventParticipant.objects.create(event=event, actor=actor, role=role)
+        elif action == "change participant":
+            if participants := list(EventParticipant.objects.order_by("pk")):
+                participant = rng.choice(participants)
+                participant.actor = rng.choice(actors)
+                if not EventParticipant.objects.filter(
+                    event=participant.event, actor=participant.actor, role=participant.role
+                ).exists():
+                    participant.save()
+        elif action == "drop participant":
+            if participants := list(EventParticipant.objects.order_by("pk")):
+                rng.choice(participants).delete()
+        elif action == "target":
+            rng.choice(statements).targets.add(rng.choice(actors))
+        elif action == "drop target":
+            statement = rng.choice(statements)
+            if targets := list(statement.targets.all()):
+                statement.targets.remove(rng.choice(targets))
+        elif action == "clear targets":
+            rng.choice(statements).targets.clear()
+        elif action == "speaker":
+            statement = rng.choice(statements)
+            statement.speaker = rng.choice(actors)
+            if not Statement.objects.filter(
+                article=statement.article, start=statement.start, end=statement.end, speaker=statement.speaker
+            ).exclude(pk=statement.pk):
+                statement.save()
+        elif action == "delete event":
+            rng.choice(events).delete()
+        elif action == "delete statement":
+            statement = rng.choice(statements)
+            used_quotes.discard(statement.quote)
+            statement.delete()
+        elif action == "bulk escalation":
+            escalation = rng.choice(escalations)
+            Event.objects.filter(pk__in=[e.pk for e in rng.sample(events, min(3, len(events)))]).update(
+                escalation=escalation
+            )
+            Statement.objects.filter(date_from__isnull=False).filter(
+                pk__in=[s.pk for s in rng.sample(statements, min(3, len(statements)))]
+            ).update(escalation=escalation)
+        elif action == "merge":
+            if len(actors) < 4:
+                continue
+            survivor, merged = rng.sample(actors, 2)
+            try:
+                with transaction.atomic():
+                    Actor.objects.filter(pk__in=[merged.pk]).merge_into(survivor)
+            except Exception:  # noqa: BLE001 - a merge the curator must settle first (same words twice)
+                continue
+            actors.remove(merged)
+        assert differences() == [], f"step {step}: {action}"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_counts_stay_right_through_every_kind_of_write(world, make_event, make_statement, seed):
+    _random_writes(world, make_event, make_statement, random.Random(seed), steps=60)
+    # Something was counted, and a rebuild from scratch writes the same table.
+    before = stored_rows()
+    assert before
+    with connection.cursor() as cursor:
+        counts.rebuild(cursor)
+    assert stored_rows() == before
+
+
+def test_a_write_that_fails_leaves_the_counts_as_they_were(world, make_event):
+    event = make_event(actors=[(world["actors"][0], "initiator")], escalation=world["escalations"][0])
+    before = stored()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        event.escalation = world["escalations"][1]
+        event.save()
+        assert stored() != before
+        raise RuntimeError("the request failed after the save")
+    assert stored() == before
+
+
+def test_generate_and_purge_count_in_bulk(db):
+    generate_corpus(CorpusSpec(events=300, seed=4, batch_size=100))
+    assert differences() == []
+    assert DayCount.objects.filter(actor_id=0).exclude(n=0).exists()
+    # The triggers are back after the load: a write is counted.
+    event = Event.objects.order_by("pk").first()
+    event.escalation = None
+    event.save()
+    assert differences() == []
+    purge_synthetic()
+    assert differences() == []
+
+
+# The timeline page reads them -----------------------------------------------------------
+
+
+def _page_counts(client, query: str) -> dict:
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200, response.content[:500]
+    context = response.context
+    return {
+        "totals": (context["total_events"], context["total_statements"]),
+        "bands": [(band.key, band.total_events, band.total_statements) for band in context["bands"]],
+        "chart": None
+        if context["chart"] is None
+        else [(bar.start, bar.events, bar.statements) for bar in context["chart"].bars],
+    }
+
+
+def test_the_page_counts_the_same_from_day_counts_as_from_the_rows(
+    world, make_event, make_statement, client, monkeypatch
+):
+    _random_writes(world, make_event, make_statement, random.Random(7), steps=80)
+    busiest = EventParticipant.objects.values_list("actor__slug", flat=True).order_by("actor").first() or "nobody"
+    escalation = world["escalations"][0].slug
+    queries = [
+        "",
+        f"escalation={escalation}",
+        f"actor={busiest}",
+        f"actor={busiest}&escalation={escalation}",
+        f"actor={busiest}&date_from=2022-08-04",
+        f"actor={busiest}&date_from=2022-08-02&date_to=2022-08-04",
+        "date_to=2022-08-31",
+        f"escalation={escalation}&date_from=2022-08-04&date_to=2022-08-04&per_page=1",
+    ]
+    from_counts = {query: _page_counts(client, query) for query in queries}
+    monkeypatch.setattr(TimelineQuery, "counted", lambda self, skip=(): None)
+    from_rows = {query: _page_counts(client, query) for query in queries}
+    assert from_counts == from_rows
+    assert any(page["totals"] != (0, 0) for page in from_counts.values())
+
+
+def test_the_page_reads_day_counts_only_for_the_filters_they_answer(rf, seeded):
+    def counted(query: str):
+        request = rf.get(f"/?{query}")
+        return TimelineQuery.from_request(request).counted()
+
+    assert counted("") == {"actor": None, "escalations": None, "date_from": None, "date_to": None}
+    assert counted("actor=azerbaijan&escalation=2020-war")["actor"] == Actor.objects.get(slug="azerbaijan").pk
+    assert counted("actor=azerbaijan&type=19") is None  # a filter they do not count by
+    assert counted("country=AZ") is None
+
+
+def test_recount_command_finds_and_mends_a_wrong_count(world, make_event):
+    make_event(actors=[(world["actors"][0], "initiator")], escalation=world["escalations"][0])
+    out = StringIO()
+    call_command("recount", "--check", stdout=out)
+    assert "match" in out.getvalue()
+    # A change made with the triggers off (raw SQL on a restored copy, say).
+    with connection.cursor() as cursor:
+        counts.remove(connection)
+        cursor.execute("DELETE FROM events_eventparticipant")
+        counts.install(connection)
+    with pytest.raises(CommandError, match=r"1 count row\(s\) differ"):
+        call_command("recount", "--check", stdout=StringIO())
+    call_command("recount", stdout=out)
+    assert "Counted again" in out.getvalue()
+    call_command("recount", "--check", stdout=StringIO())
+    assert differences() == []
