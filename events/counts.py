@@ -11,17 +11,24 @@ targets), each record once per actor however many roles or target rows name the 
 DayCount.objects.grouped() reads it when the filters are only escalation, one actor and
 a date range; any other filter counts live rows.
 
-Sentinels instead of NULL, so that the key is a plain unique constraint (an upsert
-target) on both databases: escalation_id 0 for a record without escalation, date
-0001-01-01 (UNDATED) for a statement without a date.
+A count is the sum of its key's rows. The triggers only ever insert rows (+1 or -1), never
+update one: every new statement of a day would otherwise update that day's "every record"
+row, so two transactions writing records of one day would wait for each other, and on
+PostgreSQL a transaction writing thousands of them (an import) would leave a chain of
+thousands of versions of that row to walk at every write. compact() folds a key's rows
+into one (`merged`); import_seeds runs it after its files, `manage.py recount --compact`
+whenever wanted; the rows written since the last compaction have an index of their own.
 
-The triggers are the same SQL on SQLite and PostgreSQL (an INSERT ... SELECT ... ON
-CONFLICT DO UPDATE per change), run after each row of events, participants, statements
-and statement targets is inserted, deleted or updated (the columns a count depends on
-only). Each trigger counts only its own row's part, so the result does not depend on the
-order rows are written in: a participant or target whose record is gone counts nothing
-(its record's delete took it off), and a record's insert or delete counts the
-participants or targets that exist at that moment.
+Sentinels instead of NULL, so that a key compares with `=` (an index range): escalation_id
+0 for a record without escalation, date 0001-01-01 (UNDATED) for a statement without a date.
+
+The triggers are the same SQL on SQLite and PostgreSQL (an INSERT ... SELECT per change),
+run after each row of events, participants, statements and statement targets is inserted,
+deleted or updated (the columns a count depends on only). Each trigger counts only its
+own row's part, so the result does not depend on the order rows are written in: a
+participant or target whose record is gone counts nothing (its record's delete took it
+off), and a record's insert or delete counts the participants or targets that exist at
+that moment.
 
 Like the span triggers (events/triggers.py), they are removed before `migrate` and
 installed again after (SQLite drops a table's triggers when a migration rebuilds it). A
@@ -43,6 +50,7 @@ UNDATED = "0001-01-01"
 
 TABLE = "events_daycount"
 KEY = "actor_id, escalation_id, date_from, date_to, kind"
+COLUMNS = "kind, escalation_id, actor_id, date_from, date_to, n, merged"
 
 
 def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
@@ -52,12 +60,11 @@ def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
     has no row.
     """
     return f"""
-    INSERT INTO {TABLE} (kind, escalation_id, actor_id, date_from, date_to, n)
+    INSERT INTO {TABLE} ({COLUMNS})
     SELECT {kind}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id,
-           COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), {sign}1
+           COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), {sign}1, false
     FROM {record} AS r, ({actors}) AS m
-    WHERE {where}
-    ON CONFLICT ({KEY}) DO UPDATE SET n = {TABLE}.n + excluded.n;"""
+    WHERE {where};"""
 
 
 def _row(ref: str) -> str:
@@ -157,9 +164,9 @@ CREATE TRIGGER {table}_daycount AFTER INSERT OR DELETE OR UPDATE OF {columns} ON
 POSTGRES_LINK_TRIGGER = """
 CREATE OR REPLACE FUNCTION {table}_daycount_{op}() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO {count_table} (kind, escalation_id, actor_id, date_from, date_to, n)
+  INSERT INTO {count_table} ({columns})
   SELECT {kind}, COALESCE(r.escalation_id, {no_escalation}), c.actor_id,
-         COALESCE(r.date_from, '{undated}'), COALESCE(r.date_to, '{undated}'), SUM(c.d)
+         COALESCE(r.date_from, '{undated}'), COALESCE(r.date_to, '{undated}'), SUM(c.d), false
   FROM (
     SELECT p.record_id, p.actor_id,
       (EXISTS (SELECT 1 FROM {table} x WHERE x.{record} = p.record_id AND x.actor_id = p.actor_id))::int
@@ -168,8 +175,7 @@ BEGIN
   ) AS c JOIN {parent} AS r ON r.id = c.record_id{extra}
   WHERE c.d <> 0
   GROUP BY COALESCE(r.escalation_id, {no_escalation}), c.actor_id, COALESCE(r.date_from, '{undated}'),
-           COALESCE(r.date_to, '{undated}')
-  ON CONFLICT ({key}) DO UPDATE SET n = {count_table}.n + excluded.n;
+           COALESCE(r.date_to, '{undated}');
   RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
@@ -221,7 +227,7 @@ def _postgres_link_triggers(table: str, record: str, parent: str, kind: int, ext
             kind=kind,
             extra=extra,
             count_table=TABLE,
-            key=KEY,
+            columns=COLUMNS,
             no_escalation=NO_ESCALATION,
             undated=UNDATED,
         )  # fmt: skip
@@ -295,8 +301,50 @@ def remove(connection) -> None:
 def rebuild(cursor) -> int:
     """Count every record again (the table emptied and refilled in one statement each); returns the rows."""
     cursor.execute(f"DELETE FROM {TABLE}")
-    cursor.execute(f"INSERT INTO {TABLE} (kind, escalation_id, actor_id, date_from, date_to, n) {COUNTED}")
+    cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT c.*, true FROM ({COUNTED}) AS c")
     return cursor.rowcount
+
+
+# The keys with rows written since the last compaction (events_daycount_unmerged, a partial index).
+_UNMERGED_KEYS = f"SELECT DISTINCT {KEY} FROM {TABLE} WHERE NOT merged"
+
+# PostgreSQL: one statement, so it takes exactly the rows it deletes (a row a concurrent
+# transaction adds meanwhile stays, unmerged, for the next time), and two compactions at
+# once each fold only the rows they deleted.
+POSTGRES_COMPACT = f"""
+WITH gone AS (
+  DELETE FROM {TABLE} d USING ({_UNMERGED_KEYS}) AS k
+  WHERE (d.actor_id, d.escalation_id, d.date_from, d.date_to, d.kind)
+      = (k.actor_id, k.escalation_id, k.date_from, k.date_to, k.kind)
+  RETURNING d.*
+)
+INSERT INTO {TABLE} ({COLUMNS})
+SELECT kind, escalation_id, actor_id, date_from, date_to, SUM(n), true FROM gone
+GROUP BY {KEY} HAVING SUM(n) <> 0
+"""
+
+# SQLite (one writer at a time; run in a transaction): the sums of those keys, then their rows replaced.
+SQLITE_COMPACT = (
+    f"CREATE TEMP TABLE daycount_merge AS SELECT {KEY}, SUM(n) AS n FROM {TABLE} "
+    f"WHERE ({KEY}) IN ({_UNMERGED_KEYS}) GROUP BY {KEY}",
+    f"DELETE FROM {TABLE} WHERE ({KEY}) IN (SELECT {KEY} FROM daycount_merge)",
+    f"INSERT INTO {TABLE} ({COLUMNS}) SELECT kind, escalation_id, actor_id, date_from, date_to, n, true "
+    "FROM daycount_merge WHERE n <> 0",
+    "DROP TABLE daycount_merge",
+)
+
+
+def compact(connection) -> int:
+    """Fold the rows of each key written to since the last time into one; returns the keys folded."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_COMPACT)
+            return cursor.rowcount
+        for sql in SQLITE_COMPACT:
+            cursor.execute(sql)
+            if sql.startswith("INSERT"):
+                folded = cursor.rowcount
+        return folded
 
 
 @contextmanager
@@ -328,12 +376,15 @@ def recount(connection) -> int:
 
 
 def differences(cursor) -> list[tuple]:
-    """Rows (kind, escalation, actor, date_from, date_to, n) stored but not counted, or counted but not stored.
+    """Counts (kind, escalation, actor, date_from, date_to, n) stored but not counted, or counted but not stored.
 
-    Empty when the triggers have kept the table right. Counts of 0 (a key whose records
-    all went) are left in the table and are no difference.
+    Empty when the triggers have kept the table right. A count is the sum of its key's
+    rows; a count of 0 (a key whose records all went) is no difference.
     """
-    stored = f"SELECT kind, escalation_id, actor_id, date_from, date_to, n FROM {TABLE} WHERE n <> 0"
+    stored = (
+        f"SELECT kind, escalation_id, actor_id, date_from, date_to, SUM(n) FROM {TABLE} "
+        f"GROUP BY {KEY} HAVING SUM(n) <> 0"
+    )
     counted = f"SELECT * FROM ({COUNTED}) AS c"
     cursor.execute(
         f"SELECT * FROM ({stored} EXCEPT {counted}) AS a UNION ALL SELECT * FROM ({counted} EXCEPT {stored}) AS b"

@@ -1295,8 +1295,9 @@ class DayCountQuerySet(models.QuerySet):
 class DayCount(models.Model):
     """How many events or statements have this escalation and period, overall or involving an actor.
 
-    Kept by database triggers (events/counts.py says how and why); never written by the
-    application. No foreign keys: actor_id 0 is every record, escalation_id 0 no escalation.
+    Kept by database triggers (events/counts.py says how and why): rows are added, a count
+    is the sum of its key's rows. Never written by the application. No foreign keys:
+    actor_id 0 is every record, escalation_id 0 no escalation.
     """
 
     kind = models.PositiveSmallIntegerField(choices=[(counts.EVENT, "event"), (counts.STATEMENT, "statement")])
@@ -1304,16 +1305,22 @@ class DayCount(models.Model):
     actor_id = models.BigIntegerField()
     date_from = models.DateField()
     date_to = models.DateField()
-    n = models.IntegerField()
+    n = models.IntegerField(help_text="Records added (+) or taken away (-); a count is the sum of its key's rows.")
+    merged = models.BooleanField(default=False, help_text="Folded from the key's earlier rows by counts.compact().")
 
     objects = DayCountQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            # The triggers' upsert target, and the timeline's reads: one actor (or 0), an
-            # escalation range, a date range.
-            models.UniqueConstraint(
+        indexes = [
+            # The timeline's reads: one actor (or 0), an escalation range, a date range.
+            models.Index(
                 fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"], name="events_daycount_key"
+            ),
+            # counts.compact(): the keys written to since it last ran.
+            models.Index(
+                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"],
+                condition=Q(merged=False),
+                name="events_daycount_unmerged",
             ),
         ]
 

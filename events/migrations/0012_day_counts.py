@@ -34,14 +34,30 @@ class Migration(migrations.Migration):
                 ("actor_id", models.BigIntegerField()),
                 ("date_from", models.DateField()),
                 ("date_to", models.DateField()),
-                ("n", models.IntegerField()),
+                (
+                    "n",
+                    models.IntegerField(
+                        help_text="Records added (+) or taken away (-); a count is the sum of its key's rows."
+                    ),
+                ),
+                (
+                    "merged",
+                    models.BooleanField(
+                        default=False, help_text="Folded from the key's earlier rows by counts.compact()."
+                    ),
+                ),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("actor_id", "escalation_id", "date_from", "date_to", "kind"),
+                "indexes": [
+                    models.Index(
+                        fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"],
                         name="events_daycount_key",
-                    )
+                    ),
+                    models.Index(
+                        condition=models.Q(("merged", False)),
+                        fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"],
+                        name="events_daycount_unmerged",
+                    ),
                 ],
             },
         ),

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from events import counts
 from events.corpus import CorpusSpec, generate_corpus, purge_synthetic
@@ -31,16 +32,17 @@ def differences() -> list[tuple]:
 
 
 def stored(**filters) -> dict[tuple, int]:
-    """{(kind, escalation, actor, date_from): n}, for records of one day (date_to the same)."""
-    rows = DayCount.objects.filter(**filters).exclude(n=0)
-    assert all(row.date_to == row.date_from for row in rows)
-    return {(row.kind, row.escalation_id, row.actor_id, row.date_from): row.n for row in rows}
+    """{(kind, escalation, actor, date_from): n}, summed over each key's rows, for records of one day."""
+    rows = DayCount.objects.filter(**filters).values("kind", "escalation_id", "actor_id", "date_from", "date_to")
+    rows = rows.annotate(total=Sum("n")).exclude(total=0)
+    assert all(row["date_to"] == row["date_from"] for row in rows)
+    return {(row["kind"], row["escalation_id"], row["actor_id"], row["date_from"]): row["total"] for row in rows}
 
 
 def stored_rows() -> set[tuple]:
-    return set(
-        DayCount.objects.exclude(n=0).values_list("kind", "escalation_id", "actor_id", "date_from", "date_to", "n")
-    )
+    """Every count, summed over each key's rows."""
+    rows = DayCount.objects.values_list("kind", "escalation_id", "actor_id", "date_from", "date_to")
+    return set(rows.annotate(total=Sum("n")).exclude(total=0))
 
 
 @pytest.fixture
@@ -124,7 +126,7 @@ def test_undated_statements_and_records_without_escalation_are_counted(world, ma
 
 
 def _random_writes(world, make_event, make_statement, rng: random.Random, steps: int) -> None:
-    actors = list(world["actors"])
+    actors = list(Actor.objects.filter(pk__in=[actor.pk for actor in world["actors"]]))  # a merge deletes some
     escalations = [None, *world["escalations"]]
     days = [dt.date(2022, 8, 3), dt.date(2022, 8, 4), dt.date(2023, 9, 19), dt.date(2023, 9, 1)]
     quotes = [f"Sentence number {n} was said." for n in range(40)]
@@ -245,6 +247,19 @@ def test_the_counts_stay_right_through_every_kind_of_write(world, make_event, ma
     # Something was counted, and a rebuild from scratch writes the same table.
     before = stored_rows()
     assert before
+    # Compacting folds each key's rows into one and changes no count.
+    assert DayCount.objects.filter(merged=False).exists()
+    assert counts.compact(connection) > 0
+    assert stored_rows() == before
+    assert not DayCount.objects.filter(merged=False).exists()
+    assert DayCount.objects.count() == len(before)  # one row a key, and no key left at 0
+    # Written to again after it, then compacted again: still right.
+    _random_writes(world, make_event, make_statement, random.Random(seed + 100), steps=15)
+    counts.compact(connection)
+    assert differences() == []
+    assert not DayCount.objects.filter(merged=False).exists()
+    # A rebuild from scratch writes the same counts.
+    before = stored_rows()
     with connection.cursor() as cursor:
         counts.rebuild(cursor)
     assert stored_rows() == before
@@ -338,5 +353,13 @@ def test_recount_command_finds_and_mends_a_wrong_count(world, make_event):
         call_command("recount", "--check", stdout=StringIO())
     call_command("recount", stdout=out)
     assert "Counted again" in out.getvalue()
+    call_command("recount", "--compact", stdout=out)
+    assert "Folded the rows of 0 count(s)" in out.getvalue()  # a recount leaves nothing to fold
     call_command("recount", "--check", stdout=StringIO())
+    assert differences() == []
+
+
+def test_import_seeds_leaves_each_count_in_one_row(seeded):
+    assert DayCount.objects.exists()
+    assert not DayCount.objects.filter(merged=False).exists()
     assert differences() == []

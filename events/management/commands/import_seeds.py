@@ -19,8 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
+from events import counts as day_counts
 from events.importers import (
     CREATED,
     UPDATED,
@@ -172,6 +173,8 @@ class Command(BaseCommand):
                 for source_ref in sorted(curated.by_article):
                     self._record(import_curated_spans(source_ref, curated=curated), total, failed, verbosity)
                     units += 1
+            # The timeline's counts: each count the files added to folded into one row (events/counts.py).
+            day_counts.compact(connection)
         total.merge(fixture_counts)
         unit = "article(s)" if options["fixtures_only"] else "file(s)"
         if verbosity >= 1:

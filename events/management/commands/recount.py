@@ -1,11 +1,14 @@
 """Check, or count again, the timeline's per-day counts (DayCount, events/counts.py).
 
     python manage.py recount --check     # compare with the rows; exit 1 naming what differs
+    python manage.py recount --compact   # fold the rows written since the last time (cheap)
     python manage.py recount             # count every record again (one transaction)
 
-The database's triggers keep the counts as rows are written, so neither is needed in
-normal use. They are for a database whose rows were changed with its triggers off (SQL
-run by hand on a restored copy, a bulk load interrupted by a crash).
+The database's triggers keep the counts as rows are written, so --check and a recount are
+not needed in normal use: they are for a database whose rows were changed with its
+triggers off (SQL run by hand on a restored copy, a bulk load interrupted by a crash).
+The triggers add a row for each change; import_seeds folds them after its files, and
+--compact does it for the edits made in between (a nightly job, say).
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +21,9 @@ class Command(BaseCommand):
     help = "Check (--check) or rebuild the timeline's per-day counts from the events and statements."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="only compare; exit 1 if a count is wrong")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--check", action="store_true", help="only compare; exit 1 if a count is wrong")
+        group.add_argument("--compact", action="store_true", help="fold the rows written since the last time")
 
     def handle(self, *args, **options):
         if options["check"]:
@@ -31,6 +36,10 @@ class Command(BaseCommand):
                     f"{shown}\nRun `manage.py recount` to count again."
                 )
             self.stdout.write("The timeline's counts match the records.")
+            return
+        if options["compact"]:
+            keys = counts.compact(connection)
+            self.stdout.write(f"Folded the rows of {keys} count(s).")
             return
         rows = counts.recount(connection)
         self.stdout.write(f"Counted again: {rows} rows of counts.")
