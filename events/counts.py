@@ -301,7 +301,8 @@ def remove(connection) -> None:
 def rebuild(cursor) -> int:
     """Count every record again (the table emptied and refilled in one statement each); returns the rows."""
     cursor.execute(f"DELETE FROM {TABLE}")
-    cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT c.*, true FROM ({COUNTED}) AS c")
+    # In the index's order, so that one actor's rows are together in the table too.
+    cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT c.*, true FROM ({COUNTED}) AS c ORDER BY 3, 2, 4, 5, 1")
     return cursor.rowcount
 
 

@@ -1312,9 +1312,11 @@ class DayCount(models.Model):
 
     class Meta:
         indexes = [
-            # The timeline's reads: one actor (or 0), an escalation range, a date range.
+            # The timeline's reads: one actor (or 0), an escalation range, a date range. With n
+            # in it, they read the index only (at 10^6 events on PostgreSQL, Azerbaijan's 6,446
+            # rows of one escalation: 2.5 ms; 49 ms reading them from the table).
             models.Index(
-                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"], name="events_daycount_key"
+                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind", "n"], name="events_daycount_key"
             ),
             # counts.compact(): the keys written to since it last ran.
             models.Index(

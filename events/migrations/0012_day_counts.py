@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     models.Index(
-                        fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"],
+                        fields=["actor_id", "escalation_id", "date_from", "date_to", "kind", "n"],
                         name="events_daycount_key",
                     ),
                     models.Index(
