@@ -655,20 +655,23 @@ def draft_statements(
     and nothing points into it yet (saves the query for its statements).
     """
     cache = cache if cache is not None else DraftCache()
-    extraction = extract_article(parsed, gazetteer, article.published_on)
+    # Unattributed quotations are never drafted: the extractor leaves out their targets, dates and codes.
+    extraction = extract_article(parsed, gazetteer, article.published_on, detail_unattributed=False)
     taken = [] if new_article else list(article.statements.values_list("start", "end", "ref"))
     proposed = {actor.key: actor for actor in extraction.proposed_actors}
     drafted = [s for s in extraction.statements if s.speaker is not None]
     keys = {key for s in drafted for key in (*s.targets, s.speaker.actor_key)}
     actors = cache.actors_by_slug(keys) if drafted else cache.actors
     drafts, targets = [], {}
+    ref_prefix = f"draft-{slugify(article.source_ref)}-"
+    unchanged = skipped = 0
     for extracted in extraction.statements:
-        ref = f"draft-{slugify(article.source_ref)}-{extracted.start}-{extracted.end}"
+        ref = f"{ref_prefix}{extracted.start}-{extracted.end}"
         if any(existing_ref == ref for _, _, existing_ref in taken):
-            counts.add(UNCHANGED, Statement)
+            unchanged += 1
             continue
         if extracted.speaker is None or any(_overlap(extracted.start, extracted.end, s, e) for s, e, _ in taken):
-            counts.add(SKIPPED, Statement)
+            skipped += 1
             continue
         speaker = _speaker_for(extracted, proposed, cache, counts)
         statement = Statement(
@@ -706,6 +709,10 @@ def draft_statements(
         drafts.append(statement)
         targets[ref] = [actors[key] for key in extracted.targets if key in actors and actors[key] != speaker]
         taken.append((extracted.start, extracted.end, ref))
+    if unchanged:
+        counts.add(UNCHANGED, Statement, unchanged)
+    if skipped:
+        counts.add(SKIPPED, Statement, skipped)
     if drafts:
         _insert_drafts(drafts, targets, article)
         counts.add(CREATED, Statement, len(drafts))
