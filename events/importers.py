@@ -18,6 +18,7 @@ Every function returns counts; the command only formats them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections import Counter
@@ -28,7 +29,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -472,17 +473,9 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
     `drafting`: statements will be drafted from a new or changed text (its drafted_at is set).
     """
     source_ref = path.name
-    # The article of this name and its twin (another article with the same text) in one query:
-    # both columns are unique, so at most two rows. ~Q(sha256="") repeats the partial unique
-    # index's condition so SQLite can use the index (a MULTI-INDEX OR of the two indexes).
-    # Two columns only: a new file (the common case) needs no more, a stored one is read below.
-    rows = list(
-        Article.objects.filter(
-            models.Q(source_ref=source_ref) | (models.Q(sha256=parsed.sha256) & ~models.Q(sha256=""))
-        )
-        .order_by()
-        .values_list("pk", "source_ref")[:2]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_article_and_twin_sql(connection.vendor), [source_ref, parsed.sha256, ""])
+        rows = cursor.fetchall()
     twin = next((ref for _, ref in rows if ref != source_ref), None)
     if twin is not None:
         report.skipped = True
@@ -524,6 +517,27 @@ def _store_article(parsed, *, path: Path, report: FileReport, published_on, outl
     if article.published_on is None:
         report.warnings.append(f"{path}: no publication date is known: the article is flagged as undated")
     return article
+
+
+@functools.cache
+def _article_and_twin_sql(vendor: str) -> str:
+    """The query for the article named `source_ref` and its twin (another article with the text
+    whose hash is `sha256`), parameters [source_ref, sha256, ""], compiled once per run: Django
+    compiles a queryset on every use, which took 0.3 ms a file, several times what running it takes.
+
+    Both columns are unique, so at most two rows. ~Q(sha256="") repeats the partial unique
+    index's condition so SQLite can use the index (a MULTI-INDEX OR of the two indexes).
+    Two columns only: a new file (the common case) needs no more, a stored one is read after.
+    """
+    rows = (
+        Article.objects.filter(models.Q(source_ref="?") | (models.Q(sha256="?") & ~models.Q(sha256="")))
+        .order_by()
+        .values_list("pk", "source_ref")[:2]
+    )
+    sql, params = rows.query.sql_with_params()
+    if list(params) != ["?", "?", ""]:  # the parameters are not in the order the caller gives them
+        raise RuntimeError(f"unexpected parameters for the article lookup: {params!r}")
+    return sql
 
 
 def _save_article(article: Article) -> None:
