@@ -547,7 +547,11 @@ def _save_article(article: Article) -> None:
         article.clean_fields(exclude=("outlet", "republished_by"))
     except ValidationError as error:
         raise ImportFailure(_validation_reason(error)) from error
-    article.save()
+    if article._state.adding:
+        article.derive_hash()  # what save() derives
+        _insert_new([article])
+    else:
+        article.save()
 
 
 def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
@@ -738,18 +742,65 @@ RESOLVED = ("article", "speaker", "cameo", "escalation")
 
 
 def _insert_drafts(drafts: list[Statement], targets: dict[str, list[Actor]], article: Article) -> None:
-    """Insert an article's drafts and their targets in two statements (bulk_create skips save():
-    the callers have run derive_period())."""
+    """Insert an article's drafts and their targets in two statements (save() is skipped: the
+    callers have run derive_period())."""
     try:
-        Statement.objects.bulk_create(drafts)
-        links = [
-            Statement.targets.through(statement_id=draft.pk, actor_id=actor.pk)
-            for draft in drafts
-            for actor in targets[draft.ref]
-        ]
-        Statement.targets.through.objects.bulk_create(links)
+        _insert_new(drafts)
+        _insert_new(
+            [
+                Statement.targets.through(statement_id=draft.pk, actor_id=actor.pk)
+                for draft in drafts
+                for actor in targets[draft.ref]
+            ]
+        )
     except IntegrityError as error:
         raise ImportFailure(f"{article.source_ref}: the database refused a draft: {error}") from error
+
+
+def _insert_new(records: list[models.Model]) -> None:
+    """Insert new records of one model in one statement and give them their primary keys.
+
+    The rows bulk_create would write (each field's pre_save(), for the timestamps, prepared by
+    its get_db_prep_save(), as Django's insert compiler does), in an INSERT ... RETURNING
+    compiled once per model and number of rows: Django compiles it again for every file, which
+    took longer than SQLite takes to run it. Like bulk_create it skips save() and the signals,
+    so the callers derive what save() would (Statement.derive_period(), Article.derive_hash()),
+    and the related records must be saved rows.
+    """
+    if not records:
+        return
+    model = type(records[0])
+    fields = _insert_fields(model)
+    size = max(connection.ops.bulk_batch_size(fields, records), 1)  # as bulk_create splits them
+    with connection.cursor() as cursor:
+        for at in range(0, len(records), size):
+            batch = records[at : at + size]
+            params = [
+                field.get_db_prep_save(field.pre_save(record, True), connection) for record in batch for field in fields
+            ]
+            cursor.execute(_insert_sql(model, len(batch), connection.vendor), params)
+            for record, (key,) in zip(batch, cursor.fetchall(), strict=True):
+                record.pk = key
+                record._state.adding = False
+                record._state.db = connection.alias
+
+
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns bulk_create writes for a record without a primary key."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+
+
+@functools.cache
+def _insert_sql(model: type[models.Model], rows: int, vendor: str) -> str:
+    ops, fields = connection.ops, _insert_fields(model)
+    if any(hasattr(f, "get_placeholder") for f in fields) or not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError(f"_insert_new() cannot insert {model.__name__} rows on {vendor}")
+    returning, returning_params = ops.return_insert_columns([model._meta.pk])
+    if returning_params:
+        raise NotImplementedError(f"_insert_new() cannot read the keys of new rows on {vendor}")
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    values = ops.bulk_insert_sql(fields, [["%s"] * len(fields)] * rows)
+    return f"{ops.insert_statement()} {ops.quote_name(model._meta.db_table)} ({columns}) {values} {returning}"
 
 
 def _speaker_for(extracted: ExtractedStatement, proposed: dict, cache: DraftCache, counts: Counts) -> Actor:
