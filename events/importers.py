@@ -275,9 +275,13 @@ def _stored_as_is(objects: list[tuple[str, dict]]) -> dict[int, type[models.Mode
     found: dict[int, type[models.Model]] = {}
     for model, keyed in by_model.items():
         lookups = model._default_manager.lookups
-        condition = models.Q()
-        for _, key in keyed:
-            condition |= models.Q(**dict(zip(lookups, key, strict=True)))
+        if len(lookups) == 1 and all(key[0] is not None for _, key in keyed):
+            # One IN (...) lookup: Django compiles it much faster than an OR of hundreds of equalities.
+            condition = models.Q(**{f"{lookups[0]}__in": [key[0] for _, key in keyed]})
+        else:
+            condition = models.Q(
+                *(models.Q(**dict(zip(lookups, key, strict=True))) for _, key in keyed), _connector=models.Q.OR
+            )
         relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
         many = [f.name for f in model._meta.many_to_many]
         rows = list(model._default_manager.filter(condition).select_related(*relations).prefetch_related(*many))
