@@ -773,25 +773,27 @@ def _insert_new(records: list[models.Model]) -> None:
     """
     if not records:
         return
+    # The connection itself, as Django's compiler passes it to the fields: `connection` is a proxy
+    # that looks the connection up again (in an asgiref Local) on every attribute the fields read.
+    db = transaction.get_connection()
     model = type(records[0])
     fields = _insert_fields(model)
-    size = max(connection.ops.bulk_batch_size(fields, records), 1)  # as bulk_create splits them
-    with connection.cursor() as cursor:
+    size = max(db.ops.bulk_batch_size(fields, records), 1)  # as bulk_create splits them
+    with db.cursor() as cursor:
         for at in range(0, len(records), size):
             batch = records[at : at + size]
-            params = [
-                field.get_db_prep_save(field.pre_save(record, True), connection) for record in batch for field in fields
-            ]
-            cursor.execute(_insert_sql(model, len(batch), connection.vendor), params)
+            params = [field.get_db_prep_save(field.pre_save(record, True), db) for record in batch for field in fields]
+            cursor.execute(_insert_sql(model, len(batch), db.vendor), params)
             for record, (key,) in zip(batch, cursor.fetchall(), strict=True):
                 record.pk = key
                 record._state.adding = False
-                record._state.db = connection.alias
+                record._state.db = db.alias
 
 
-def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+@functools.cache
+def _insert_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     """The columns bulk_create writes for a record without a primary key."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and not f.generated)
 
 
 @functools.cache
