@@ -502,9 +502,13 @@ class Article(VersionedModel):
     def excerpt(self, start: int, end: int) -> str:
         return self.body[start:end]
 
+    def derive_hash(self) -> None:
+        """Set sha256 from the body; save() calls it, and bulk writers must."""
+        self.sha256 = self.hash_text(self.body) if self.body else ""
+
     def clean(self):
         # The hash is derived (see save()); set it here too so the constraints validate the real pair.
-        self.sha256 = self.hash_text(self.body) if self.body else ""
+        self.derive_hash()
         twin = Article.objects.filter(sha256=self.sha256).exclude(sha256="").exclude(pk=self.pk).first()
         if twin is not None:
             raise ValidationError(
@@ -513,7 +517,7 @@ class Article(VersionedModel):
 
     def save(self, *args, **kwargs):
         # Derived column (as CameoCode.root): the hash always belongs to the body it is stored with.
-        self.sha256 = self.hash_text(self.body) if self.body else ""
+        self.derive_hash()
         super().save(*args, **kwargs)
 
 

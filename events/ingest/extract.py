@@ -55,8 +55,16 @@ def find_dateline(text: str, paragraph: Span) -> Span | None:
     return None
 
 
-def extract_article(parsed: ParsedArticle, gazetteer: Gazetteer, published_on: dt.date | None) -> Extraction:
-    """Everything the extractor drafts from one article (see the module docstring)."""
+def extract_article(
+    parsed: ParsedArticle, gazetteer: Gazetteer, published_on: dt.date | None, *, detail_unattributed: bool = True
+) -> Extraction:
+    """Everything the extractor drafts from one article (see the module docstring).
+
+    `detail_unattributed=False` (the importer, which drafts no unattributed quotation): an
+    unattributed statement keeps its quote, span, kind, rule and cue but gets no targets, date
+    or CAMEO code. The attributed ones are the same either way: an unattributed statement has
+    no speaker whose later statements it could date.
+    """
     text = parsed.text
     paragraphs = parsed.paragraphs
     datelines = [span for span in (find_dateline(text, p) for p in paragraphs[:1]) if span]
@@ -81,7 +89,7 @@ def extract_article(parsed: ParsedArticle, gazetteer: Gazetteer, published_on: d
     attributions = attributor.attribute_all()
 
     context = _Context(text, sentences, body_mentions, dates, quotations, published_on)
-    statements = [context.statement(a) for a in attributions]
+    statements = [context.statement(a, detailed=a.speaker is not None or detail_unattributed) for a in attributions]
 
     proposed_mentions = {
         (s.speaker.start, s.speaker.end): s.speaker for s in statements if s.speaker and s.speaker.status == PROPOSED
@@ -158,7 +166,23 @@ class _Context:
     def _sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
-    def statement(self, a: Attribution) -> ExtractedStatement:
+    def statement(self, a: Attribution, *, detailed: bool = True) -> ExtractedStatement:
+        """The statement of an attribution; with `detailed`, its targets, date and CAMEO code too."""
+        q = a.quotation
+        quote = self.text[q.start : q.end]
+        return ExtractedStatement(
+            quote=quote,
+            start=q.start,
+            end=q.end,
+            kind=a.kind,
+            speaker=a.speaker,
+            attribution=a.rule,
+            cue=a.cue,
+            cue_span=a.cue_span,
+            **(self._details(a, quote) if detailed else {}),
+        )
+
+    def _details(self, a: Attribution, quote: str) -> dict[str, Any]:
         q, speaker = a.quotation, a.speaker
         span_start, span_end = q.mark, q.end
         if a.cue_span and a.rule in _CUE_IN_SENTENCE:
@@ -177,25 +201,16 @@ class _Context:
                 if not speaker or not (speaker.start <= m.start < speaker.end):
                     targets.append(m.actor_key)
         date = self._date(a, sentence, speaker_key)
-        quote = self.text[q.start : q.end]
         code, rule = classify(quote, a.cue, self.text[sentence[0] : sentence[1]])
-        return ExtractedStatement(
-            quote=quote,
-            start=q.start,
-            end=q.end,
-            kind=a.kind,
-            speaker=speaker,
-            attribution=a.rule,
-            cue=a.cue,
-            cue_span=a.cue_span,
-            targets=tuple(targets),
-            date=date[0],
-            precision=date[1],
-            date_phrase=date[2],
-            date_rule=date[3],
-            cameo=code,
-            cameo_rule=rule,
-        )
+        return {
+            "targets": tuple(targets),
+            "date": date[0],
+            "precision": date[1],
+            "date_phrase": date[2],
+            "date_rule": date[3],
+            "cameo": code,
+            "cameo_rule": rule,
+        }
 
     def _date(self, a: Attribution, sentence: tuple[int, int], speaker_key: str | None):
         anchor = a.cue_span.start if a.cue_span and a.rule in _CUE_IN_SENTENCE else a.quotation.mark

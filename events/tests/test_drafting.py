@@ -217,3 +217,16 @@ def test_evaluate_extraction_fails_below_its_target(seeded):
     Statement.objects.filter(speaker__slug="antony-blinken", kind="direct").update(speaker=zakharova)
     with pytest.raises(CommandError, match="below target: speakers recall"):
         call_command("evaluate_extraction", "--min-recall", "1.0", stdout=StringIO())
+
+
+def test_an_article_with_more_drafts_than_one_insert_takes_gets_them_all_with_their_targets(reference, tmp_path):
+    # Statements are inserted in batches (as bulk_create splits them: 39 rows on SQLite).
+    lines = [f"“We will hold round {n} of talks,” Pashinyan said of Azerbaijan." for n in range(60)]
+    path = tmp_path / "rounds.txt"
+    path.write_text("Sixty rounds of talks\n\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+    run(path, "--fixtures", "--published", "2023-05-16")
+    statements = Statement.objects.filter(article__source_ref="rounds.txt").prefetch_related("targets")
+    assert len(statements) == 60
+    assert {s.speaker.slug for s in statements} == {"nikol-pashinyan"}
+    assert all([actor.slug for actor in s.targets.all()] == ["azerbaijan"] for s in statements)
+    assert all(s.article.body[s.start : s.end] == s.quote for s in statements)

@@ -40,11 +40,6 @@ from events.importers import (
 from events.models import CameoCode, Outlet
 from events.search import deferred_indexing
 
-try:  # Optional: a progress bar on a terminal.
-    from tqdm import tqdm
-except ImportError:  # pragma: no cover - tqdm is in requirements.txt
-    tqdm = None
-
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
 
 
@@ -203,7 +198,12 @@ class Command(BaseCommand):
     def _progress(self, files: list[tuple[Path, Path | None]], verbosity: int):
         """A progress bar on stderr when it is a terminal and there is more than one file to show."""
         stream = getattr(self.stderr, "_out", self.stderr)
-        if tqdm is None or verbosity == 0 or len(files) < 2 or not getattr(stream, "isatty", lambda: False)():
+        if verbosity == 0 or len(files) < 2 or not getattr(stream, "isatty", lambda: False)():
+            return files
+        # Imported here, as generate_corpus does: a run without a terminal does not load it (15 ms).
+        try:  # Optional: tqdm is in requirements.txt.
+            from tqdm import tqdm
+        except ImportError:  # pragma: no cover
             return files
         return tqdm(files, unit="file", file=stream, leave=False)
 
