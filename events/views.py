@@ -296,8 +296,11 @@ def build_chart(counts, window: tuple[dt.date | None, dt.date | None], link) -> 
     dated = [(kind, day, n) for kind, day, n in counts if day is not None]
     if not dated:
         return None
-    low = window[0] or min(day for _, day, _ in dated)
-    high = window[1] or max(day for _, day, _ in dated)
+    # The window, within the span of the data: a date range reaching far beyond it (say to
+    # 9999-12-31) would otherwise be thousands of empty bars, or run past the last date.
+    first, last = min(day for _, day, _ in dated), max(day for _, day, _ in dated)
+    low = max(window[0], first) if window[0] else first
+    high = min(window[1], last) if window[1] else last
     if (high - low).days < CHART_MIN_WEEKS * 7:
         middle = low + (high - low) / 2
         low, high = middle - dt.timedelta(weeks=CHART_MIN_WEEKS / 2), middle + dt.timedelta(weeks=CHART_MIN_WEEKS / 2)

@@ -773,6 +773,24 @@ def test_build_chart_picks_weeks_months_or_years_by_span():
     assert build_chart([("statement", None, 4)], (None, None), link) is None
 
 
+def test_a_date_range_far_beyond_the_data_charts_the_data_only(client, filter_timeline):
+    # The last date Python has ended the chart's loop past it (a 500), and year one made 2,000 bars.
+    def bars(params):
+        response = client.get(reverse("events:timeline"), params)
+        assert response.status_code == 200
+        chart = response.context["chart"]
+        return chart.unit, [(bar.start, bar.events, bar.statements) for bar in chart.bars]
+
+    unit, unfiltered = bars({})
+    assert 0 < len(unfiltered) < 200
+    for params in (
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+    ):
+        assert bars(params) == (unit, unfiltered)
+
+
 def test_timeline_shows_edit_links_to_staff_only(client, admin_client, small_timeline):
     appeal, clash = small_timeline["appeal"], small_timeline["clash"]
     assert "Edit in admin" not in timeline_html(client)
