@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import NamedTuple
 
 from django.db import DatabaseError, transaction
 
@@ -86,26 +87,38 @@ def _statement_actors(ref: str) -> str:
     )
 
 
-def _participant(ref: str, sign: str) -> str:
-    """A participant row counts its actor for its event unless another row of the event names the actor."""
-    others = f" AND p.id <> {ref}.id" if sign == "+" else ""
-    actors = (
-        f"SELECT {ref}.actor_id AS actor_id WHERE NOT EXISTS (SELECT 1 FROM events_eventparticipant p "
-        f"WHERE p.event_id = {ref}.event_id AND p.actor_id = {ref}.actor_id{others})"
-    )
-    return _add(EVENT, "events_event", f"r.id = {ref}.event_id", actors, sign)
+class _Link(NamedTuple):
+    """A table of rows linking actors to records, counted as the record's actors."""
+
+    table: str
+    record: str  # its column naming the record
+    parent: str  # the record's table
+    kind: int
+    also: str = ""  # what else a row must satisfy to count, of the record `r` and the row's {actor}
 
 
-def _target(ref: str, sign: str) -> str:
-    """A target row counts its actor for its statement unless the actor is the speaker (counted already)."""
-    others = f" AND t.id <> {ref}.id" if sign == "+" else ""
+_LINKS = (
+    _Link("events_eventparticipant", "event_id", "events_event", EVENT),
+    # A speaker's statement counts for the speaker already: a target row naming the speaker adds nothing.
+    _Link("events_statement_targets", "statement_id", "events_statement", STATEMENT, "r.speaker_id <> {actor}"),
+)
+
+
+def _sqlite_link(link: _Link, ref: str, sign: str) -> str:
+    """A link row counts its actor for its record unless another row of the record names the actor.
+
+    On SQLite, whose row triggers run as each row is written: a row's trigger sees the rows
+    its statement wrote before it and none after.
+    """
+    others = f" AND x.id <> {ref}.id" if sign == "+" else ""
     actors = (
-        f"SELECT {ref}.actor_id AS actor_id WHERE NOT EXISTS (SELECT 1 FROM events_statement_targets t "
-        f"WHERE t.statement_id = {ref}.statement_id AND t.actor_id = {ref}.actor_id{others})"
+        f"SELECT {ref}.actor_id AS actor_id WHERE NOT EXISTS (SELECT 1 FROM {link.table} x "
+        f"WHERE x.{link.record} = {ref}.{link.record} AND x.actor_id = {ref}.actor_id{others})"
     )
-    return _add(
-        STATEMENT, "events_statement", f"r.id = {ref}.statement_id AND r.speaker_id <> {ref}.actor_id", actors, sign
-    )
+    where = f"r.id = {ref}.{link.record}"
+    if link.also:
+        where += f" AND {link.also.format(actor=f'{ref}.actor_id')}"
+    return _add(link.kind, link.parent, where, actors, sign)
 
 
 # (table, columns an UPDATE must touch to change a count, the per-row SQL for the old row, for the new row)
@@ -123,11 +136,10 @@ _RECORDS = (
         _add(STATEMENT, _row("NEW"), "true", _statement_actors("NEW"), "+"),
     ),
 )
-# The rows linking actors to records, on SQLite: its row triggers run as each row is written,
-# so a row's trigger sees the rows its statement wrote before it and none after.
-_LINKS = (
-    ("events_eventparticipant", ("event_id", "actor_id"), _participant("OLD", "-"), _participant("NEW", "+")),
-    ("events_statement_targets", ("statement_id", "actor_id"), _target("OLD", "-"), _target("NEW", "+")),
+# The link tables on SQLite: the same, with the columns of a link row.
+_SQLITE_LINKS = tuple(
+    (link.table, (link.record, "actor_id"), _sqlite_link(link, "OLD", "-"), _sqlite_link(link, "NEW", "+"))
+    for link in _LINKS
 )
 
 SQLITE_TRIGGERS = (
@@ -184,15 +196,11 @@ CREATE TRIGGER {table}_daycount_{op} AFTER {event} ON {table} REFERENCING {trans
   FOR EACH STATEMENT EXECUTE FUNCTION {table}_daycount_{op}();
 """
 
-# table, its record column, the record table, its kind, and what else a link must satisfy to count
-_POSTGRES_LINKS = (
-    ("events_eventparticipant", "event_id", "events_event", EVENT, ""),
-    # A speaker's statement counts for the speaker already: a target row naming the speaker adds nothing.
-    ("events_statement_targets", "statement_id", "events_statement", STATEMENT, " AND r.speaker_id <> c.actor_id"),
-)
 
+def _postgres_link_triggers(link: _Link) -> list[str]:
+    table, record = link.table, link.record
+    extra = f" AND {link.also.format(actor='c.actor_id')}" if link.also else ""
 
-def _postgres_link_triggers(table: str, record: str, parent: str, kind: int, extra: str) -> list[str]:
     def pairs(rows: str) -> str:
         return f"SELECT DISTINCT {record} AS record_id, actor_id FROM {rows}"
 
@@ -223,8 +231,8 @@ def _postgres_link_triggers(table: str, record: str, parent: str, kind: int, ext
             pairs=pairs_sql,
             was=was,
             record=record,
-            parent=parent,
-            kind=kind,
+            parent=link.parent,
+            kind=link.kind,
             extra=extra,
             count_table=TABLE,
             columns=COLUMNS,
@@ -268,15 +276,15 @@ def install(connection) -> None:
     if vendor not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"conflictdb has no counting triggers for {vendor}; add them before using it")
     statements = []
-    for table, columns, old, new in _RECORDS + (_LINKS if vendor == "sqlite" else ()):
+    for table, columns, old, new in _RECORDS + (_SQLITE_LINKS if vendor == "sqlite" else ()):
         changed = _changed(columns, vendor)
         for template in SQLITE_TRIGGERS if vendor == "sqlite" else (POSTGRES_TRIGGERS,):
             statements.append(
                 template.format(table=table, columns=", ".join(columns), changed=changed, old=old, new=new)
             )
     if vendor == "postgresql":
-        for link in _POSTGRES_LINKS:
-            statements += _postgres_link_triggers(*link)
+        for link in _LINKS:
+            statements += _postgres_link_triggers(link)
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -286,7 +294,7 @@ def remove(connection) -> None:
     """Drop the counting triggers that exist (idempotent)."""
     tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for table, *_ in _RECORDS + _LINKS:
+        for table in [table for table, *_ in _RECORDS] + [link.table for link in _LINKS]:
             names = [f"{table}_daycount_{op}" for op in ("insert", "delete", "update")]
             if connection.vendor == "sqlite":
                 for name in names:
