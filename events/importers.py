@@ -22,6 +22,7 @@ import functools
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +36,8 @@ from django.utils.text import slugify
 
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.parser import decode_seed, parse_article, read_seed
-from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle, ParseError
+from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
+from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, Article, Escalation, Outlet, ReviewStatus, Statement
 
 CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = "created", "updated", "unchanged", "kept", "skipped"
@@ -387,22 +388,37 @@ def articles_not_found(curated: CuratedFixtures, file_names: set[str]) -> list[s
     ]
 
 
+def import_jobs(
+    files: list[tuple[Path, Path | None]], *, published_on: dt.date | None = None, redraft: bool = False
+) -> Iterator[Job]:
+    """The pipeline's jobs for seed files (path, the folder it was found in or None), each with what
+    the database holds of its article now, read in batches (events/ingest/pipeline.py)."""
+    for at in range(0, len(files), 500):
+        batch = files[at : at + 500]
+        stored = {
+            ref: Stored(sha256, day, drafted_at is not None)
+            for ref, sha256, day, drafted_at in Article.objects.filter(
+                source_ref__in=[path.name for path, _ in batch]
+            ).values_list("source_ref", "sha256", "published_on", "drafted_at")
+        }
+        for path, within in batch:
+            yield Job(path, within, stored.get(path.name), published_on, redraft)
+
+
 def import_article_file(
-    path: Path,
+    prepared: Prepared,
     *,
     curated: CuratedFixtures,
-    max_bytes: int,
     published_on: dt.date | None = None,
     outlet: Outlet | None = None,
-    gazetteer: Gazetteer | None = None,
-    within: Path | None = None,
+    gazetteer: GazetteerSource | None = None,
     cache: DraftCache | None = None,
     redraft: bool = False,
 ) -> FileReport:
-    """Validate one seed file, store its text, load the curated records that point into it,
-    then (given a gazetteer) draft statements for what the curated records do not cover.
+    """Store the text of one seed file (read and parsed by the pipeline, events/ingest/pipeline.py),
+    load the curated records that point into it, then (given a gazetteer) draft statements for
+    what the curated records do not cover.
 
-    `within` is the folder the file was found in (a symbolic link out of it is refused).
     An unchanged file whose text was drafted before is not drafted again: the actors known
     now (a speaker proposed by another file since) could draft what was not drafted then,
     and re-importing an unchanged file must create nothing. `redraft` drafts it anyway
@@ -414,10 +430,11 @@ def import_article_file(
     """
     cache = cache if cache is not None else DraftCache()
     cache.begin_file()
-    report = FileReport(path=str(path))
+    path, parsed = prepared.path, prepared.parsed
+    report = FileReport(path=str(path), error=prepared.error)
+    if parsed is None:
+        return report
     try:
-        data = read_seed(path, max_bytes=max_bytes, within=within)
-        parsed = parse_article(decode_seed(data, source=str(path), max_bytes=max_bytes), source=str(path))
         with transaction.atomic():
             drafting = gazetteer is not None
             article = _store_article(
@@ -432,13 +449,16 @@ def import_article_file(
                     # A new article with no curated records has no statements to look up.
                     new = report.counts.by_action[CREATED][_key(Article)] == 1 and not objects
                     draft_statements(
-                        article, parsed, gazetteer=gazetteer, counts=report.counts, cache=cache, new_article=new
+                        article,
+                        parsed,
+                        gazetteer=gazetteer,
+                        counts=report.counts,
+                        cache=cache,
+                        new_article=new,
+                        extraction=prepared.extraction,
                     )
                     if unchanged:  # a new or changed text got drafted_at with its other columns
                         Article.objects.filter(pk=article.pk).update(drafted_at=timezone.now())
-    except ParseError as error:
-        report.error = str(error)
-        report.counts = Counts()
     except ImportFailure as error:
         report.error = f"{path}: {error}"
         report.counts = Counts()
@@ -609,12 +629,14 @@ def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], rep
 # Drafting -----------------------------------------------------------------------------------
 
 
-def build_gazetteer() -> Gazetteer:
-    """The gazetteer of every actor that is not rejected, keyed by slug, with its aliases (2 queries)."""
+def gazetteer_entries() -> list[GazetteerEntry]:
+    """The gazetteer's entries: every actor that is not rejected, keyed by slug, with its aliases (2 queries)."""
     actors = Actor.objects.exclude(review_status=ReviewStatus.REJECTED).prefetch_related("aliases")
-    return Gazetteer.from_entries(
-        (actor.slug, actor.name, actor.kind, [alias.name for alias in actor.aliases.all()]) for actor in actors
-    )
+    return [(actor.slug, actor.name, actor.kind, [alias.name for alias in actor.aliases.all()]) for actor in actors]
+
+
+def build_gazetteer() -> Gazetteer:
+    return Gazetteer.from_entries(gazetteer_entries())
 
 
 @dataclass
@@ -663,10 +685,11 @@ def draft_statements(
     article: Article,
     parsed: ParsedArticle,
     *,
-    gazetteer: Gazetteer,
+    gazetteer: GazetteerSource,
     counts: Counts,
     cache: DraftCache | None = None,
     new_article: bool = False,
+    extraction: Extraction | None = None,
 ) -> Extraction:
     """Write the extractor's statements for one article as drafts, never over a record that exists.
 
@@ -674,11 +697,13 @@ def draft_statements(
     reviewed, or an earlier draft at another span) is skipped: a wrong speaker is worse than a
     missing one. Unattributed quotations are not drafted. Re-drafting an unchanged article finds
     every draft by its ref and changes nothing. `new_article`: the article was created just now
-    and nothing points into it yet (saves the query for its statements).
+    and nothing points into it yet (saves the query for its statements). `extraction`: the
+    pipeline's, used when it was made with the article's publication date (it dates statements).
     """
     cache = cache if cache is not None else DraftCache()
-    # Unattributed quotations are never drafted: the extractor leaves out their targets, dates and codes.
-    extraction = extract_article(parsed, gazetteer, article.published_on, detail_unattributed=False)
+    if extraction is None or extraction.published_on != article.published_on:
+        # Unattributed quotations are never drafted: the extractor leaves out their targets, dates and codes.
+        extraction = extract_article(parsed, gazetteer.gazetteer, article.published_on, detail_unattributed=False)
     taken = [] if new_article else list(article.statements.values_list("start", "end", "ref"))
     proposed = {actor.key: actor for actor in extraction.proposed_actors}
     drafted = [s for s in extraction.statements if s.speaker is not None]

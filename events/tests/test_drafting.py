@@ -2,13 +2,20 @@
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
+from events import importers
+from events.importers import Counts, draft_statements, gazetteer_entries
+from events.ingest.extract import extract_article
+from events.ingest.parser import parse_article
+from events.ingest.pipeline import GazetteerSource
 from events.models import Actor, Article, ReviewStatus, Statement
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +237,147 @@ def test_an_article_with_more_drafts_than_one_insert_takes_gets_them_all_with_th
     assert {s.speaker.slug for s in statements} == {"nikol-pashinyan"}
     assert all([actor.slug for actor in s.targets.all()] == ["azerbaijan"] for s in statements)
     assert all(s.article.body[s.start : s.end] == s.quote for s in statements)
+
+
+# Worker processes (events/ingest/pipeline.py) -------------------------------------------------
+
+
+def import_state():
+    """What an import writes, by natural keys (primary keys and timestamps differ between runs)."""
+    return {
+        "articles": sorted(Article.objects.values_list("source_ref", "sha256", "published_on", "title", "body")),
+        "statements": sorted(
+            (*row[:-1], json.dumps(row[-1], sort_keys=True))
+            for row in Statement.objects.values_list(
+                "ref",
+                "article__source_ref",
+                "speaker__slug",
+                "kind",
+                "quote",
+                "start",
+                "end",
+                "cameo_id",
+                "said_on",
+                "said_on_precision",
+                "date_phrase",
+                "escalation__slug",
+                "review_status",
+                "extraction",
+            )
+        ),
+        "targets": sorted(Statement.targets.through.objects.values_list("statement__ref", "actor__slug")),
+        "actors": sorted(Actor.objects.values_list("slug", "name", "kind", "role", "review_status")),
+    }
+
+
+def variant(n: int) -> str:
+    """ARTICLE made different for each n (its own text, hash and drafts)."""
+    return ARTICLE.replace("on Monday", ["on Monday", "on Tuesday", "yesterday", "last week"][n % 4]).replace(
+        "without delay", f"without delay, round {n}"
+    )
+
+
+def import_twice(folder: Path, workers: int) -> list:
+    """Import a folder of new, twin and bad files, then again after one changed and one was added
+    (with --redraft); returns each run's output and error (or the CommandError)."""
+    if folder.exists():
+        for path in folder.iterdir():
+            path.unlink()
+    folder.mkdir(exist_ok=True)
+    for n in range(9):
+        (folder / f"council_{n}.txt").write_text(variant(n), encoding="utf-8")
+    (folder / "council_twin.txt").write_text(variant(3), encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"Headline\n\nNUL \x00 inside")
+    for seed in (ROOT / "seeds").glob("*.txt"):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    runs = []
+    for extra in ([], ["--redraft"]):
+        out, err = StringIO(), StringIO()
+        try:
+            call_command(
+                "import_seeds",
+                str(folder),
+                "--fixtures",
+                "--published",
+                "2023-05-16",
+                "--workers",
+                str(workers),
+                *extra,
+                stdout=out,
+                stderr=err,
+            )
+            failure = ""
+        except CommandError as error:
+            failure = str(error)
+        runs.append((out.getvalue(), err.getvalue(), failure, import_state()))
+        (folder / "council_5.txt").write_text(variant(5).replace("Michel said", "Michel added"), encoding="utf-8")
+        (folder / "council_new.txt").write_text(variant(10), encoding="utf-8")
+    return runs
+
+
+def test_a_worker_process_imports_exactly_what_the_importing_process_does(reference, tmp_path, monkeypatch):
+    from events.management.commands import import_seeds
+
+    asked = []
+    prepare_files = import_seeds.prepare_files
+    monkeypatch.setattr(
+        import_seeds, "prepare_files", lambda *a, **kw: asked.append(kw["workers"]) or prepare_files(*a, **kw)
+    )
+    # Every extraction comes from the pipeline: the importer predicted each article's date right
+    # and did not extract again (draft_statements would, in this process).
+    again = []
+    monkeypatch.setattr(importers, "extract_article", lambda *a, **kw: again.append(a) or extract_article(*a, **kw))
+    with transaction.atomic():
+        here = import_twice(tmp_path / "files", workers=0)
+        transaction.set_rollback(True)
+    assert Statement.objects.count() == 0, "rolled back"
+    there = import_twice(tmp_path / "files", workers=1)
+    assert asked == [0, 0, 1, 1]
+    assert again == []
+    assert there == here
+    first, second = here
+    assert "broken.txt:3: binary file" in first[1] and "1 of 13 file(s) failed" in first[2]
+    assert "same text as the article already imported as 'council_3.txt'" in first[1]
+    assert len(first[3]["statements"]) > 30
+    assert re.search(r"council_5\.txt: .*updated 1 \(1 article\)", second[0])
+    assert re.search(r"council_new\.txt: created \d+ \(1 article, \d+ statements", second[0])
+
+
+def test_the_default_is_a_worker_from_enough_files_on_more_than_one_core(reference, tmp_path, monkeypatch):
+    from events.management.commands import import_seeds
+
+    asked = []
+    prepare_files = import_seeds.prepare_files
+    monkeypatch.setattr(
+        import_seeds, "prepare_files", lambda *a, **kw: asked.append(kw["workers"]) or prepare_files(*a, **kw)
+    )
+    for n in range(3):
+        (tmp_path / f"council_{n}.txt").write_text(variant(n), encoding="utf-8")
+    monkeypatch.setattr(import_seeds, "WORKER_MIN_FILES", 4)
+    run(tmp_path, "--fixtures", "--published", "2023-05-16")
+    monkeypatch.setattr(import_seeds, "WORKER_MIN_FILES", 3)
+    monkeypatch.setattr(import_seeds.os, "cpu_count", lambda: 1)
+    run(tmp_path, "--fixtures", "--published", "2023-05-16")
+    monkeypatch.setattr(import_seeds.os, "cpu_count", lambda: 2)
+    run(tmp_path, "--fixtures", "--published", "2023-05-16")
+    assert asked == [0, 0, 1]
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_workers_must_be_a_whole_number_of_zero_or_more(reference, article_file, value):
+    before = Article.objects.count()
+    with pytest.raises(CommandError, match=rf"--workers: {re.escape(repr(value))} is not a whole number of 0 or more"):
+        run(article_file, "--fixtures", "--workers", value)
+    assert Article.objects.count() == before
+
+
+def test_an_extraction_made_for_another_publication_date_is_made_again(reference, article_file):
+    run(article_file, "--fixtures", "--no-draft", "--published", "2023-05-16")
+    article = Article.objects.get(source_ref=article_file.name)
+    parsed = parse_article(article.body, source=str(article_file))
+    source = GazetteerSource(gazetteer_entries())
+    stale = extract_article(parsed, source.gazetteer, dt.date(2021, 3, 3), detail_unattributed=False)
+    used = draft_statements(article, parsed, gazetteer=source, counts=Counts(), extraction=stale)
+    assert used.published_on == dt.date(2023, 5, 16)
+    appeal = drafted(article_file)["show restraint and return to talks without delay."]
+    assert appeal.said_on == dt.date(2023, 5, 15)

@@ -14,7 +14,10 @@ makes the command exit non-zero.
 """
 
 import datetime as dt
+import os
 from argparse import ArgumentTypeError
+from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
@@ -31,16 +34,21 @@ from events.importers import (
     FileReport,
     ImportFailure,
     articles_not_found,
-    build_gazetteer,
+    gazetteer_entries,
     import_article_file,
     import_curated_spans,
+    import_jobs,
     load_standalone_fixtures,
     read_fixtures,
 )
+from events.ingest.pipeline import GazetteerSource, prepare_files
 from events.models import CameoCode, Outlet
 from events.search import deferred_indexing
 
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
+# From this many files a worker process extracting ahead of the import pays for its start
+# (about 0.1 s; bench/RESULTS.md).
+WORKER_MIN_FILES = 20
 
 
 class DryRunRollback(Exception):
@@ -91,6 +99,13 @@ class Command(BaseCommand):
             "--outlet", metavar="SLUG", help="outlet (slug) for files whose metadata is not in the fixtures"
         )
         parser.add_argument(
+            "--workers",
+            type=parse_count,
+            metavar="N",
+            help="processes reading and extracting files ahead of the import; 0 does it in this process "
+            f"(default: 1 from {WORKER_MIN_FILES} files on a machine with more than one core, else 0)",
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             default=settings.SEED_MAX_BYTES,
@@ -138,7 +153,7 @@ class Command(BaseCommand):
         gazetteer = None
         if not options["no_draft"]:
             if CameoCode.objects.exists():
-                gazetteer = build_gazetteer()
+                gazetteer = GazetteerSource(gazetteer_entries())
             elif verbosity >= 1:
                 self.stderr.write(
                     self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
@@ -146,13 +161,18 @@ class Command(BaseCommand):
         total, failed = Counts(), []
         cache = DraftCache()  # actors and escalations read once for the whole run
         # One FTS index write for all files at the end instead of one per file (events/search.py).
-        with deferred_indexing():
-            for path, within in self._progress(files, verbosity):
+        # Files are read, parsed and extracted ahead of their import, in worker processes when
+        # there are enough of them to pay for starting one (events/ingest/pipeline.py).
+        workers = options["workers"]
+        if workers is None:
+            workers = 1 if len(files) >= WORKER_MIN_FILES and (os.cpu_count() or 1) > 1 else 0
+        jobs = import_jobs(files, published_on=options["published"], redraft=options["redraft"])
+        prepared_files = prepare_files(jobs, max_bytes=options["max_bytes"], source=gazetteer, workers=workers)
+        with deferred_indexing(), closing(prepared_files):
+            for prepared in self._progress(prepared_files, len(files), verbosity):
                 report = import_article_file(
-                    path,
-                    within=within,
+                    prepared,
                     curated=curated,
-                    max_bytes=options["max_bytes"],
                     published_on=options["published"],
                     outlet=outlet,
                     gazetteer=gazetteer,
@@ -195,17 +215,17 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.WARNING(warning))
         self._notes(report.kept_notes, verbosity)
 
-    def _progress(self, files: list[tuple[Path, Path | None]], verbosity: int):
+    def _progress(self, files: Iterable, total: int, verbosity: int):
         """A progress bar on stderr when it is a terminal and there is more than one file to show."""
         stream = getattr(self.stderr, "_out", self.stderr)
-        if verbosity == 0 or len(files) < 2 or not getattr(stream, "isatty", lambda: False)():
+        if verbosity == 0 or total < 2 or not getattr(stream, "isatty", lambda: False)():
             return files
         # Imported here, as generate_corpus does: a run without a terminal does not load it (15 ms).
         try:  # Optional: tqdm is in requirements.txt.
             from tqdm import tqdm
         except ImportError:  # pragma: no cover
             return files
-        return tqdm(files, unit="file", file=stream, leave=False)
+        return tqdm(files, total=total, unit="file", file=stream, leave=False)
 
     def _notes(self, notes: list[str], verbosity: int) -> None:
         if verbosity >= 2:
@@ -262,6 +282,17 @@ def _relative(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+def parse_count(value: str) -> int:
+    """argparse type for options that take a whole number, 0 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ArgumentTypeError(f"{value!r} is not a whole number of 0 or more")
+    return number
 
 
 def parse_iso_date(value: str) -> dt.date:

@@ -1,0 +1,160 @@
+"""Read, parse and extract seed files ahead of the importer, optionally in worker processes.
+
+An import spends about half its time per file extracting (pure Python, bound by the CPU)
+and half writing to the database (bench/RESULTS.md). `prepare_files` does the first half:
+in the importing process (`workers=0`), or in worker processes that run ahead of it, so
+that extraction and writing overlap on a machine with more than one core. Either way the
+files come back in the order given, and the same `prepare` runs on each.
+
+The workers are started by a fork server (a clean process without the importer's
+threads or database connections), never touch the database, and build their own
+gazetteer from the same entries. At most `ahead` files are in flight, so memory stays
+flat however many files there are.
+
+Whether a file gets drafted, and from which publication date, is the importer's call: it
+knows what the database holds. A job carries the importer's prediction (`Stored`: what it
+read about the article before the run), `prepare` extracts only what will be drafted, and
+the importer checks the extraction's date against the article's before it uses it (and
+extracts again in its own process in the rare case the two differ).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from events.ingest.extract import extract_article
+from events.ingest.gazetteer import Gazetteer
+from events.ingest.parser import decode_seed, parse_article, read_seed
+from events.ingest.records import Extraction, ParsedArticle, ParseError
+
+# (actor_key, canonical name, kind, aliases): what Gazetteer.from_entries takes.
+GazetteerEntry = tuple[str, str, str, Sequence[str]]
+
+
+class GazetteerSource:
+    """The gazetteer's entries, and the gazetteer built from them on first use: a worker gets
+    the entries (plain data, cheap to send) and builds its own."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self.entries = list(entries)
+
+    @functools.cached_property
+    def gazetteer(self) -> Gazetteer:
+        return Gazetteer.from_entries(self.entries)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the database held about a file's article when the import began."""
+
+    sha256: str
+    published_on: dt.date | None
+    drafted: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    within: Path | None = None  # the folder the file was found in (a link out of it is refused)
+    stored: Stored | None = None  # None: no article of this name yet
+    published_on: dt.date | None = None  # for an article with no date of its own (--published)
+    redraft: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and parsed, with its extraction when it is expected to be drafted; or why it could not be read."""
+
+    path: Path
+    parsed: ParsedArticle | None = None
+    extraction: Extraction | None = None
+    error: str = ""
+
+
+def expected_draft_date(job: Job, sha256: str) -> tuple[bool, dt.date | None]:
+    """(whether the article will be drafted, the publication date it will have), as the importer
+    decides them: a new or changed text is drafted, an unchanged one only if it never was or
+    with --redraft; an article keeps its own date, and a new or changed one without takes --published.
+    """
+    stored = job.stored
+    if stored is None:
+        return True, job.published_on
+    if stored.sha256 == sha256:
+        return job.redraft or not stored.drafted, stored.published_on
+    return True, stored.published_on or job.published_on
+
+
+def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepared:
+    """Read and parse one file; extract it too (given a gazetteer) when it is expected to be drafted.
+
+    A file that cannot be read or parsed gives its error as text (ParseError's message):
+    the result may cross a process boundary, and an exception would not pickle back intact.
+    """
+    source = str(job.path)
+    try:
+        data = read_seed(job.path, max_bytes=max_bytes, within=job.within)
+        parsed = parse_article(decode_seed(data, source=source, max_bytes=max_bytes), source=source)
+    except ParseError as error:
+        return Prepared(job.path, error=str(error))
+    extraction = None
+    if gazetteer is not None:
+        drafted, published_on = expected_draft_date(job, parsed.sha256)
+        if drafted:
+            # The importer drafts no unattributed quotation: they get no targets, date or code.
+            extraction = extract_article(parsed, gazetteer, published_on, detail_unattributed=False)
+    return Prepared(job.path, parsed, extraction)
+
+
+def prepare_files(
+    jobs: Iterable[Job],
+    *,
+    max_bytes: int,
+    source: GazetteerSource | None,
+    workers: int = 0,
+    ahead: int = 32,
+) -> Iterator[Prepared]:
+    """`prepare` each job, in order; in `workers` processes when it is more than 0.
+
+    `source` gives the gazetteer (None: extract nothing). Closing the iterator early (the
+    importer failing) shuts the workers down without waiting for the files still queued.
+    """
+    if workers <= 0:
+        gazetteer = source.gazetteer if source is not None else None
+        for job in jobs:
+            yield prepare(job, max_bytes=max_bytes, gazetteer=gazetteer)
+        return
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports this module (and the extractor) once; each worker is a fork of it.
+    context.set_forkserver_preload([__name__])
+    entries = source.entries if source is not None else None
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(entries, max_bytes))
+    try:
+        pending: deque[Future] = deque()
+        for job in jobs:
+            pending.append(pool.submit(_prepare_in_worker, job))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# A worker's gazetteer and size limit, set once by _start_worker.
+_worker: dict = {}
+
+
+def _start_worker(entries: list[GazetteerEntry] | None, max_bytes: int) -> None:
+    _worker["gazetteer"] = Gazetteer.from_entries(entries) if entries is not None else None
+    _worker["max_bytes"] = max_bytes
+
+
+def _prepare_in_worker(job: Job) -> Prepared:
+    return prepare(job, max_bytes=_worker["max_bytes"], gazetteer=_worker["gazetteer"])
