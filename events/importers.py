@@ -650,6 +650,8 @@ class DraftCache:
 
     actors: dict[str, Actor] = field(default_factory=dict)
     escalations: dict[dt.date | None, Escalation | None] = field(default_factory=dict)
+    # Every escalation, read on first use (EscalationQuerySet.containing searches it in memory).
+    _all_escalations: models.QuerySet = field(default_factory=Escalation.objects.all)
     _created: list[str] = field(default_factory=list)
     # Keys looked up and not found (such as a proposed speaker's "new:..." key), not asked again.
     _absent: set[str] = field(default_factory=set)
@@ -673,7 +675,7 @@ class DraftCache:
 
     def escalation(self, day: dt.date | None) -> Escalation | None:
         if day not in self.escalations:
-            self.escalations[day] = Escalation.objects.containing(day)
+            self.escalations[day] = self._all_escalations.containing(day)
         return self.escalations[day]
 
     def created(self, slug: str, actor: Actor) -> None:

@@ -113,7 +113,7 @@ def _context_band(day: dt.date | None, escalations: list[Escalation]) -> tuple[t
     if not escalations:
         return ("context",), "Context", ""
     for escalation in escalations:
-        if escalation.start_date <= day and (escalation.end_date is None or day <= escalation.end_date):
+        if escalation.contains(day):
             return (
                 ("during", escalation.pk),
                 f"Context during {escalation.name}",

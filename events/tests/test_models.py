@@ -79,6 +79,31 @@ def test_an_event_cannot_end_before_it_starts(make_event):
     assert "end_after_start" in str(error)
 
 
+def test_the_escalation_containing_a_day_is_the_earliest_whose_period_holds_it(
+    make_escalation, django_assert_num_queries
+):
+    summer = make_escalation(start_date=dt.date(2022, 8, 1), end_date=dt.date(2022, 8, 31))
+    overlap = make_escalation(start_date=dt.date(2022, 8, 20), end_date=dt.date(2022, 9, 10))
+    ongoing = make_escalation(start_date=dt.date(2023, 1, 1), end_date=None)
+    escalations = Escalation.objects.all()
+    with django_assert_num_queries(1):  # read once, then searched in memory
+        found = {
+            day: escalations.containing(day)
+            for day in (
+                dt.date(2022, 7, 31),
+                dt.date(2022, 8, 1),
+                dt.date(2022, 8, 25),
+                dt.date(2022, 8, 31),
+                dt.date(2022, 9, 1),
+                dt.date(2022, 9, 11),
+                dt.date(2023, 1, 1),
+                dt.date(2031, 5, 5),
+                None,
+            )
+        }
+    assert list(found.values()) == [None, summer, summer, summer, overlap, None, ongoing, ongoing, None]
+
+
 def test_an_escalation_cannot_end_before_it_starts(make_escalation):
     escalation = make_escalation()
     assert "end_after_start" in str(
