@@ -8,8 +8,8 @@ files come back in the order given, and the same `prepare` runs on each.
 
 The workers are started by a fork server (a clean process without the importer's
 threads or database connections), never touch the database, and build their own
-gazetteer from the same entries. At most `ahead` files are in flight, so memory stays
-flat however many files there are.
+gazetteer from the same entries. At most `ahead` files are in flight (fewer when the
+results wait in a full pipe), so memory stays flat however many files there are.
 
 Whether a file gets drafted, and from which publication date, is the importer's call: it
 knows what the database holds. A job carries the importer's prediction (`Stored`: what it
@@ -23,10 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import multiprocessing
-from collections import deque
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from events.ingest.extract import extract_article
@@ -70,7 +70,11 @@ class Job:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A file read and parsed, with its extraction when it is expected to be drafted; or why it could not be read."""
+    """A file read and parsed, with its extraction when it is expected to be drafted; or why it could not be read.
+
+    The extraction has its statements and proposed actors, what drafting uses; its mentions
+    and date phrases are left out.
+    """
 
     path: Path
     parsed: ParsedArticle | None = None
@@ -109,6 +113,8 @@ def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepare
         if drafted:
             # The importer drafts no unattributed quotation: they get no targets, date or code.
             extraction = extract_article(parsed, gazetteer, published_on, detail_unattributed=False)
+            # Nor does it use the mentions and date phrases: most of what a worker would send back.
+            extraction = replace(extraction, mentions=(), dates=())
     return Prepared(job.path, parsed, extraction)
 
 
@@ -123,7 +129,11 @@ def prepare_files(
     """`prepare` each job, in order; in `workers` processes when it is more than 0.
 
     `source` gives the gazetteer (None: extract nothing). Closing the iterator early (the
-    importer failing) shuts the workers down without waiting for the files still queued.
+    importer failing) stops the workers without waiting for the files still queued.
+
+    Each worker has a pipe for its jobs and one for its results, read by the caller's own
+    thread: a concurrent.futures pool unpickles results in a thread of its own, which took
+    the interpreter lock from the importer for up to 5 ms at a time (2 s of a 10 s import).
     """
     if workers <= 0:
         gazetteer = source.gazetteer if source is not None else None
@@ -134,27 +144,92 @@ def prepare_files(
     # The fork server imports this module (and the extractor) once; each worker is a fork of it.
     context.set_forkserver_preload([__name__])
     entries = source.entries if source is not None else None
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(entries, max_bytes))
+    started: list[_Worker] = []
+    finished = False
     try:
-        pending: deque[Future] = deque()
-        for job in jobs:
-            pending.append(pool.submit(_prepare_in_worker, job))
-            if len(pending) >= ahead:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        for _ in range(workers):
+            job_out, job_in = context.Pipe(duplex=False)
+            result_out, result_in = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_work, args=(job_out, result_in, entries, max_bytes), name="conflictdb-import-reader"
+            )
+            process.daemon = True  # never outlives the importer
+            process.start()
+            job_out.close()
+            result_in.close()
+            started.append(_Worker(process, job_in, result_out))
+        queue = iter(jobs)
+        sent = received = 0
+
+        def send_next() -> bool:
+            nonlocal sent
+            job = next(queue, None)
+            if job is None:
+                return False
+            started[sent % workers].jobs.send(job)
+            sent += 1
+            return True
+
+        while sent < ahead and send_next():
+            pass
+        while received < sent:
+            prepared = started[received % workers].receive()
+            received += 1
+            send_next()
+            yield prepared
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for worker in started:
+            worker.stop(wait=finished)
 
 
-# A worker's gazetteer and size limit, set once by _start_worker.
-_worker: dict = {}
+@dataclass(frozen=True)
+class _Failed:
+    """What a worker sends back when preparing a file raised (a bug, not a bad file)."""
+
+    path: Path
+    traceback: str
 
 
-def _start_worker(entries: list[GazetteerEntry] | None, max_bytes: int) -> None:
-    _worker["gazetteer"] = Gazetteer.from_entries(entries) if entries is not None else None
-    _worker["max_bytes"] = max_bytes
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    jobs: Connection
+    results: Connection
+
+    def receive(self) -> Prepared:
+        try:
+            result = self.results.recv()
+        except EOFError:
+            self.process.join(5)
+            raise RuntimeError(
+                f"the process reading files ahead of the import stopped (exit code {self.process.exitcode})"
+            ) from None
+        if isinstance(result, _Failed):
+            raise RuntimeError(f"{result.path}: preparing the file failed in a worker process:\n{result.traceback}")
+        return result
+
+    def stop(self, *, wait: bool) -> None:
+        """Let the worker finish (all its results were read), or stop it at once (they were not)."""
+        if wait:
+            try:
+                self.jobs.send(None)
+            except OSError:  # it has stopped already
+                pass
+            self.process.join(5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.jobs.close()
+        self.results.close()
 
 
-def _prepare_in_worker(job: Job) -> Prepared:
-    return prepare(job, max_bytes=_worker["max_bytes"], gazetteer=_worker["gazetteer"])
+def _work(jobs: Connection, results: Connection, entries: list[GazetteerEntry] | None, max_bytes: int) -> None:
+    """A worker's loop: prepare each job received, until None."""
+    gazetteer = Gazetteer.from_entries(entries) if entries is not None else None
+    while (job := jobs.recv()) is not None:
+        try:
+            prepared = prepare(job, max_bytes=max_bytes, gazetteer=gazetteer)
+        except Exception:
+            prepared = _Failed(job.path, traceback.format_exc())
+        results.send(prepared)

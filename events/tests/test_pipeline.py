@@ -6,7 +6,9 @@ whatever fails to read; and a file is extracted only when the importer will draf
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import multiprocessing
 import time
 
 import pytest
@@ -60,6 +62,7 @@ def test_a_worker_prepares_the_same_as_the_importing_process_in_the_same_order(f
     there = list(prepare_files(jobs, max_bytes=10_000, source=SOURCE, workers=2, ahead=3))
     assert [p.path for p in there] == files
     assert there == here
+    assert not multiprocessing.active_children(), "the workers were let go"
     good = [p for p in there if not p.error]
     assert len(good) == 10
     for prepared in good:
@@ -95,6 +98,7 @@ def test_stopping_early_stops_the_workers_without_waiting_for_the_queue(files):
     started = time.perf_counter()
     pipeline.close()
     assert time.perf_counter() - started < 5
+    assert not multiprocessing.active_children(), "the workers were stopped"
     assert first.path == files[0]
     with pytest.raises(StopIteration):
         next(pipeline)
@@ -109,7 +113,10 @@ def test_extraction_is_skipped_only_for_a_text_drafted_before(files):
     changed = prepare(Job(files[1], stored=stored), max_bytes=10_000, gazetteer=SOURCE.gazetteer)
     assert len(changed.extraction.statements) == 2
     redraft = prepare(Job(files[0], stored=stored, redraft=True), max_bytes=10_000, gazetteer=SOURCE.gazetteer)
-    assert redraft.extraction == extract_article(redraft.parsed, SOURCE.gazetteer, MAY, detail_unattributed=False)
+    full = extract_article(redraft.parsed, SOURCE.gazetteer, MAY, detail_unattributed=False)
+    # What drafting uses, without the mentions and date phrases it does not.
+    assert redraft.extraction == dataclasses.replace(full, mentions=(), dates=())
+    assert full.mentions and full.dates
 
 
 @pytest.mark.parametrize(
@@ -126,3 +133,12 @@ def test_extraction_is_skipped_only_for_a_text_drafted_before(files):
 def test_the_expected_draft_and_date_follow_the_importers_rules(tmp_path, stored, redraft, expected):
     job = Job(tmp_path / "a.txt", stored=stored, published_on=MAY, redraft=redraft)
     assert expected_draft_date(job, "same") == expected
+
+
+def test_a_worker_that_fails_on_a_file_says_which_and_why(files, monkeypatch):
+    # A bug, not a bad file: the worker's traceback is raised in the importing process.
+    jobs = [Job(files[0]), Job(files[1], published_on="not a date")]
+    pipeline = prepare_files(jobs, max_bytes=10_000, source=SOURCE, workers=1)
+    assert next(pipeline).path == files[0]
+    with pytest.raises(RuntimeError, match=r"article_01\.txt: preparing the file failed in a worker process:\n"):
+        next(pipeline)
