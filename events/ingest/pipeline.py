@@ -225,11 +225,19 @@ class _Worker:
 
 
 def _work(jobs: Connection, results: Connection, entries: list[GazetteerEntry] | None, max_bytes: int) -> None:
-    """A worker's loop: prepare each job received, until None."""
+    """A worker's loop: prepare each job received, until there are no more."""
     gazetteer = Gazetteer.from_entries(entries) if entries is not None else None
-    while (job := jobs.recv()) is not None:
+    while (job := _next_job(jobs)) is not None:
         try:
             prepared = prepare(job, max_bytes=max_bytes, gazetteer=gazetteer)
         except Exception:
             prepared = _Failed(job.path, traceback.format_exc())
         results.send(prepared)
+
+
+def _next_job(jobs: Connection) -> Job | None:
+    """The next job; None when there are no more, or when the importer is gone (its end of the pipe closed)."""
+    try:
+        return jobs.recv()
+    except EOFError:
+        return None

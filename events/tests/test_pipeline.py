@@ -142,3 +142,15 @@ def test_a_worker_that_fails_on_a_file_says_which_and_why(files, monkeypatch):
     assert next(pipeline).path == files[0]
     with pytest.raises(RuntimeError, match=r"article_01\.txt: preparing the file failed in a worker process:\n"):
         next(pipeline)
+
+
+def test_a_worker_whose_importer_is_gone_stops_after_the_jobs_it_was_sent(files):
+    from events.ingest.pipeline import _work
+
+    job_out, job_in = multiprocessing.Pipe(duplex=False)
+    result_out, result_in = multiprocessing.Pipe(duplex=False)
+    job_in.send(Job(files[0]))
+    job_in.close()  # no None to say the jobs are over: the importer died
+    _work(job_out, result_in, SOURCE.entries, 10_000)  # returns instead of raising EOFError
+    assert result_out.recv().parsed.headline_text == "Talks round 0 end"
+    assert not result_out.poll()
