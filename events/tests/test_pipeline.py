@@ -154,3 +154,18 @@ def test_a_worker_whose_importer_is_gone_stops_after_the_jobs_it_was_sent(files)
     _work(job_out, result_in, SOURCE.entries, 10_000)  # returns instead of raising EOFError
     assert result_out.recv().parsed.headline_text == "Talks round 0 end"
     assert not result_out.poll()
+
+
+def test_while_a_worker_is_busy_the_importing_process_prepares_later_files_itself(files, monkeypatch):
+    from events.ingest import pipeline
+
+    here = []
+    prepare_here = pipeline.prepare
+    monkeypatch.setattr(pipeline, "prepare", lambda job, **kw: here.append(job.path) or prepare_here(job, **kw))
+    jobs = [Job(path, published_on=MAY) for path in files * 4]
+    done = list(prepare_files(jobs, max_bytes=10_000, source=SOURCE, workers=1, ahead=2))
+    assert [p.path for p in done] == [job.path for job in jobs]
+    assert done == [prepare_here(job, max_bytes=10_000, gazetteer=SOURCE.gazetteer) for job in jobs]
+    # The worker's start (a fork, its gazetteer) outlasts preparing a file here, so this process
+    # prepared some; the worker had the first two in hand before that.
+    assert 1 <= len(here) <= len(jobs) - 2
