@@ -402,3 +402,37 @@ def test_import_seeds_leaves_each_count_in_one_row(seeded):
     assert not DayCount.objects.filter(merged=False).exists()
     assert differences() == []
 
+
+# The reactions page reads them -----------------------------------------------------------
+
+
+def test_the_reactions_page_is_the_same_from_reaction_counts_as_from_the_statements(
+    world, make_event, make_statement, client, monkeypatch
+):
+    _random_writes(world, make_event, make_statement, random.Random(11), steps=80)
+    counts.compact(connection)
+    _random_writes(world, make_event, make_statement, random.Random(12), steps=20)  # and some rows unmerged
+    # Fewer rows than speakers, so that the busiest are chosen (ties included).
+    monkeypatch.setattr("events.views.REACTION_ROWS", 2)
+    speaker = Statement.objects.values_list("speaker__slug", flat=True).order_by("speaker").first()
+    queries = [
+        "",
+        "all=1",
+        f"speaker={speaker}",
+        "speaker_country=AZ",
+        "speaker_country=FR&all=1",
+        "speaker_country=JP",
+    ]
+
+    def pages() -> dict[str, str]:
+        responses = {query: client.get(f"/reactions/?{query}") for query in queries}
+        assert {response.status_code for response in responses.values()} == {200}
+        return {query: response.content.decode() for query, response in responses.items()}
+
+    from_counts = pages()
+    monkeypatch.setattr("events.views.REACTION_COUNTED_FILTERS", ())  # a filter the counts do not answer
+    from_statements = pages()
+    assert from_counts == from_statements
+    assert Statement.objects.values("speaker").distinct().count() > 2
+    assert 'href="/?speaker=' in from_counts[""] and "more have fewer" in from_counts[""]
+    assert "No statements by such a speaker." in from_counts["speaker_country=JP"]
