@@ -63,6 +63,10 @@ COLUMNS = "kind, escalation_id, actor_id, date_from, date_to, n, merged"
 REACTION_TABLE = "events_reactioncount"
 # A statement's CAMEO family, of its code column: what the reactions page's cells count by.
 FAMILY = "CASE WHEN substr({code}, 1, 3) = '112' THEN '112' ELSE substr({code}, 1, 2) END"
+# The family of a speaker's total (escalation 0): every statement, whatever its escalation and
+# code. The page chooses its busiest speakers by it: one row a speaker to read (a partial index)
+# instead of all of them (392,242 rows at 10^6 statements: 60-100 ms on PostgreSQL).
+EVERY_FAMILY = ""
 
 
 def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
@@ -99,11 +103,12 @@ def _statement_actors(ref: str) -> str:
 
 
 def _reaction(ref: str, sign: str) -> str:
-    """SQL adding `sign`1 to the reactions count of the statement `ref` (NEW or OLD)."""
+    """SQL adding `sign`1 to the reactions counts of the statement `ref` (NEW or OLD), and to its speaker's total."""
     return f"""
     INSERT INTO {REACTION_TABLE} (speaker_id, escalation_id, family, n, merged)
     VALUES ({ref}.speaker_id, COALESCE({ref}.escalation_id, {NO_ESCALATION}), {FAMILY.format(code=f"{ref}.cameo_id")},
-            {sign}1, false);"""
+            {sign}1, false),
+           ({ref}.speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', {sign}1, false);"""
 
 
 class _Link(NamedTuple):
@@ -307,6 +312,8 @@ COUNTED_REACTIONS = f"""
 SELECT speaker_id, COALESCE(escalation_id, {NO_ESCALATION}), {FAMILY.format(code="cameo_id")}, COUNT(*)
 FROM events_statement
 GROUP BY 1, 2, 3
+UNION ALL
+SELECT speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', COUNT(*) FROM events_statement GROUP BY 1
 """
 
 

@@ -32,7 +32,11 @@ class Migration(migrations.Migration):
                 ("escalation_id", models.BigIntegerField()),
                 (
                     "family",
-                    models.CharField(help_text="The CAMEO code's first two digits, or 112 (accusation).", max_length=3),
+                    models.CharField(
+                        blank=True,
+                        help_text="The CAMEO code's first two digits, or 112 (accusation); empty: every one.",
+                        max_length=3,
+                    ),
                 ),
                 (
                     "n",
@@ -60,6 +64,11 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     models.Index(fields=["speaker", "escalation_id", "family", "n"], name="events_reactioncount_key"),
+                    models.Index(
+                        condition=models.Q(("family", "")),
+                        fields=["speaker", "n"],
+                        name="events_reactioncount_total",
+                    ),
                     models.Index(
                         condition=models.Q(("merged", False)),
                         fields=["speaker", "escalation_id", "family"],
