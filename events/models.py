@@ -545,6 +545,12 @@ class ActorQuerySet(models.QuerySet):
         """The one query shape for lists of actors (API): affiliation joined, aliases prefetched."""
         return self.select_related("affiliation").prefetch_related("aliases")
 
+    def and_affiliations(self, ids):
+        """The actors `ids` and every actor some actor is affiliated to: all that a walk up the
+        affiliations of `ids` can meet, in one query (the reactions page groups its speakers so)."""
+        affiliations = Actor.objects.filter(affiliation__isnull=False).order_by().values("affiliation")
+        return self.filter(Q(pk__in=ids) | Q(pk__in=affiliations))
+
     def matching(self, text: str):
         """Actors whose name or one of whose aliases contains `text` (case-insensitive)."""
         return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()

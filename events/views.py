@@ -855,7 +855,8 @@ def reactions(request):
     shown = counted if show_all else counted.filter(speaker__in=speaker_ids)
     counts = shown.per_speaker_escalation_and_family() if speaker_ids else []
     fields = ("pk", "slug", "name", "kind", "country", "role", "affiliation_id")
-    actors = {actor.pk: actor for actor in Actor.objects.only(*fields)} if speaker_ids else {}
+    actors = Actor.objects.only(*fields) if show_all else Actor.objects.only(*fields).and_affiliations(speaker_ids)
+    actors = {actor.pk: actor for actor in actors} if speaker_ids else {}
     columns: list[Escalation | None] = [*escalations]
     if any(escalation is None for _, escalation, _, _ in counts):
         columns.append(None)
