@@ -19,8 +19,10 @@ def _install_triggers(using, **kwargs):
 
 
 def _install_counts(using, **kwargs):
-    if ("events", "0012_day_counts") in MigrationRecorder(connections[using]).applied_migrations():
-        counts.install(connections[using])
+    applied = MigrationRecorder(connections[using]).applied_migrations()
+    summaries = tuple(summary for summary in counts.SUMMARIES if ("events", summary.migration) in applied)
+    if summaries:
+        counts.install(connections[using], summaries)
 
 
 def _install_search(using, **kwargs):

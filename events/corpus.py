@@ -61,6 +61,7 @@ from events.models import (
     EventParticipant,
     EventSource,
     Outlet,
+    ReactionCount,
     ReviewStatus,
     Statement,
 )
@@ -1498,7 +1499,7 @@ def generate_corpus(
     )
     writer = CorpusWriter(spec, rng, cast, outlets=outlets, windows=windows, codes=codes, next_ids=ids)
     written = 0
-    # The timeline's counts (events/counts.py): one recount after the load, not a trigger per row.
+    # The counts (events/counts.py): one recount after the load, not a trigger per row.
     with counts.suspended(connection):
         with bulk_load(writer.now, stage) as loader:
             while written < spec.events:
@@ -1510,7 +1511,7 @@ def generate_corpus(
                 report.created.update(batch.counts())
                 if progress is not None:
                     progress(in_batch)
-        stage("counting records per escalation, day and actor (the timeline's counts)")
+        stage("counting records per escalation, day and actor, and statements per speaker and kind (the counts)")
     report.created["outlets"] = synthetic(Outlet.objects.all()).count()
     report.created["escalations"] = synthetic(Escalation.objects.all()).count()
     stage("resetting sequences, VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE")
@@ -1724,7 +1725,7 @@ def _set_aside(cursor) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]
 
 def _after_bulk_load() -> None:
     """Sequences past the ids assigned here (PostgreSQL), and fresh planner statistics."""
-    tables = [m._meta.db_table for m in (Actor, ActorAlias, DayCount, *MODELS.values())]
+    tables = [m._meta.db_table for m in (Actor, ActorAlias, DayCount, ReactionCount, *MODELS.values())]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Actor, Article, Event, Statement]):
             cursor.execute(sql)

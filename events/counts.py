@@ -1,4 +1,4 @@
-"""The timeline's counts per day, kept by database triggers (the DayCount model's table).
+"""Counts kept by database triggers: the timeline's per day (DayCount), the reactions page's (ReactionCount).
 
 The timeline page's chart, result line and band totals count the records that match its
 filters. Filtered by an actor who is in a large share of the records, that count tests
@@ -30,6 +30,13 @@ participant or target whose record is gone counts nothing (its record's delete t
 off), and a record's insert or delete counts the participants or targets that exist at
 that moment.
 
+The reactions page counts statements per speaker, escalation and CAMEO family (the code's
+first two digits, or 112 for an accusation): ReactionCount, kept the same way (rows added,
+folded by compact(), counted again by rebuild(), compared by differences()) by row triggers
+on events_statement alone, since its key is three columns of that table (speaker_id,
+escalation_id, cameo_id). Each table is a _Summary below; the functions take them all
+unless told which.
+
 Like the span triggers (events/triggers.py), they are removed before `migrate` and
 installed again after (SQLite drops a table's triggers when a migration rebuilds it). A
 migration that changes rows of these tables must therefore call rebuild() after it.
@@ -52,6 +59,14 @@ UNDATED = "0001-01-01"
 TABLE = "events_daycount"
 KEY = "actor_id, escalation_id, date_from, date_to, kind"
 COLUMNS = "kind, escalation_id, actor_id, date_from, date_to, n, merged"
+
+REACTION_TABLE = "events_reactioncount"
+# A statement's CAMEO family, of its code column: what the reactions page's cells count by.
+FAMILY = "CASE WHEN substr({code}, 1, 3) = '112' THEN '112' ELSE substr({code}, 1, 2) END"
+# The family of a speaker's total (escalation 0): every statement, whatever its escalation and
+# code. The page chooses its busiest speakers by it: one row a speaker to read (a partial index)
+# instead of all of them (392,242 rows at 10^6 statements: 60-100 ms on PostgreSQL).
+EVERY_FAMILY = ""
 
 
 def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
@@ -85,6 +100,15 @@ def _statement_actors(ref: str) -> str:
         f"SELECT {EVERY_RECORD} AS actor_id UNION SELECT {ref}.speaker_id UNION "
         f"SELECT t.actor_id FROM events_statement_targets t WHERE t.statement_id = {ref}.id"
     )
+
+
+def _reaction(ref: str, sign: str) -> str:
+    """SQL adding `sign`1 to the reactions counts of the statement `ref` (NEW or OLD), and to its speaker's total."""
+    return f"""
+    INSERT INTO {REACTION_TABLE} (speaker_id, escalation_id, family, n, merged)
+    VALUES ({ref}.speaker_id, COALESCE({ref}.escalation_id, {NO_ESCALATION}), {FAMILY.format(code=f"{ref}.cameo_id")},
+            {sign}1, false),
+           ({ref}.speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', {sign}1, false);"""
 
 
 class _Link(NamedTuple):
@@ -121,35 +145,54 @@ def _sqlite_link(link: _Link, ref: str, sign: str) -> str:
     return _add(link.kind, link.parent, where, actors, sign)
 
 
-# (table, columns an UPDATE must touch to change a count, the per-row SQL for the old row, for the new row)
+# (table, trigger name, columns an UPDATE must touch to change a count, the per-row SQL for the
+# old row, for the new row): DayCount's, then ReactionCount's.
 _RECORDS = (
     (
         "events_event",
+        "daycount",
         ("escalation_id", "date_from", "date_to"),
         _add(EVENT, _row("OLD"), "true", _event_actors("OLD"), "-"),
         _add(EVENT, _row("NEW"), "true", _event_actors("NEW"), "+"),
     ),
     (
         "events_statement",
+        "daycount",
         ("escalation_id", "date_from", "date_to", "speaker_id"),
         _add(STATEMENT, _row("OLD"), "true", _statement_actors("OLD"), "-"),
         _add(STATEMENT, _row("NEW"), "true", _statement_actors("NEW"), "+"),
     ),
 )
-# The link tables on SQLite: the same, with the columns of a link row.
-_SQLITE_LINKS = tuple(
-    (link.table, (link.record, "actor_id"), _sqlite_link(link, "OLD", "-"), _sqlite_link(link, "NEW", "+"))
-    for link in _LINKS
+_REACTION_RECORDS = (
+    (
+        "events_statement",
+        "reactioncount",
+        ("speaker_id", "escalation_id", "cameo_id"),
+        _reaction("OLD", "-"),
+        _reaction("NEW", "+"),
+    ),
 )
 
+
+def _sqlite_link_records(link: _Link) -> tuple:
+    """A link table's row triggers on SQLite: a _RECORDS entry with the columns of a link row."""
+    return (
+        link.table,
+        "daycount",
+        (link.record, "actor_id"),
+        _sqlite_link(link, "OLD", "-"),
+        _sqlite_link(link, "NEW", "+"),
+    )
+
+
 SQLITE_TRIGGERS = (
-    "CREATE TRIGGER {table}_daycount_insert AFTER INSERT ON {table} BEGIN {new} END",
-    "CREATE TRIGGER {table}_daycount_delete AFTER DELETE ON {table} BEGIN {old} END",
-    "CREATE TRIGGER {table}_daycount_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} BEGIN {old} {new} END",
+    "CREATE TRIGGER {table}_{name}_insert AFTER INSERT ON {table} BEGIN {new} END",
+    "CREATE TRIGGER {table}_{name}_delete AFTER DELETE ON {table} BEGIN {old} END",
+    "CREATE TRIGGER {table}_{name}_update AFTER UPDATE OF {columns} ON {table} WHEN {changed} BEGIN {old} {new} END",
 )
 
 POSTGRES_TRIGGERS = """
-CREATE OR REPLACE FUNCTION {table}_daycount() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION {table}_{name}() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND NOT ({changed}) THEN
     RETURN NULL;
@@ -162,8 +205,8 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER {table}_daycount AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table}
-  FOR EACH ROW EXECUTE FUNCTION {table}_daycount();
+CREATE TRIGGER {table}_{name} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {table}_{name}();
 """
 
 # The link rows on PostgreSQL: its row triggers run after the whole statement, each seeing
@@ -264,27 +307,65 @@ GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, COALESCE(r.date
 """
 
 
+# Every statement, as the reactions triggers count it.
+COUNTED_REACTIONS = f"""
+SELECT speaker_id, COALESCE(escalation_id, {NO_ESCALATION}), {FAMILY.format(code="cameo_id")}, COUNT(*)
+FROM events_statement
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', COUNT(*) FROM events_statement GROUP BY 1
+"""
+
+
+class _Summary(NamedTuple):
+    """A table of counts kept by triggers: rows (+n or -n) whose sum is the count of their key."""
+
+    table: str
+    migration: str  # the migration that creates it: its triggers exist once it is applied
+    values: str  # the columns of a row but n and merged, in `counted`'s order
+    key: str  # the same columns in its index's order
+    counted: str  # a SELECT of `values` and the count, from the records: what the triggers keep
+    records: tuple  # its row triggers: _RECORDS entries
+    links: tuple[_Link, ...] = ()  # its link tables
+
+
+DAY_COUNTS = _Summary(TABLE, "0012_day_counts", COLUMNS.removesuffix(", n, merged"), KEY, COUNTED, _RECORDS, _LINKS)
+REACTION_COUNTS = _Summary(
+    REACTION_TABLE,
+    "0013_reaction_counts",
+    "speaker_id, escalation_id, family",
+    "speaker_id, escalation_id, family",
+    COUNTED_REACTIONS,
+    _REACTION_RECORDS,
+)
+SUMMARIES = (DAY_COUNTS, REACTION_COUNTS)
+
+
 def _changed(columns: tuple[str, ...], vendor: str) -> str:
     differ = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
     return " OR ".join(f"OLD.{column} {differ} NEW.{column}" for column in columns)
 
 
-def install(connection) -> None:
-    """Create the counting triggers, replacing any that exist (idempotent)."""
+def install(connection, summaries: tuple[_Summary, ...] = SUMMARIES) -> None:
+    """Create the counting triggers of `summaries`, replacing any that exist (idempotent)."""
     remove(connection)
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"conflictdb has no counting triggers for {vendor}; add them before using it")
     statements = []
-    for table, columns, old, new in _RECORDS + (_SQLITE_LINKS if vendor == "sqlite" else ()):
-        changed = _changed(columns, vendor)
-        for template in SQLITE_TRIGGERS if vendor == "sqlite" else (POSTGRES_TRIGGERS,):
-            statements.append(
-                template.format(table=table, columns=", ".join(columns), changed=changed, old=old, new=new)
-            )
-    if vendor == "postgresql":
-        for link in _LINKS:
-            statements += _postgres_link_triggers(link)
+    for summary in summaries:
+        links = tuple(_sqlite_link_records(link) for link in summary.links) if vendor == "sqlite" else ()
+        for table, name, columns, old, new in summary.records + links:
+            changed = _changed(columns, vendor)
+            for template in SQLITE_TRIGGERS if vendor == "sqlite" else (POSTGRES_TRIGGERS,):
+                statements.append(
+                    template.format(
+                        table=table, name=name, columns=", ".join(columns), changed=changed, old=old, new=new
+                    )
+                )
+        if vendor == "postgresql":
+            for link in summary.links:
+                statements += _postgres_link_triggers(link)
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -293,72 +374,89 @@ def install(connection) -> None:
 def remove(connection) -> None:
     """Drop the counting triggers that exist (idempotent)."""
     tables = set(connection.introspection.table_names())
+    named = {(table, name) for summary in SUMMARIES for table, name, *_ in summary.records}
+    named |= {(link.table, "daycount") for link in _LINKS}
     with connection.cursor() as cursor:
-        for table in [table for table, *_ in _RECORDS] + [link.table for link in _LINKS]:
-            names = [f"{table}_daycount_{op}" for op in ("insert", "delete", "update")]
+        for table, trigger in sorted(named):
+            names = [f"{table}_{trigger}_{op}" for op in ("insert", "delete", "update")]
             if connection.vendor == "sqlite":
                 for name in names:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             elif connection.vendor == "postgresql":
-                for name in (f"{table}_daycount", *names):
+                for name in (f"{table}_{trigger}", *names):
                     if table in tables:
                         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
                     cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
-def rebuild(cursor) -> int:
-    """Count every record again (the table emptied and refilled in one statement each); returns the rows."""
-    cursor.execute(f"DELETE FROM {TABLE}")
-    # In the index's order, so that one actor's rows are together in the table too.
-    cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT c.*, true FROM ({COUNTED}) AS c ORDER BY 3, 2, 4, 5, 1")
-    return cursor.rowcount
+def rebuild(cursor, summaries: tuple[_Summary, ...] = SUMMARIES) -> int:
+    """Count every record again (each table emptied and refilled in one statement); returns the rows."""
+    rows = 0
+    for summary in summaries:
+        cursor.execute(f"DELETE FROM {summary.table}")
+        # In the index's order, so that one actor's rows are together in the table too.
+        order = ", ".join(str(summary.values.split(", ").index(column) + 1) for column in summary.key.split(", "))
+        cursor.execute(
+            f"INSERT INTO {summary.table} ({summary.values}, n, merged) "
+            f"SELECT c.*, true FROM ({summary.counted}) AS c ORDER BY {order}"
+        )
+        rows += cursor.rowcount
+    return rows
 
 
-# The keys with rows written since the last compaction (events_daycount_unmerged, a partial index).
-_UNMERGED_KEYS = f"SELECT DISTINCT {KEY} FROM {TABLE} WHERE NOT merged"
+def _unmerged_keys(summary: _Summary) -> str:
+    """The keys with rows written since the last compaction (the table's `_unmerged` partial index)."""
+    return f"SELECT DISTINCT {summary.key} FROM {summary.table} WHERE NOT merged"
 
-# PostgreSQL: one statement, so it takes exactly the rows it deletes (a row a concurrent
-# transaction adds meanwhile stays, unmerged, for the next time), and two compactions at
-# once each fold only the rows they deleted.
-POSTGRES_COMPACT = f"""
+
+def _postgres_compact(summary: _Summary) -> str:
+    """PostgreSQL: one statement, so it takes exactly the rows it deletes (a row a concurrent
+    transaction adds meanwhile stays, unmerged, for the next time), and two compactions at
+    once each fold only the rows they deleted."""
+    columns = summary.key.split(", ")
+    return f"""
 WITH gone AS (
-  DELETE FROM {TABLE} d USING ({_UNMERGED_KEYS}) AS k
-  WHERE (d.actor_id, d.escalation_id, d.date_from, d.date_to, d.kind)
-      = (k.actor_id, k.escalation_id, k.date_from, k.date_to, k.kind)
+  DELETE FROM {summary.table} d USING ({_unmerged_keys(summary)}) AS k
+  WHERE ({", ".join(f"d.{c}" for c in columns)}) = ({", ".join(f"k.{c}" for c in columns)})
   RETURNING d.*
 )
-INSERT INTO {TABLE} ({COLUMNS})
-SELECT kind, escalation_id, actor_id, date_from, date_to, SUM(n), true FROM gone
-GROUP BY {KEY} HAVING SUM(n) <> 0
+INSERT INTO {summary.table} ({summary.values}, n, merged)
+SELECT {summary.values}, SUM(n), true FROM gone
+GROUP BY {summary.key} HAVING SUM(n) <> 0
 """
 
-# SQLite (one writer at a time; run in a transaction): the sums of those keys, then their rows replaced.
-SQLITE_COMPACT = (
-    f"CREATE TEMP TABLE daycount_merge AS SELECT {KEY}, SUM(n) AS n FROM {TABLE} "
-    f"WHERE ({KEY}) IN ({_UNMERGED_KEYS}) GROUP BY {KEY}",
-    f"DELETE FROM {TABLE} WHERE ({KEY}) IN (SELECT {KEY} FROM daycount_merge)",
-    f"INSERT INTO {TABLE} ({COLUMNS}) SELECT kind, escalation_id, actor_id, date_from, date_to, n, true "
-    "FROM daycount_merge WHERE n <> 0",
-    "DROP TABLE daycount_merge",
-)
+
+def _sqlite_compact(summary: _Summary) -> tuple[str, ...]:
+    """SQLite (one writer at a time; run in a transaction): the sums of those keys, then their rows replaced."""
+    table, key, merge = summary.table, summary.key, f"{summary.table}_merge"
+    return (
+        f"CREATE TEMP TABLE {merge} AS SELECT {key}, SUM(n) AS n FROM {table} "
+        f"WHERE ({key}) IN ({_unmerged_keys(summary)}) GROUP BY {key}",
+        f"DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM {merge})",
+        f"INSERT INTO {table} ({summary.values}, n, merged) SELECT {summary.values}, n, true FROM {merge} WHERE n <> 0",
+        f"DROP TABLE {merge}",
+    )
 
 
 def compact(connection) -> int:
     """Fold the rows of each key written to since the last time into one; returns the keys folded."""
+    folded = 0
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_COMPACT)
-            return cursor.rowcount
-        for sql in SQLITE_COMPACT:
-            cursor.execute(sql)
-            if sql.startswith("INSERT"):
-                folded = cursor.rowcount
-        return folded
+        for summary in SUMMARIES:
+            if connection.vendor == "postgresql":
+                cursor.execute(_postgres_compact(summary))
+                folded += cursor.rowcount
+                continue
+            for sql in _sqlite_compact(summary):
+                cursor.execute(sql)
+                if sql.startswith("INSERT"):
+                    folded += cursor.rowcount
+    return folded
 
 
 @contextmanager
 def suspended(connection) -> Iterator[None]:
-    """Rows written in this block are not counted one by one: the table is counted again after it.
+    """Rows written in this block are not counted one by one: the tables are counted again after it.
 
     For bulk loads (generate_corpus). After a failure too, the triggers are put back and the
     rows that stay (batches a loader committed) are counted, unless the failure broke the
@@ -376,7 +474,7 @@ def suspended(connection) -> Iterator[None]:
 
 
 def recount(connection) -> int:
-    """rebuild() and install(), both or neither (one transaction): the table right from here on."""
+    """rebuild() and install(), both or neither (one transaction): the tables right from here on."""
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             rows = rebuild(cursor)
@@ -384,18 +482,20 @@ def recount(connection) -> int:
     return rows
 
 
-def differences(cursor) -> list[tuple]:
-    """Counts (kind, escalation, actor, date_from, date_to, n) stored but not counted, or counted but not stored.
+def differences(cursor, summaries: tuple[_Summary, ...] = SUMMARIES) -> list[tuple]:
+    """Counts (table, key columns..., n) stored but not counted, or counted but not stored.
 
-    Empty when the triggers have kept the table right. A count is the sum of its key's
-    rows; a count of 0 (a key whose records all went) is no difference.
+    Empty when the triggers have kept the tables right. A count is the sum of its key's
+    rows; a count of 0 (a key whose records all went) is no difference. The key columns
+    are each _Summary's `values`: DayCount's (kind, escalation, actor, date_from, date_to),
+    ReactionCount's (speaker, escalation, family).
     """
-    stored = (
-        f"SELECT kind, escalation_id, actor_id, date_from, date_to, SUM(n) FROM {TABLE} "
-        f"GROUP BY {KEY} HAVING SUM(n) <> 0"
-    )
-    counted = f"SELECT * FROM ({COUNTED}) AS c"
-    cursor.execute(
-        f"SELECT * FROM ({stored} EXCEPT {counted}) AS a UNION ALL SELECT * FROM ({counted} EXCEPT {stored}) AS b"
-    )
-    return sorted(cursor.fetchall())
+    found = []
+    for summary in summaries:
+        stored = f"SELECT {summary.values}, SUM(n) FROM {summary.table} GROUP BY {summary.key} HAVING SUM(n) <> 0"
+        counted = f"SELECT * FROM ({summary.counted}) AS c"
+        cursor.execute(
+            f"SELECT * FROM ({stored} EXCEPT {counted}) AS a UNION ALL SELECT * FROM ({counted} EXCEPT {stored}) AS b"
+        )
+        found += [(summary.table, *row) for row in cursor.fetchall()]
+    return sorted(found)

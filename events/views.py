@@ -16,15 +16,15 @@ are counted for the escalations the page shows.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
@@ -35,7 +35,18 @@ from events.filters import StatementFilter, TimelineFilter
 from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
 from events.ingest.gazetteer import Gazetteer
-from events.models import Actor, Article, CameoCode, DayCount, Escalation, Event, EventSource, Outlet, Statement
+from events.models import (
+    Actor,
+    Article,
+    CameoCode,
+    DayCount,
+    Escalation,
+    Event,
+    EventSource,
+    Outlet,
+    ReactionCount,
+    Statement,
+)
 
 # Rows (events + statements) per timeline page: bounds the page's size and render time
 # (rendering is most of a page's time: 50 rows as the API's pages).
@@ -61,6 +72,9 @@ ACTOR_SUGGESTIONS = 300
 REACTION_ROWS = 150
 # The statement filters the reactions page takes, to reach the speakers past REACTION_ROWS.
 REACTION_FILTERS = ("speaker", "speaker_country")
+# Those the counts the database keeps (ReactionCount, events/counts.py) answer: it has the
+# statements' `speaker` relation. Any other filter counts the statements themselves.
+REACTION_COUNTED_FILTERS = ("speaker", "speaker_country")
 # Entries listed on an actor page per list; the rest is on its filtered timeline.
 ACTOR_PAGE_ROWS = 200
 
@@ -689,9 +703,13 @@ def actor_detail(request, pk):
 # The reactions matrix -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReactionKind:
-    """A kind of speech act on the reactions page: a CAMEO prefix with a reader's label."""
+    """A kind of speech act on the reactions page: a CAMEO prefix with a reader's label.
+
+    Compared and hashed by identity (eq=False): the kinds are the constants below, and the
+    page looks them up in dicts some 10^5 times (hashing the fields was 10% of its time).
+    """
 
     prefix: str
     label: str
@@ -734,10 +752,42 @@ def reaction_kinds_of(code: str) -> tuple[ReactionKind, ...]:
     return tuple(kind for kind in REACTION_KINDS if kind.matches(code))
 
 
+@lru_cache(maxsize=64)
+def _chip_html(kind: ReactionKind) -> tuple[str, str]:
+    """The HTML of a kind's chip before its link's CAMEO prefix... and from after its link to its count."""
+    within = ' class="within"' if kind.within else ""
+    label = f"of which {kind.label}" if kind.within else kind.label
+    return (
+        f'<li{within}><a class="chip tone-{escape(kind.tone)}" href="',
+        f'" data-kind="{escape(kind.prefix)}">{escape(label)} <span class="count">',
+    )
+
+
 @dataclass
 class ReactionCell:
+    """A speaker's counts in one column, each linking to those statements on the timeline.
+
+    Its chips are written here rather than by template tags: a matrix of 150 speakers has
+    some 30,000 of them, and the tags per chip were most of the page's time (bench/RESULTS.md).
+    """
+
     escalation: Escalation | None
-    counts: list[tuple[ReactionKind, int, str]] = field(default_factory=list)  # kind, count, link
+    counts: list[tuple[ReactionKind, int]] = field(default_factory=list)
+    link: tuple[str, str] = ("", "")  # a count's timeline URL: before its kind's CAMEO prefix, after it
+
+    def url(self, kind: ReactionKind) -> str:
+        return f"{self.link[0]}{kind.prefix}{self.link[1]}"
+
+    @property
+    def html(self) -> str:
+        if not self.counts:
+            return mark_safe('<span class="none" aria-label="none">–</span>')
+        before, after = escape(self.link[0]), escape(self.link[1])
+        chips = []
+        for kind, n in self.counts:
+            opening, middle = _chip_html(kind)
+            chips.append(f"{opening}{before}{kind.prefix}{after}{middle}{n}</span></a></li>")
+        return mark_safe(f'<ul class="reaction-list">{"".join(chips)}</ul>')
 
 
 @dataclass
@@ -772,11 +822,13 @@ def reactions(request):
     """Who said what kind of thing in which escalation: speakers × escalations, counts per kind.
 
     Two aggregate queries (statements per speaker; then, for the speakers shown, per
-    speaker, escalation and CAMEO family: index-only scans of events_statement_speaker and
-    events_statement_reactions) and two small lookups (the escalations; the speakers and
-    the actors they are affiliated to). The REACTION_ROWS busiest speakers are shown;
-    the others through `?all=1`, or `speaker`/`speaker_country` (the statement list's
-    filters, validated by StatementFilter), which narrow the aggregate itself.
+    speaker, escalation and CAMEO family) and two small lookups (the escalations; the
+    speakers and the actors they are affiliated to). The aggregates read the counts the
+    database keeps (ReactionCount: index-only scans of events_reactioncount_key) for the
+    filters it answers, else the statements (events_statement_reactions). The
+    REACTION_ROWS busiest speakers are shown; the others through `?all=1`, or
+    `speaker`/`speaker_country` (the statement list's filters, validated by
+    StatementFilter), which narrow the aggregate itself.
     """
     params = {name: value for name in REACTION_FILTERS if (value := request.GET.get(name, "").strip())}
     filterset = StatementFilter(params, queryset=Statement.objects.all())
@@ -785,30 +837,26 @@ def reactions(request):
         context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
         return render(request, "events/reactions.html", context, status=400)
     escalations = list(Escalation.objects.all())
-    statements = filterset.qs.order_by()
-    # Statements per speaker (an index-only count), to choose the busiest; then the cells of
-    # those speakers only: at 10^6 statements the one aggregate over every speaker gave
-    # 392,242 rows to tally for the 150 shown (bench/RESULTS.md).
-    per_speaker: Counter[int] = Counter(dict(statements.values_list("speaker").annotate(n=Count("id"))))
+    if set(params) <= set(REACTION_COUNTED_FILTERS):
+        counted = ReactionCount.objects.all()
+        for name in params:  # the statements' filters, on the counts' `speaker` relation
+            counted = filterset.filters[name].filter(counted, filterset.form.cleaned_data[name])
+    else:
+        counted = filterset.qs
+    # Statements per speaker, to choose the busiest; then the cells of those speakers only: at
+    # 10^6 statements the one aggregate over every speaker gave 392,242 rows to tally for the
+    # 150 shown (bench/RESULTS.md). Ties go to the lower id, so the choice does not depend on
+    # the order the database returns them in.
+    per_speaker = dict(counted.statements_per_speaker())
     # The busiest speakers, unless all are asked for: a matrix of thousands of rows is read by nobody.
     show_all = request.GET.get("all") == "1"
-    speaker_ids = set(per_speaker) if show_all else {pk for pk, _ in per_speaker.most_common(REACTION_ROWS)}
-    # Grouped by the family (the code's first two digits, or 112 for accusations), not the
-    # code: fewer rows to read, and all a cell shows.
-    family = Case(When(prefix=Value("112"), then=Value("112")), default=Substr("cameo_id", 1, 2))
-    shown = statements if show_all else statements.filter(speaker__in=speaker_ids)
-    counts = (
-        list(
-            shown.annotate(prefix=Substr("cameo_id", 1, 3))
-            .annotate(family=family)
-            .values_list("speaker", "escalation", "family")
-            .annotate(n=Count("id"))
-        )
-        if speaker_ids
-        else []
-    )
+    busiest = sorted(per_speaker, key=lambda pk: (-per_speaker[pk], pk))
+    speaker_ids = set(busiest if show_all else busiest[:REACTION_ROWS])
+    shown = counted if show_all else counted.filter(speaker__in=speaker_ids)
+    counts = shown.per_speaker_escalation_and_family() if speaker_ids else []
     fields = ("pk", "slug", "name", "kind", "country", "role", "affiliation_id")
-    actors = {actor.pk: actor for actor in Actor.objects.only(*fields)} if speaker_ids else {}
+    actors = Actor.objects.only(*fields) if show_all else Actor.objects.only(*fields).and_affiliations(speaker_ids)
+    actors = {actor.pk: actor for actor in actors} if speaker_ids else {}
     columns: list[Escalation | None] = [*escalations]
     if any(escalation is None for _, escalation, _, _ in counts):
         columns.append(None)
@@ -818,21 +866,22 @@ def reactions(request):
         for kind in reaction_kinds_of(code):
             tally[(speaker, escalation)][kind] += n
 
-    by_slug = {escalation.pk: escalation.slug for escalation in escalations}
+    # The links' query strings as urlencode() writes them, each part encoded once.
     timeline_url = reverse("events:timeline")
+    after_code = {
+        escalation.pk if escalation else None: f"&{urlencode({'escalation': escalation.slug})}" if escalation else ""
+        for escalation in columns
+    }
     groups: dict[str, ReactionGroup] = {}
     for speaker in sorted(speaker_ids, key=lambda pk: actors[pk].name.casefold()):
         actor = actors[speaker]
+        before_code = f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code="
         cells = []
         for escalation in columns:
-            cell = ReactionCell(escalation)
-            for kind in REACTION_KINDS:
-                n = tally.get((speaker, escalation.pk if escalation else None), {}).get(kind)
-                if n:
-                    params = {"speaker": actor.slug, "code": kind.prefix}
-                    if escalation is not None:
-                        params["escalation"] = by_slug[escalation.pk]
-                    cell.counts.append((kind, n, f"{timeline_url}?{urlencode(params)}"))
+            column = escalation.pk if escalation else None
+            by_kind = tally.get((speaker, column), {})
+            cell = ReactionCell(escalation, link=(before_code, after_code[column]))
+            cell.counts = [(kind, n) for kind in REACTION_KINDS if (n := by_kind.get(kind))]
             cells.append(cell)
         key, title = _group_of(actor, actors)
         groups.setdefault(key, ReactionGroup(key, title)).rows.append(ReactionRow(actor, cells))

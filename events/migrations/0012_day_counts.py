@@ -12,7 +12,7 @@ from events import counts
 
 def count(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
-        counts.rebuild(cursor)
+        counts.rebuild(cursor, (counts.DAY_COUNTS,))
 
 
 def remove(apps, schema_editor):

@@ -1,9 +1,10 @@
-"""The timeline's per-day counts (DayCount, events/counts.py): kept right by the triggers, read by the page.
+"""The counts the triggers keep (events/counts.py): the timeline's per day (DayCount) and the
+reactions page's per speaker, escalation and CAMEO family (ReactionCount), read by the pages.
 
-The triggers are checked against a recount from the rows themselves (counts.differences())
-after every kind of write the application makes: records created, edited, moved between
-escalations and dates, deleted; participants and targets added, changed and removed; actors
-merged; bulk queryset updates. The page is checked against the live counts it used before.
+The triggers are checked against a recount from the rows themselves (counts.differences(),
+both tables) after every kind of write the application makes: records created, edited, moved
+between escalations and dates, recoded, deleted; participants and targets added, changed and
+removed; actors merged; bulk queryset updates. Each page is checked against the live counts.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models import Sum
 
 from events import counts
 from events.corpus import CorpusSpec, generate_corpus, purge_synthetic
-from events.models import Actor, DatePrecision, DayCount, Event, EventParticipant, Statement
+from events.models import Actor, DatePrecision, DayCount, Event, EventParticipant, ReactionCount, Statement
 from events.views import TimelineQuery
 
 ROLES = [role for role, _ in EventParticipant.Role.choices]
@@ -45,12 +46,20 @@ def stored_rows() -> set[tuple]:
     return set(rows.annotate(total=Sum("n")).exclude(total=0))
 
 
+def stored_reactions() -> set[tuple]:
+    """Every reactions count, summed over each key's rows."""
+    rows = ReactionCount.objects.values_list("speaker_id", "escalation_id", "family")
+    return set(rows.annotate(total=Sum("n")).exclude(total=0))
+
+
 @pytest.fixture
-def world(make_actor, make_escalation, make_article):
-    """Actors, two escalations and an article with a few sentences to quote."""
+def world(make_actor, make_escalation, make_article, cameo):
+    """Actors (of three countries, or none), two escalations, CAMEO codes of four families and
+    accusation, and an article with a few sentences to quote."""
     body = "Title\n\n" + " ".join(f"Sentence number {n} was said." for n in range(40))
     return {
-        "actors": [make_actor() for _ in range(8)],
+        "actors": [make_actor(country=["", "AM", "AZ", "FR"][n % 4]) for n in range(8)],
+        "codes": [cameo(code) for code in ("0256", "111", "1122", "112", "051", "20")],
         "escalations": [
             make_escalation(start_date=dt.date(2022, 8, 1), end_date=dt.date(2022, 8, 31)),
             make_escalation(start_date=dt.date(2023, 9, 1), end_date=dt.date(2023, 9, 30)),
@@ -137,7 +146,7 @@ def _random_writes(world, make_event, make_statement, rng: random.Random, steps:
         action = rng.choice(
             ["event", "event", "statement", "statement", "move event", "move statement", "participant",
              "change participant", "drop participant", "target", "drop target", "speaker", "delete event",
-             "delete statement", "bulk escalation", "merge", "clear targets", "month"]
+             "delete statement", "bulk escalation", "merge", "clear targets", "month", "code", "bulk code"]
         )  # fmt: skip
         if action == "event" or (not events and action != "statement"):
             make_event(
@@ -158,6 +167,7 @@ def _random_writes(world, make_event, make_statement, rng: random.Random, steps:
                 escalation=rng.choice(escalations),
                 said_on=rng.choice([*days, None]),
                 said_on_precision=DatePrecision.DAY,
+                cameo=rng.choice(world["codes"]),
             )
             if statement.said_on is None:
                 Statement.objects.filter(pk=statement.pk).update(said_on_precision="")
@@ -214,6 +224,14 @@ def _random_writes(world, make_event, make_statement, rng: random.Random, steps:
                 article=statement.article, start=statement.start, end=statement.end, speaker=statement.speaker
             ).exclude(pk=statement.pk):
                 statement.save()
+        elif action == "code":
+            statement = rng.choice(statements)
+            statement.cameo = rng.choice(world["codes"])
+            statement.save()
+        elif action == "bulk code":
+            Statement.objects.filter(pk__in=[s.pk for s in rng.sample(statements, min(3, len(statements)))]).update(
+                cameo=rng.choice(world["codes"])
+            )
         elif action == "delete event":
             rng.choice(events).delete()
         elif action == "delete statement":
@@ -245,24 +263,27 @@ def _random_writes(world, make_event, make_statement, rng: random.Random, steps:
 def test_the_counts_stay_right_through_every_kind_of_write(world, make_event, make_statement, seed):
     _random_writes(world, make_event, make_statement, random.Random(seed), steps=60)
     # Something was counted, and a rebuild from scratch writes the same table.
-    before = stored_rows()
-    assert before
+    before, reactions_before = stored_rows(), stored_reactions()
+    assert before and reactions_before
     # Compacting folds each key's rows into one and changes no count.
-    assert DayCount.objects.filter(merged=False).exists()
+    assert DayCount.objects.filter(merged=False).exists() and ReactionCount.objects.filter(merged=False).exists()
     assert counts.compact(connection) > 0
-    assert stored_rows() == before
+    assert (stored_rows(), stored_reactions()) == (before, reactions_before)
     assert not DayCount.objects.filter(merged=False).exists()
-    assert DayCount.objects.count() == len(before)  # one row a key, and no key left at 0
+    assert not ReactionCount.objects.filter(merged=False).exists()
+    # One row a key, and no key left at 0.
+    assert (DayCount.objects.count(), ReactionCount.objects.count()) == (len(before), len(reactions_before))
     # Written to again after it, then compacted again: still right.
     _random_writes(world, make_event, make_statement, random.Random(seed + 100), steps=15)
     counts.compact(connection)
     assert differences() == []
     assert not DayCount.objects.filter(merged=False).exists()
+    assert not ReactionCount.objects.filter(merged=False).exists()
     # A rebuild from scratch writes the same counts.
-    before = stored_rows()
+    before, reactions_before = stored_rows(), stored_reactions()
     with connection.cursor() as cursor:
         counts.rebuild(cursor)
-    assert stored_rows() == before
+    assert (stored_rows(), stored_reactions()) == (before, reactions_before)
 
 
 def test_a_write_that_fails_leaves_the_counts_as_they_were(world, make_event):
@@ -280,6 +301,7 @@ def test_generate_and_purge_count_in_bulk(db):
     generate_corpus(CorpusSpec(events=300, seed=4, batch_size=100))
     assert differences() == []
     assert DayCount.objects.filter(actor_id=0).exclude(n=0).exists()
+    assert ReactionCount.objects.exclude(n=0).exists()
     # The triggers are back after the load: a write is counted.
     event = Event.objects.order_by("pk").first()
     event.escalation = None
@@ -359,7 +381,60 @@ def test_recount_command_finds_and_mends_a_wrong_count(world, make_event):
     assert differences() == []
 
 
+def test_recount_command_finds_and_mends_a_wrong_reactions_count(world, make_statement):
+    statement = make_statement(quote="Sentence number 1 was said.", article=world["article"], cameo=world["codes"][0])
+    call_command("recount", "--check", stdout=StringIO())
+    # A statement recoded with the triggers off: its old family still counted, its new one not.
+    with connection.cursor() as cursor:
+        counts.remove(connection)
+        cursor.execute("UPDATE events_statement SET cameo_id = '051' WHERE id = %s", [statement.pk])
+        counts.install(connection)
+    with pytest.raises(CommandError, match=r"2 count row\(s\) differ") as error:
+        call_command("recount", "--check", stdout=StringIO())
+    assert f"('events_reactioncount', {statement.speaker_id}, 0, '05', 1)" in str(error.value)
+    call_command("recount", stdout=StringIO())
+    assert differences() == []
+    # The statement's family, and the speaker's total (every family).
+    speaker = statement.speaker_id
+    assert stored_reactions() == {(speaker, counts.NO_ESCALATION, "05", 1), (speaker, counts.NO_ESCALATION, "", 1)}
+
+
 def test_import_seeds_leaves_each_count_in_one_row(seeded):
     assert DayCount.objects.exists()
     assert not DayCount.objects.filter(merged=False).exists()
     assert differences() == []
+
+
+# The reactions page reads them -----------------------------------------------------------
+
+
+def test_the_reactions_page_is_the_same_from_reaction_counts_as_from_the_statements(
+    world, make_event, make_statement, client, monkeypatch
+):
+    _random_writes(world, make_event, make_statement, random.Random(11), steps=80)
+    counts.compact(connection)
+    _random_writes(world, make_event, make_statement, random.Random(12), steps=20)  # and some rows unmerged
+    # Fewer rows than speakers, so that the busiest are chosen (ties included).
+    monkeypatch.setattr("events.views.REACTION_ROWS", 2)
+    speaker = Statement.objects.values_list("speaker__slug", flat=True).order_by("speaker").first()
+    queries = [
+        "",
+        "all=1",
+        f"speaker={speaker}",
+        "speaker_country=AZ",
+        "speaker_country=FR&all=1",
+        "speaker_country=JP",
+    ]
+
+    def pages() -> dict[str, str]:
+        responses = {query: client.get(f"/reactions/?{query}") for query in queries}
+        assert {response.status_code for response in responses.values()} == {200}
+        return {query: response.content.decode() for query, response in responses.items()}
+
+    from_counts = pages()
+    monkeypatch.setattr("events.views.REACTION_COUNTED_FILTERS", ())  # a filter the counts do not answer
+    from_statements = pages()
+    assert from_counts == from_statements
+    assert Statement.objects.values("speaker").distinct().count() > 2
+    assert 'href="/?speaker=' in from_counts[""] and "more have fewer" in from_counts[""]
+    assert "No statements by such a speaker." in from_counts["speaker_country=JP"]

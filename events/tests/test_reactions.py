@@ -147,3 +147,24 @@ def test_reactions_refuse_an_unknown_country_or_speaker_with_400_naming_it(clien
         html = response.content.decode()
         assert 'role="alert"' in html and f"<code>{name}</code>" in html
         assert "No statements yet" not in html
+
+
+def test_reactions_filter_form_shows_the_filters_given_and_no_others(client, reactions_data):
+    # The count links' query strings once leaked into the form: the last speaker's slug in its field.
+    html = reactions_html(client)
+    assert 'name="speaker" type="text" value=""' in html and 'name="speaker_country" type="text" value=""' in html
+    assert ">every speaker</a>" not in html
+    html = client.get(reverse("events:reactions"), {"speaker_country": "FR"}).content.decode()
+    assert 'name="speaker" type="text" value=""' in html and 'name="speaker_country" type="text" value="FR"' in html
+
+
+def test_reactions_cells_are_the_chips_with_their_counts_and_links(client, reactions_data):
+    france = reactions_data["france"]
+    assert cell(reactions_html(client), france, 2).strip() == (
+        '<ul class="reaction-list">'
+        '<li><a class="chip tone-critical" href="/?speaker=france&amp;code=11" data-kind="11">'
+        'condemnation / criticism <span class="count">1</span></a></li>'
+        '<li class="within"><a class="chip tone-hostile" href="/?speaker=france&amp;code=112" data-kind="112">'
+        'of which accusation <span class="count">1</span></a></li></ul>'
+    )
+    assert cell(reactions_html(client), france, 0).strip() == '<span class="none" aria-label="none">–</span>'

@@ -1,4 +1,5 @@
-"""Check, or count again, the timeline's per-day counts (DayCount, events/counts.py).
+"""Check, or count again, the counts the triggers keep (events/counts.py): the timeline's per-day
+counts (DayCount) and the reactions page's per speaker, escalation and CAMEO family (ReactionCount).
 
     python manage.py recount --check     # compare with the rows; exit 1 naming what differs
     python manage.py recount --compact   # fold the rows written since the last time (cheap)
@@ -18,7 +19,10 @@ from events import counts
 
 
 class Command(BaseCommand):
-    help = "Check (--check) or rebuild the timeline's per-day counts from the events and statements."
+    help = (
+        "Check (--check) or rebuild the timeline's per-day counts and the reactions page's counts "
+        "from the events and statements."
+    )
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group()
@@ -32,10 +36,11 @@ class Command(BaseCommand):
             if wrong:
                 shown = "\n".join(f"  {row}" for row in wrong[:20])
                 raise CommandError(
-                    f"{len(wrong)} count row(s) differ from the records (kind, escalation, actor, from, to, n):\n"
+                    f"{len(wrong)} count row(s) differ from the records (table, then events_daycount's kind, "
+                    "escalation, actor, from, to, n; events_reactioncount's speaker, escalation, family, n):\n"
                     f"{shown}\nRun `manage.py recount` to count again."
                 )
-            self.stdout.write("The timeline's counts match the records.")
+            self.stdout.write("The timeline's and the reactions page's counts match the records.")
             return
         if options["compact"]:
             keys = counts.compact(connection)
