@@ -46,9 +46,9 @@ from events.models import CameoCode, Outlet
 from events.search import deferred_indexing
 
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
-# From this many files a worker process extracting ahead of the import pays for its start
-# (about 0.1 s; bench/RESULTS.md).
-WORKER_MIN_FILES = 20
+# From this many files a worker process preparing files ahead of the import pays for its
+# start (0.15-0.2 s): 20 and 50 files took longer with one, 200 files 5-30% less (bench/RESULTS.md).
+WORKER_MIN_FILES = 100
 
 
 class DryRunRollback(Exception):
