@@ -81,6 +81,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+# The server's start-up (conflictdb/wsgi.py): the application, then its objects frozen out of the
+# garbage collector's full collections, so requests are measured as gunicorn serves them.
+import conflictdb.wsgi  # noqa: E402, F401
 from events import corpus  # noqa: E402
 from events.models import Escalation, Event, EventParticipant, Statement  # noqa: E402
 

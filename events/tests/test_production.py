@@ -122,3 +122,13 @@ def test_postgresql_connections_do_not_jit_compile_queries():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize("entry_point", ["conflictdb.wsgi", "conflictdb.asgi"])
+def test_a_serving_process_freezes_its_start_up_objects_out_of_full_collections(entry_point):
+    # In a fresh interpreter, as gunicorn loads it: the test run's own has frozen nothing.
+    code = f"import gc, {entry_point}; print(gc.get_freeze_count())"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | PRODUCTION_ENV
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 10_000  # Django, the apps and the URLs: about 100,000 objects
