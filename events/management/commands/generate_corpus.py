@@ -19,34 +19,24 @@ from __future__ import annotations
 
 import sys
 import time
-from argparse import ArgumentTypeError
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from events.corpus import CorpusSpec, curated_record_counts, generate_corpus, purge_synthetic, synthetic_event_count
 from events.importers import ImportFailure
+from events.management.commands.import_seeds import whole_number
 
 
 class DryRunRollback(Exception):
     """Raised at the end of a dry run to roll every write back."""
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value.replace("_", ""))
-    except ValueError:
-        raise ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise ArgumentTypeError(f"{value!r} must be at least 1")
-    return number
-
-
 class Command(BaseCommand):
     help = "Write a reproducible synthetic corpus (actors, articles, events, statements) for scale tests."
 
     def add_arguments(self, parser):
-        parser.add_argument("--events", type=_positive, metavar="N", help="how many synthetic events to write")
+        parser.add_argument("--events", type=whole_number(1), metavar="N", help="how many synthetic events to write")
         parser.add_argument(
             "--seed", type=int, default=1, help="random seed: the same seed gives the same rows (default 1)"
         )
@@ -59,20 +49,20 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--batch-size",
-            type=_positive,
+            type=whole_number(1),
             default=5000,
             metavar="B",
             help="events generated and written at a time (default 5000)",
         )
         parser.add_argument(
             "--actors",
-            type=_positive,
+            type=whole_number(1),
             metavar="A",
             help="synthetic actors (default: one per 25 events, between 300 and 5000)",
         )
         parser.add_argument(
             "--events-per-article",
-            type=_positive,
+            type=whole_number(1),
             default=5,
             metavar="E",
             help="average events reported by one generated article (default 5)",

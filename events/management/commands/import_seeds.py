@@ -100,7 +100,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--workers",
-            type=parse_count,
+            type=whole_number(0),
             metavar="N",
             help="processes reading and extracting files ahead of the import; 0 does it in this process "
             f"(default: 1 from {WORKER_MIN_FILES} files on a machine with more than one core, else 0)",
@@ -188,7 +188,7 @@ class Command(BaseCommand):
                 for source_ref in sorted(curated.by_article):
                     self._record(import_curated_spans(source_ref, curated=curated), total, failed, verbosity)
                     units += 1
-            # The timeline's counts: each count the files added to folded into one row (events/counts.py).
+            # The counts the triggers keep: each count the files added to folded into one row (events/counts.py).
             day_counts.compact(connection)
         total.merge(fixture_counts)
         unit = "article(s)" if options["fixtures_only"] else "file(s)"
@@ -284,15 +284,19 @@ def _relative(path: Path) -> Path:
         return path
 
 
-def parse_count(value: str) -> int:
-    """argparse type for options that take a whole number, 0 or more."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise ArgumentTypeError(f"{value!r} is not a whole number of 0 or more")
-    return number
+def whole_number(minimum: int):
+    """argparse type for options that take a whole number of `minimum` or more (shared by the commands)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value.replace("_", ""))
+        except ValueError:
+            number = None
+        if number is None or number < minimum:
+            raise ArgumentTypeError(f"{value!r} is not a whole number of {minimum} or more")
+        return number
+
+    return parse
 
 
 def parse_iso_date(value: str) -> dt.date:
