@@ -375,7 +375,7 @@ def remove(connection) -> None:
     """Drop the counting triggers that exist (idempotent)."""
     tables = set(connection.introspection.table_names())
     named = {(table, name) for summary in SUMMARIES for table, name, *_ in summary.records}
-    named |= {(link.table, "daycount") for link in _LINKS}
+    named |= {(link.table, "daycount") for summary in SUMMARIES for link in summary.links}
     with connection.cursor() as cursor:
         for table, trigger in sorted(named):
             names = [f"{table}_{trigger}_{op}" for op in ("insert", "delete", "update")]
