@@ -343,6 +343,93 @@ def test_a_worker_process_imports_exactly_what_the_importing_process_does(refere
     assert re.search(r"council_new\.txt: created \d+ \(1 article, \d+ statements", second[0])
 
 
+def batches_written(monkeypatch) -> list[int]:
+    """The sizes of the batches of new files written together (a batch rolled back is not counted)."""
+    sizes = []
+    write = importers._write_new_files
+
+    def counted(pending, **kwargs):
+        reports = write(pending, **kwargs)
+        sizes.append(len(reports))
+        return reports
+
+    monkeypatch.setattr(importers, "_write_new_files", counted)
+    return sizes
+
+
+def test_new_files_written_in_batches_import_exactly_what_one_file_at_a_time_does(reference, tmp_path, monkeypatch):
+    # The same mixed folder as the worker test (new, twin, binary, changed and added files, --redraft).
+    monkeypatch.setattr(importers, "FILES_PER_BATCH", 1)
+    with transaction.atomic():
+        one_at_a_time = import_twice(tmp_path / "files", workers=0)
+        transaction.set_rollback(True)
+    assert Statement.objects.count() == 0, "rolled back"
+    sizes = batches_written(monkeypatch)
+    monkeypatch.setattr(importers, "FILES_PER_BATCH", 4)
+    batched = import_twice(tmp_path / "files", workers=0)
+    # The first run's 12 good files: batches of four new files; the twin of council_3 ends the
+    # batch it would have joined, and meets council_3 stored. The second run finds every file stored.
+    assert sizes and max(sizes) == 4 and sum(sizes) < 12
+    assert batched == one_at_a_time
+    assert "same text as the article already imported as 'council_3.txt'" in batched[0][1]
+
+
+def test_a_file_refused_in_a_batch_fails_alone_with_its_reason(reference, tmp_path, monkeypatch):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for n in (0, 2, 3):
+        (folder / f"council_{n}.txt").write_text(variant(n), encoding="utf-8")
+    # Two names with one slug: the second file's drafts get the refs of the first's, which the
+    # database refuses (a unique key) when the batch is written.
+    (folder / "council 1.txt").write_text(variant(1), encoding="utf-8")
+    (folder / "council-1.txt").write_text(variant(5), encoding="utf-8")
+    sizes = batches_written(monkeypatch)
+
+    def imported():
+        out, err = StringIO(), StringIO()
+        with pytest.raises(CommandError, match=r"1 of 5 file\(s\) failed: .*council-1\.txt"):
+            args = (folder, "--fixtures", "--published", "2023-05-16", "--workers", "0", "-v2")
+            call_command("import_seeds", *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue(), import_state()
+
+    monkeypatch.setattr(importers, "FILES_PER_BATCH", 1)
+    with transaction.atomic():
+        one_at_a_time = imported()
+        transaction.set_rollback(True)
+    monkeypatch.setattr(importers, "FILES_PER_BATCH", 50)
+    batched = imported()
+    assert sizes == [], "the batch was rolled back, and each file imported on its own"
+    assert batched == one_at_a_time
+    assert re.search(r"council-1\.txt: council-1\.txt: the database refused a draft: .*unique", batched[1], re.I)
+    stored = sorted(Article.objects.filter(source_ref__startswith="council").values_list("source_ref", flat=True))
+    assert stored == ["council 1.txt", "council_0.txt", "council_2.txt", "council_3.txt"]
+
+
+def test_a_batch_of_new_files_costs_the_same_queries_whatever_its_size(reference, tmp_path, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(6):
+        (tmp_path / f"council_{n}.txt").write_text(variant(n), encoding="utf-8")
+    counted = []
+    for files in (2, 6):
+        folder = tmp_path / f"first_{files}"
+        folder.mkdir()
+        for n in range(files):
+            (tmp_path / f"council_{n}.txt").rename(folder / f"council_{n}.txt")
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            run(folder, "--fixtures", "--published", "2023-05-16", "--workers", "0")
+            transaction.set_rollback(True)
+        for path in folder.iterdir():
+            path.rename(tmp_path / path.name)
+        counted.append(len(queries))
+    # Per batch: the savepoint, the lookup of stored articles of the same names or texts, the
+    # articles' INSERT, the actors named, the two new speakers (Michel, the anonymous official),
+    # the drafts' and the targets' INSERTs, the release; then the run's own queries. (SQLite takes
+    # 999 parameters a statement: _insert_new splits more drafts than six files have.)
+    assert counted[0] == counted[1]
+
+
 def test_the_default_is_a_worker_from_enough_files_on_more_than_one_core(reference, tmp_path, monkeypatch):
     from events.management.commands import import_seeds
 

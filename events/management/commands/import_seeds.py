@@ -35,7 +35,7 @@ from events.importers import (
     ImportFailure,
     articles_not_found,
     gazetteer_entries,
-    import_article_file,
+    import_article_files,
     import_curated_spans,
     import_jobs,
     load_standalone_fixtures,
@@ -169,16 +169,16 @@ class Command(BaseCommand):
         jobs = import_jobs(files, published_on=options["published"], redraft=options["redraft"])
         prepared_files = prepare_files(jobs, max_bytes=options["max_bytes"], source=gazetteer, workers=workers)
         with deferred_indexing(), closing(prepared_files):
-            for prepared in self._progress(prepared_files, len(files), verbosity):
-                report = import_article_file(
-                    prepared,
-                    curated=curated,
-                    published_on=options["published"],
-                    outlet=outlet,
-                    gazetteer=gazetteer,
-                    cache=cache,
-                    redraft=options["redraft"],
-                )
+            reports = import_article_files(
+                self._progress(prepared_files, len(files), verbosity),
+                curated=curated,
+                published_on=options["published"],
+                outlet=outlet,
+                gazetteer=gazetteer,
+                cache=cache,
+                redraft=options["redraft"],
+            )
+            for report in reports:
                 self._record(report, total, failed, verbosity)
             units = len(files)
             if options["fixtures_only"]:
