@@ -471,8 +471,12 @@ def import_article_file(
 # New files are written this many at a time (import_article_files): one INSERT for their articles,
 # one for their drafts and one for the drafts' targets, in one savepoint. Per file that saves the
 # round trips of its savepoint, lookups and inserts, which at 10^6 events on PostgreSQL took as
-# long as the database's work itself (bench/RESULTS.md).
-FILES_PER_BATCH = 50
+# long as the database's work itself (bench/RESULTS.md). Not more: while the importer writes a
+# batch it reads no result from the worker extracting files ahead (events/ingest/pipeline.py),
+# which stops once its pipe is full. 10,000 files into the 10^5 SQLite corpus took 30.3 s in
+# batches of 50, 26.4-26.8 s in batches of 10 or 20 (27.1 s one at a time); into the 10^6
+# PostgreSQL corpus, 20 and 50 were alike.
+FILES_PER_BATCH = 20
 
 
 class _NotNew(Exception):
