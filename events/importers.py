@@ -468,15 +468,16 @@ def import_article_file(
     return report
 
 
-# New files are written this many at a time (import_article_files): one INSERT for their articles,
-# one for their drafts and one for the drafts' targets, in one savepoint. Per file that saves the
-# round trips of its savepoint, lookups and inserts, which at 10^6 events on PostgreSQL took as
-# long as the database's work itself (bench/RESULTS.md). Not more: while the importer writes a
-# batch it reads no result from the worker extracting files ahead (events/ingest/pipeline.py),
-# which stops once its pipe is full. 10,000 files into the 10^5 SQLite corpus took 30.3 s in
-# batches of 50, 26.4-26.8 s in batches of 10 or 20 (27.1 s one at a time); into the 10^6
-# PostgreSQL corpus, 20 and 50 were alike.
-FILES_PER_BATCH = 20
+# New files are written this many at a time (import_article_files), by database: one INSERT for
+# their articles, one for their drafts and one for the drafts' targets, in one savepoint. Per file
+# that saves the round trips of its savepoint, lookups and inserts, which at 10^6 events on
+# PostgreSQL took as long as the database's work itself (bench/RESULTS.md). Not more than 20:
+# while the importer writes a batch it reads no result from the worker extracting files ahead
+# (events/ingest/pipeline.py), which stops once its pipe is full. SQLite runs in the importing
+# process, where a round trip is a function call: there batches saved nothing in the pipeline
+# (10,000 files into the 10^5 corpus: 25.2-29.2 s in batches of 20, 30.3 s of 50, 23.2-27.1 s one
+# file at a time), so a database not named here imports file by file.
+FILES_PER_BATCH = {"postgresql": 20}
 
 
 class _NotNew(Exception):
@@ -496,14 +497,14 @@ def import_article_files(
     """import_article_file for each prepared file, in order, with the same rows and reports.
 
     Runs of new files (no stored article of their name or text, no curated records pointing
-    into them: every file of a first import) are written FILES_PER_BATCH at a time.
+    into them: every file of a first import) are written FILES_PER_BATCH at a time (PostgreSQL).
     A batch is one savepoint: when one of its files turns out not to be new, or is refused,
     the batch is rolled back and each of its files is imported on its own, so a bad file still
     fails alone, with its own reason. A file with the text or name of one waiting in the batch
     ends the batch first, so it meets that file stored, as it would one file at a time.
     """
     cache = cache if cache is not None else DraftCache()
-    size = FILES_PER_BATCH
+    size = FILES_PER_BATCH.get(connection.vendor, 1)
     one_by_one = functools.partial(
         import_article_file,
         curated=curated,
