@@ -23,7 +23,7 @@ import functools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -553,7 +553,13 @@ def _maybe_new(
 
 
 def _import_new_files(
-    pending: list[Prepared], one_by_one, *, published_on, outlet, gazetteer, cache
+    pending: list[Prepared],
+    one_by_one: Callable[[Prepared], FileReport],
+    *,
+    published_on: dt.date | None,
+    outlet: Outlet | None,
+    gazetteer: GazetteerSource | None,
+    cache: DraftCache,
 ) -> list[FileReport]:
     """Write a batch of files expected to be new in one savepoint, or else each on its own."""
     if len(pending) < 2:
@@ -569,7 +575,12 @@ def _import_new_files(
 
 
 def _write_new_files(
-    pending: list[Prepared], *, published_on, outlet, gazetteer, cache: DraftCache
+    pending: list[Prepared],
+    *,
+    published_on: dt.date | None,
+    outlet: Outlet | None,
+    gazetteer: GazetteerSource | None,
+    cache: DraftCache,
 ) -> list[FileReport]:
     """Store the articles of new files and their drafts, three INSERTs for the batch; _NotNew
     when one of them has the name or the text of a stored article."""
@@ -686,7 +697,9 @@ def _fresh_text(parsed: ParsedArticle, *, path: Path, drafting: bool, now: dt.da
     return {"body": parsed.text, "file_name": path.name, "imported_at": now, "drafted_at": now if drafting else None}
 
 
-def _new_article(parsed: ParsedArticle, *, path: Path, published_on, outlet, fresh: dict) -> Article:
+def _new_article(
+    parsed: ParsedArticle, *, path: Path, published_on: dt.date | None, outlet: Outlet | None, fresh: dict
+) -> Article:
     return Article(
         source_ref=path.name,
         title=parsed.headline_text,
