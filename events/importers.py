@@ -38,6 +38,7 @@ from django.utils.text import slugify
 
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
+from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement
@@ -799,18 +800,31 @@ def _make_way_for_curated(article: Article, objects: list[tuple[str, dict]], rep
 # Drafting -----------------------------------------------------------------------------------
 
 
-def gazetteer_entries() -> list[GazetteerEntry]:
-    """The gazetteer's entries: every actor that is not rejected, keyed by slug, with its aliases (2 queries)."""
+def gazetteer_entries(knowledge: KnowledgeBase | None = None) -> list[GazetteerEntry]:
+    """The gazetteer's entries (2 queries): every actor of the database that is not rejected,
+    keyed by slug, with its aliases; then the knowledge base's actors the database does not
+    hold (a fresh database drafts as well as a loaded one) and its offices.
+
+    The database wins where both have an actor: curators' names and aliases are the ones used,
+    and an actor a curator rejected stays out. People's genders come from the knowledge base.
+    """
+    knowledge = load_knowledge_base() if knowledge is None else knowledge
+    genders = knowledge.genders()
     # Plain rows, not model instances: at 4,000 actors with 5,000 aliases, 0.9 s -> 0.05 s.
-    actors = Actor.objects.exclude(review_status=ReviewStatus.REJECTED).values_list("pk", "slug", "name", "kind")
+    actors = list(Actor.objects.values_list("pk", "slug", "name", "kind", "review_status"))
     aliases: dict[int, list[str]] = {}
     for actor_id, name in ActorAlias.objects.values_list("actor_id", "name"):  # ordered by actor, name
         aliases.setdefault(actor_id, []).append(name)
-    return [(slug, name, kind, aliases.get(pk, [])) for pk, slug, name, kind in actors]
+    entries: list[GazetteerEntry] = [
+        (slug, name, kind, aliases.get(pk, []), {"gender": genders[slug]} if slug in genders else {})
+        for pk, slug, name, kind, status in actors
+        if status != ReviewStatus.REJECTED
+    ]
+    return entries + knowledge.gazetteer_entries(skip={slug for _, slug, *_ in actors})
 
 
-def build_gazetteer() -> Gazetteer:
-    return Gazetteer.from_entries(gazetteer_entries())
+def build_gazetteer(knowledge: KnowledgeBase | None = None) -> Gazetteer:
+    return Gazetteer.from_entries(gazetteer_entries(knowledge))
 
 
 @dataclass

@@ -81,11 +81,14 @@ def extract_article(
         start = next((d.end for d in datelines if d.start == block.start), block.start)
         mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower))
         dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower))
+    mentions = gazetteer.resolve_offices(mentions, published_on)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
 
     sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
     quotations = find_quotations(text, paragraphs)
-    attributor = Attributor(text, paragraphs, sentences, body_mentions, quotations, lower=lower)
+    attributor = Attributor(
+        text, paragraphs, sentences, body_mentions, quotations, lower=lower, genders=gazetteer.genders
+    )
     attributions = attributor.attribute_all()
 
     context = _Context(text, sentences, body_mentions, dates, quotations, published_on)
@@ -250,17 +253,20 @@ class _Context:
         return d.value, d.precision, d.phrase, "speaker-context"
 
 
-def speaker_name(statement: ExtractedStatement) -> str | None:
-    """How `to_json` names a speaker: the actor key if known, else the proposed name or the anonymous label."""
+def speaker_name(statement: ExtractedStatement, actors: dict[str, str] | None = None) -> str | None:
+    """How `to_json` names a speaker: a known actor's canonical name (`actors`: key -> name),
+    else the proposed name or the anonymous label."""
     if statement.speaker is None:
         return None
     if statement.speaker.status == KNOWN:
-        return statement.speaker.actor_key
+        key = statement.speaker.actor_key
+        return (actors or {}).get(key, key)
     return statement.speaker.label
 
 
 def to_json(extraction: Extraction) -> dict[str, Any]:
     """The extraction as plain JSON (keys fixed: file, headline, actors, statements, dates)."""
+    names = {m.actor_key: m.name for m in extraction.mentions if m.known and m.name}
     return {
         "file": extraction.source,
         "headline": extraction.headline,
@@ -270,7 +276,7 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
         ],
         "statements": [
             {
-                "speaker": speaker_name(s),
+                "speaker": speaker_name(s, names),
                 "quote": s.quote,
                 "start": s.start,
                 "end": s.end,

@@ -11,6 +11,7 @@ spokesperson Ned Price") is absorbed into the person's mention, so the title's o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -74,11 +75,24 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
 
+OFFICE = "office"  # an entry that names whoever holds an office ("the Kremlin spokesman")
+
+
 @dataclass(frozen=True)
 class Actor:
     key: str
     name: str
     kind: str
+    gender: str = ""  # "male"/"female" for people the knowledge base knows, for he/she
+    # An office's holders: (actor key, first day, last day), None for an open end.
+    holders: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+
+    def holder(self, day: dt.date | None) -> str | None:
+        """The key of the one actor holding this office on `day` (None: unknown date, vacancy or doubt)."""
+        if day is None:
+            return None
+        found = {key for key, start, end in self.holders if (start is None or start <= day) and (end is None or day <= end)}
+        return found.pop() if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -106,18 +120,28 @@ class Gazetteer:
     # The first words of `_index` filed with after_the, and without.
     _after_the: frozenset[str] = frozenset()
     _plain: frozenset[str] = frozenset()
+    genders: dict[str, str] = field(default_factory=dict)  # actor key -> "male"/"female", where known
 
     @classmethod
-    def from_entries(cls, entries: Iterable[tuple[str, str, str, Sequence[str]]]) -> Gazetteer:
-        """Entries are (actor_key, canonical_name, kind, aliases).
+    def from_entries(cls, entries: Iterable[tuple]) -> Gazetteer:
+        """Entries are (actor_key, canonical_name, kind, aliases[, extra]).
+
+        `extra`, optional, is a mapping with a person's `gender` or, for an entry of kind
+        OFFICE, its `holders` ((actor key, start, end) triples): an office's mention stands
+        for whoever held it on the article's date (`resolve_offices`).
 
         A person's surname is added as an alias when no other actor claims it. A name that
         two actors share is dropped rather than guessed.
         """
         gazetteer = cls()
         names: list[tuple[str, str, bool]] = []  # (surface, actor key, derived surname)
-        for key, name, kind, aliases in entries:
-            gazetteer.actors[key] = Actor(key, name, kind)
+        for key, name, kind, aliases, *rest in entries:
+            extra = rest[0] if rest else {}
+            gazetteer.actors[key] = Actor(
+                key, name, kind, extra.get("gender", ""), tuple(tuple(h) for h in extra.get("holders", ()))
+            )
+            if extra.get("gender"):
+                gazetteer.genders[key] = extra["gender"]
             names.extend((surface, key, False) for surface in (name, *aliases) if surface.strip())
             words = name.split()
             if kind == PERSON and len(words) > 1:
@@ -140,7 +164,7 @@ class Gazetteer:
                 tokens, norm, surface = tokens[1:], norm[1:], surface.strip()[3:].lstrip()
             flexible = actor.kind in _DESCRIPTIVE_KINDS and not after_the
             alias = _Alias(surface, tokens, actor, flexible, _alias_pattern(tokens), after_the)
-            for first in {tokens[0].lower(), norm[0]}:
+            for first in {tokens[0].lower(), norm[0], *_other_spellings(norm[0])}:
                 gazetteer._index.setdefault((first, after_the), []).append(alias)
         for index_key, aliases in gazetteer._index.items():
             aliases.sort(key=lambda alias: -len(alias.tokens))
@@ -199,6 +223,9 @@ class Gazetteer:
                         resume = hit[0]
         mentions: list[Mention] = []
         for m_start, m_end, actor in found:
+            if actor.kind == OFFICE:
+                mentions.append(Mention(actor.key, m_start, m_end, text[m_start:m_end], True, actor.name, OFFICE))
+                continue
             title_start = _title_start(text, max(start, m_start - 120), m_start) if actor.kind == PERSON else m_start
             while mentions and mentions[-1].end > title_start:
                 # "Iran’s Foreign Ministry spokesman X": the title's words are part of X's mention.
@@ -207,6 +234,22 @@ class Gazetteer:
             surface = text[title_start:m_end]
             mentions.append(Mention(actor.key, title_start, m_end, surface, True, actor.name, actor.kind, title))
         return mentions
+
+    def resolve_offices(self, mentions: list[Mention], day: dt.date | None) -> list[Mention]:
+        """Office mentions as mentions of their holder on `day`; an office nobody (or no single
+        actor the gazetteer knows) held then is left out: a wrong person is worse than none."""
+        resolved = []
+        for m in mentions:
+            if m.kind != OFFICE:
+                resolved.append(m)
+                continue
+            holder = self.actors.get(self.actors[m.actor_key].holder(day) or "")
+            if holder is None:
+                continue
+            if resolved and resolved[-1].actor_key == holder.key and resolved[-1].end >= m.start - 1:
+                continue  # "Peskov, the Kremlin spokesman": one mention of one person
+            resolved.append(Mention(holder.key, m.start, m.end, m.surface, True, holder.name, holder.kind, m.surface))
+        return resolved
 
     def _match(
         self, text: str, start: int, lower: str, at: int, index_key: tuple[str, bool], stop: int
@@ -267,8 +310,12 @@ def _alias_pattern(tokens: Sequence[str]) -> str:
             both_words = token[0].isalnum() and tokens[i - 1][-1].isalnum()
             parts.append(r"\s+" if both_words else r"\s*")
         low, folded = token.lower(), normalise(token)
+        variant = _TRANSLITERATION.sub(_spellings, folded) if len(folded) > 4 else folded
         if folded in {"'", "-"}:
             parts.append("['’‘`]" if folded == "'" else "[-–—‐]")
+        elif variant != folded:
+            # Pashinyan / Pashinian, Aliyev / Aliev: the usual transliterations of one name.
+            parts.append(f"(?:{re.escape(low)}|{variant})" if low != folded else variant)
         elif low != folded:
             parts.append(f"(?:{re.escape(low)}|{re.escape(folded)})")
         else:
@@ -276,6 +323,23 @@ def _alias_pattern(tokens: Sequence[str]) -> str:
     if tokens[-1][-1].isalnum():
         parts.append(r"(?!\w)")
     return "".join(parts)
+
+
+# Endings that English texts transliterate two ways (Armenian -yan/-ian, Azerbaijani and Russian -yev/-ev).
+_TRANSLITERATION = re.compile(r"(?<=[a-z])(?:yan|ian|iyev|iev)$")
+
+
+def _spellings(match: re.Match) -> str:
+    return "(?:yan|ian)" if match.group().endswith("an") else "(?:iyev|iev)"
+
+
+def _other_spellings(word: str) -> tuple[str, ...]:
+    """The transliterations of `word` that _alias_pattern also matches ("pashinyan" -> "pashinian")."""
+    match = _TRANSLITERATION.search(word) if len(word) > 4 else None
+    if not match:
+        return ()
+    stem = word[: match.start()]
+    return (stem + "yan", stem + "ian") if match.group().endswith("an") else (stem + "iyev", stem + "iev")
 
 
 def word_alternation(words: Iterable[str]) -> str:

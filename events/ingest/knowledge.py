@@ -31,6 +31,7 @@ from pathlib import Path
 
 from events.ingest.records import ParseError
 
+OFFICE_PREFIX = "office:"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
 
 ACTOR_KINDS = frozenset(
@@ -96,9 +97,22 @@ class KnowledgeBase:
             cache = self.__dict__["_slugs"] = {a.slug: a for a in self.actors}
         return cache
 
-    def gazetteer_entries(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        """(key, name, kind, aliases) for events.ingest.gazetteer.Gazetteer.from_entries."""
-        return [(a.slug, a.name, a.kind, a.aliases) for a in self.actors]
+    def gazetteer_entries(self, *, skip: frozenset[str] | set[str] = frozenset()) -> list[tuple]:
+        """Entries for events.ingest.gazetteer.Gazetteer.from_entries: (key, name, kind, aliases,
+        extra) for every actor whose slug is not in `skip`, then one per office (key OFFICE_PREFIX +
+        slug, kind "office", extra["holders"]) whose holders are not all skipped."""
+        entries: list[tuple] = [
+            (a.slug, a.name, a.kind, a.aliases, {"gender": a.gender} if a.gender else {})
+            for a in self.actors
+            if a.slug not in skip
+        ]
+        for o in self.offices:
+            holders = tuple((t.actor, t.start, t.end) for t in o.holders)
+            entries.append((OFFICE_PREFIX + o.slug, o.title, "office", o.aliases, {"holders": holders}))
+        return entries
+
+    def genders(self) -> dict[str, str]:
+        return {a.slug: a.gender for a in self.actors if a.gender}
 
 
 def load_knowledge_base(directory: Path | str = DEFAULT_DIR) -> KnowledgeBase:

@@ -36,7 +36,8 @@ from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import Extraction, ParsedArticle, ParseError
 
 # (actor_key, canonical name, kind, aliases): what Gazetteer.from_entries takes.
-GazetteerEntry = tuple[str, str, str, Sequence[str]]
+# (key, name, kind, aliases) or with a fifth item, a mapping of extras (Gazetteer.from_entries).
+GazetteerEntry = tuple[str, str, str, Sequence[str]] | tuple[str, str, str, Sequence[str], dict]
 
 
 class GazetteerSource:

@@ -144,6 +144,8 @@ CUE_WORDS = """
     confirm confirms confirmed confirming acknowledge acknowledges acknowledged acknowledging admit admits admitted
     admitting quoted vow vows vowed vowing pledge pledges pledged pledging threaten threatens threatened threatening
     promise promises promised promising appeal appeals appealed appealing rejected dismissed shouted exclaimed
+    underline underlines underlined underlining pointed remarked asserted recalled mentioned highlighted
+    clarified suggested lamented observed concluded commented answered continued read reads
 """
 _CUE = re.compile(r"\b(?:according to|" + word_alternation(CUE_WORDS.split()) + r")\b")
 # A cue word used as a noun ("a call", "the claims", "her tweet") or in "so-called" is no cue.
@@ -156,7 +158,7 @@ _STATEMENT_BY = re.compile(
     r"\s*(?:(?:a|the)\s+(?:statement|readout|report|post|message)\s+(?:from|by|of|issued\s+by)\s+)?"
 )
 
-_PRONOUN = re.compile(r"\b(?:he|she)\b")
+_PRONOUN = re.compile(r"\b(?:he|she|it)\b")
 _ANONYMOUS_HEADS = (
     "sources? officials? diplomats? aides? insiders? people person spokes(?:man|woman|person) representatives? "
     "residents? witness(?:es)? soldiers? officers? commanders? doctors? villagers? refugees? activists? analysts? "
@@ -171,8 +173,12 @@ _ANONYMOUS = re.compile(
 )
 _NOMINAL_HEADS = (
     "minister|ministry|president|spokes(?:man|woman|person)|department|government|leader|envoy|ambassador|"
-    "premier|chancellor|presidency|office|governor|mayor|commander"
+    "premier|chancellor|presidency|office|governor|mayor|commander|pm|statement|readout|communiqu[eé]|agency"
 )
+# What a nominal's head word may stand for in a name or title ("the PM": Prime Minister X).
+_HEAD_WORDS = {"pm": ("prime minister", " pm"), "premier": ("prime minister", "premier")}
+# A nominal that names a document: it speaks for whoever issued it.
+_DOCUMENT_HEADS = frozenset({"statement", "readout", "communique", "communiqué"})
 _NOMINAL = re.compile(rf"\bthe\s+(?:[\w’'-]+\s+){{0,3}}?(?P<head>{_NOMINAL_HEADS})\b")
 # Cheap first checks: without one of these words in a range, the patterns above cannot match.
 _ANONYMOUS_HINT = re.compile(rf"\b(?:{_ANONYMOUS_HEADS}|anonymous|unnamed)\b")
@@ -198,9 +204,11 @@ _SUBJECT_BEFORE = frozenset(
 )
 _SUBJECT_BEFORE = frozenset(
     """and but while whereas as when although though because that then also meanwhile however so yet
-    where if once earlier later now""".split()
+    where if once earlier later now what which""".split()
 )
 _DETERMINER = frozenset({"the", "a", "an"})
+# Words of titles: a capitalised run of only these ("Prime Minister", "Foreign Minister") names no one.
+_TITLE_WORDS = TITLE_HEADS | {"prime", "foreign", "defence", "defense", "deputy", "vice", "first", "interior", "of"}
 _BOUNDARY = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|with)\b|\s[—–]\s|\bbut\b|\bwhile\b")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^,]*,")
 _THAT_BETWEEN = re.compile(r"\b(?:that|which|who|whom|whether|if|because)\b")
@@ -214,10 +222,24 @@ _NOT_A_TERM = re.compile(
 )
 _COORDINATED = re.compile(r"\s*(?:,|,?\s+(?:and|or|as\s+well\s+as))\s*")
 _BARE_VERB = re.compile(r",?\s*(?:and|but)\s+(?:\w+ly\s+)?")
-_SO_CALLED = re.compile(r"(?:so-called|\bwhat\s+\w+\s+(?:calls?|called|describes?|described)(?:\s+as)?|\bdubbed)\s*$")
+_NAMING_VERBS = (
+    r"(?:calls?|called|terms?|termed|describes?|described|dubs|dubbed|labels?|labell?ed|brands?|branded|"
+    r"refers\s+to|referred\s+to)"
+)
+# "what Baku calls “…”", "what the ministry described as a “…”": the term is the naming side's.
+_TERMED_BY = re.compile(
+    r"\bwhat\s+(?P<who>(?:[\w’'.-]+\s+){1,5}?)(?:has\s+|have\s+|had\s+|is\s+|was\s+)?"
+    + _NAMING_VERBS
+    + r"(?:\s+as)?(?:\s+(?:its|their|his|her|the|a|an))?\s*$"
+)
+_SO_CALLED = re.compile(r"(?:so-called|\bdubbed)\s*$|" + _TERMED_BY.pattern)
 # What the text before a quotation ends with (lower-cased, the last 9 characters are enough)
 # whenever _SO_CALLED matches: a cheap first check, as the search tries every position.
-_SO_CALLED_ENDS = ("so-called", "dubbed", "call", "calls", "called", "describe", "describes", "described", "as")
+_SO_CALLED_ENDS = (
+    "so-called", "dubbed", "call", "calls", "called", "describe", "describes", "described", "as", "term", "terms",
+    "termed", "dubs", "label", "labels", "labeled", "labelled", "brand", "brands", "branded", "to", "its", "their",
+    "his", "her", "the", " a", " an",
+)  # fmt: skip
 
 # Priorities when several candidates could be the speaker of a quote-first cue.
 _NAMED, _ANON, _NOMINAL_RANK, _PRONOUN_RANK = 3, 2, 1, 0
@@ -296,6 +318,7 @@ class Attributor:
         quotations: Sequence[Quotation],
         *,
         lower: str | None = None,
+        genders: dict[str, str] | None = None,
     ) -> None:
         self.text = text
         self.lower = lower if lower is not None else lower_same_length(text)
@@ -308,6 +331,10 @@ class Attributor:
         self.mentions = _outside(mentions, self._quote_spans)
         self._mention_starts = [m.start for m in self.mentions]
         self.proposed: dict[str, ProposedActor] = {}
+        self.genders = genders or {}
+        # Where each attributed quotation stands, its speaker and the speaker's kind ("it", "the statement").
+        self._said: list[tuple[int, Speaker, str]] = []
+        self._kinds = {m.actor_key: m.kind for m in mentions}
         self._pending: dict[str, ProposedActor] = {}
         # Candidates by text range; cleared when an actor is proposed (surnames may then resolve).
         self._cache: dict[tuple[int, int], list[Candidate]] = {}
@@ -337,8 +364,13 @@ class Attributor:
         results: list[Attribution] = []
         for index, q in enumerate(self.quotations):
             attribution = self._attribute(q, index, results)
-            self._chosen(attribution.speaker)
+            speaker = self._chosen(attribution.speaker)
             results.append(attribution)
+            if speaker and speaker.actor_key:
+                kind = self._kinds.get(speaker.actor_key) or (
+                    self.proposed[speaker.actor_key].kind if speaker.actor_key in self.proposed else ""
+                )
+                self._said.append((q.mark, speaker, kind))
         return _propagate_runs(results)
 
     # -- one quotation ---------------------------------------------------------------
@@ -352,6 +384,12 @@ class Attributor:
         left_cue = self._last_cue(left_start, q.mark)
         kind = self._kind(q, quote, left, left_cue, right_cue is not None)
 
+        termed = _TERMED_BY.search(self.lower, max(left_start, q.mark - 120), q.mark) if kind == TERM else None
+        if termed:
+            who = [c for c in self._candidates(termed.start("who"), termed.end("who")) if c.rank >= _NOMINAL_RANK]
+            if who and who[-1].speaker:
+                verb = Span(termed.end("who"), termed.end())
+                return Attribution(q, kind, who[-1].speaker, "term-of-speaker", verb.of(self.text).strip(), verb)
         if right_cue:
             speaker, cue = right_cue
             return Attribution(q, kind, speaker, "quote-first", cue.word, Span(cue.start, cue.end))
@@ -652,6 +690,8 @@ class Attributor:
             return None  # the name itself is known: its mention is the candidate
         if not all(w[2][0].isupper() and w[2].isalpha() and w[2] not in _NOT_NAME for w in name_words):
             return None
+        if all(w[2].lower() in _TITLE_WORDS for w in name_words):
+            return None  # "the Prime Minister": a title, resolved as a nominal
         name = self.text[name_start:name_end]
         title = self.text[title_words[0][0] : title_words[-1][1]] if title_words else ""
         if len(name_words) == 1:
@@ -685,7 +725,13 @@ class Attributor:
         return matches[0] if len(matches) == 1 else None
 
     def _resolve_pronoun(self, at: int) -> Speaker | None:
-        """He/she: the first person named in the nearest earlier sentence that names one."""
+        """He/she: the first person named in the nearest earlier sentence that names one (of the
+        pronoun's gender, where the knowledge base knows it). It: the body that spoke last, in this
+        paragraph or the one before ("the ministry said ... it added")."""
+        word = self.lower[at : at + 3].rstrip()
+        if word == "it":
+            return self._last_said(at, persons=False, paragraphs=1)
+        wanted = "male" if word == "he" else "female"
         here = self._sentence_of(at)
         proposed = [(p.start, p) for p in self.proposed.values() if p.kind == "person"]
         people = sorted(self._people + proposed, key=_first_item)
@@ -695,23 +741,65 @@ class Attributor:
             k = max(0, bisect.bisect_right(starts, position) - 1)
             if k >= here:
                 break
+            key = who.key if isinstance(who, ProposedActor) else who.actor_key
+            if self.genders.get(key, wanted) != wanted:
+                continue
             if k > best_k:
                 best_k, best = k, who
         if isinstance(best, ProposedActor):
             return Speaker(best.name, PROPOSED, best.key, best.start, best.end)
         return best
 
+    def _last_said(self, before: int, *, persons: bool | None, paragraphs: int) -> Speaker | None:
+        """The speaker of the latest statement attributed before `before`, no more than
+        `paragraphs` paragraphs back (`persons`: only people, only bodies, or None: either)."""
+        floor = self.paragraphs[max(0, self._paragraph_of(before) - paragraphs)].start
+        for position, speaker, kind in reversed(self._said):
+            if position >= before:
+                continue
+            if position < floor:
+                return None
+            if persons is None or (kind == "person") == persons:
+                return speaker
+        return None
+
     def _resolve_nominal(self, match: re.Match) -> Speaker | None:
-        """ "the ministry" / "the minister": the latest actor named before whose name or title has the word."""
+        """ "the ministry" / "the Russian minister" / "the PM": the latest actor named before (two
+        paragraphs back at most) whose name or title has the word and the words before it.
+        "The statement" speaks for whoever spoke last, or else for whoever issued it."""
         head = match.group("head").lower()
+        if head in _DOCUMENT_HEADS:
+            return self._issuer(match.start())
+        qualifiers = [
+            w for w in re.findall(r"[\w]+", self.lower[match.start() + 4 : match.start("head")]) if len(w) > 2
+        ]
+        forms = _HEAD_WORDS.get(head, (head,))
         paragraph = self._paragraph_of(match.start())
         window_start = self.paragraphs[max(0, paragraph - 2)].start
         for m in reversed(self.mentions):
             if m.start >= match.start() or m.start < window_start:
                 continue
-            if head in m.surface.lower() or head in m.name.lower():
+            words = f"{m.surface} {m.name} {m.title}".lower()
+            if any(form in f" {words}" for form in forms) and all(
+                any(w[:5] == q[:5] for w in re.findall(r"\w+", words)) for q in qualifiers
+            ):
                 return _known(m)
         return None
+
+    def _issuer(self, before: int) -> Speaker | None:
+        """Who issued the statement that a later "the statement said" quotes: the named subject of
+        the last sentence before `before` that speaks of a statement, unless someone was quoted
+        since (then the statement is theirs)."""
+        for k in range(self._sentence_of(before) - 1, -1, -1):
+            sentence = self.sentences[k]
+            said = self._last_said(before, persons=None, paragraphs=3)
+            if said and any(sentence.start <= position for position, speaker, _ in self._said[-1:]):
+                return said
+            found = self.lower.find("statement", sentence.start, sentence.end)
+            if found != -1:
+                named = [c for c in self._candidates(sentence.start, found) if c.rank == _NAMED and c.speaker]
+                return named[0].speaker if named else None
+        return self._last_said(before, persons=None, paragraphs=3)
 
     def _paragraph_of(self, offset: int) -> int:
         starts = [p.start for p in self.paragraphs]

@@ -575,7 +575,7 @@ def test_to_json_has_exactly_the_documented_shape():
     assert set(data["actors"][0]) == {"name", "kind", "start", "end", "known"}
     assert data["statements"] == [
         {
-            "speaker": "ilham-aliyev",
+            "speaker": "Ilham Aliyev",
             "quote": "We will rebuild the school,",
             "start": data["statements"][0]["start"],
             "end": data["statements"][0]["end"],

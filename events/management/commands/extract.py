@@ -4,7 +4,8 @@
 
 With --json, one JSON object per file and line (the shape is documented in README.md,
 "Extraction JSON", and kept stable for other tools). Without it, a readable summary.
-The gazetteer is the database's actors and aliases (run import_seeds first).
+The gazetteer is the database's actors and aliases with the knowledge base's
+(fixtures/knowledge/) added; on a database that is not migrated yet, the knowledge base alone.
 """
 
 import json
@@ -12,9 +13,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from events.importers import build_gazetteer
 from events.ingest.extract import extract_article, to_json
+from events.ingest.gazetteer import Gazetteer
+from events.ingest.knowledge import load_knowledge_base
 from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import ParseError
 from events.management.commands.import_seeds import parse_iso_date
@@ -34,7 +38,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        gazetteer = build_gazetteer()
+        try:
+            knowledge = load_knowledge_base()
+        except ParseError as error:
+            raise CommandError(f"the knowledge base cannot be read: {error}") from None
+        try:
+            gazetteer = build_gazetteer(knowledge)
+        except DatabaseError:
+            self.stderr.write("the database has no actors table (run migrate): using the knowledge base alone")
+            gazetteer = Gazetteer.from_entries(knowledge.gazetteer_entries())
         failed = []
         for name in options["paths"]:
             path = Path(name)
