@@ -87,6 +87,7 @@ def test_de_facto_artsakh_actors_are_never_armenias(kb):
     ("text", "slug"),
     [
         ("Pashinian told reporters", "nikol-pashinyan"),
+        ("Aliyev told reporters", "ilham-aliyev"),
         ("Azerbaijan's Defence Ministry said", "azerbaijani-defence-ministry"),
         ("the Azerbaijani Ministry of Defense said", "azerbaijani-defence-ministry"),
         ("the Russian foreign ministry said", "russian-foreign-ministry"),
@@ -113,6 +114,8 @@ def test_news_wordings_find_the_one_actor(gazetteer, text, slug):
         ("EU's foreign policy chief", "2023-01-10", "josep-borrell"),
         ("State Department spokesperson", "2022-06-01", "ned-price"),
         ("Turkish foreign minister", "2023-09-20", "hakan-fidan"),
+        ("Russian peacekeeping commander", "2023-06-01", "alexander-lentsov"),
+        ("UN chief", "2023-09-20", "antonio-guterres"),
     ],
 )
 def test_an_office_wording_resolves_to_its_holder_on_the_day(kb, wording, day, slug):
