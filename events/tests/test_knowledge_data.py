@@ -57,6 +57,14 @@ def test_no_two_actors_claim_the_same_name(kb):
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
 
 
+def test_no_two_offices_claim_the_same_wording(kb):
+    owners = defaultdict(set)
+    for o in kb.offices:
+        for surface in (o.title, *o.aliases):
+            owners[_key(surface)].add(o.slug)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
 def test_office_wordings_are_not_actor_names(kb):
     actor_names = {_key(s) for a in kb.actors for s in (a.name, *a.aliases)}
     clashes = [(o.slug, s) for o in kb.offices for s in o.aliases if _key(s) in actor_names]
