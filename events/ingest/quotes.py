@@ -241,6 +241,9 @@ _SO_CALLED_ENDS = (
     "his", "her", "the", " a", " an",
 )  # fmt: skip
 
+# Rules whose speaker governs the rest of the sentence's quotations.
+_REPORTED_RULES = frozenset({"speaker-first", "term-in-reported-speech", "same-sentence"})
+
 # Priorities when several candidates could be the speaker of a quote-first cue.
 _NAMED, _ANON, _NOMINAL_RANK, _PRONOUN_RANK = 3, 2, 1, 0
 
@@ -662,6 +665,8 @@ class Attributor:
 
     def _name_candidate(self, start: int, end: int, found: list[Candidate]) -> Candidate | None:
         """An unknown name in speaker position: a proposed person or body (None if it is not one)."""
+        if self.text[end - 1] == "." and not re.search(r"(?:^|\s)\w\.$", self.text[max(start, end - 3) : end]):
+            end -= 1  # the sentence's full stop ("said Ms Bauer."), not an initial ("John F.")
         if " " not in self.text[start:end]:
             # One capitalised word: only the surname of someone already proposed.
             existing = self._proposed_by_surname(self.text[start:end])
@@ -812,8 +817,19 @@ class Attributor:
         same = [a for a in previous if a.quotation.paragraph == q.paragraph and a.kind != TERM]
         if same and not left.strip():
             last = same[-1]
-            if last.speaker and self._only_speaker_between(last.quotation.end + 1, q.mark, last.speaker):
+            # Names in the attribution clause ("“…,” said X, the ICRC's director.") are X's description.
+            after = last.quotation.end + 1
+            if last.rule == "quote-first" and last.cue_span:
+                after = max(after, min(q.mark, self.sentences[self._sentence_of(last.cue_span.start)].end))
+            if last.speaker and self._only_speaker_between(after, q.mark, last.speaker):
                 return Attribution(q, kind, last.speaker, "split-cue", last.cue, last.cue_span)
+        here = self._sentence_of(q.mark)
+        in_sentence = [a for a in previous if a.speaker and self._sentence_of(a.quotation.mark) == here]
+        if in_sentence and in_sentence[-1].rule in _REPORTED_RULES:
+            # "X stressed that the “…” were “important,” but would be “…”": one speaker, one sentence.
+            last = in_sentence[-1]
+            if self._only_speaker_between(last.quotation.end + 1, q.mark, last.speaker):
+                return Attribution(q, PARTIAL, last.speaker, "same-sentence", last.cue, last.cue_span)
         if (
             q.paragraph > 0
             and self._pure_quotation_paragraph(q.paragraph)
