@@ -33,6 +33,7 @@ from events.ingest.records import (
     Mention,
     ParsedArticle,
     Span,
+    Speaker,
 )
 from events.ingest.segment import split_sentences
 
@@ -52,6 +53,24 @@ def find_dateline(text: str, paragraph: Span) -> Span | None:
     match = _DATELINE.match(text, paragraph.start, paragraph.end)
     if match and len(re.sub(r"\W", "", match.group("place"))) >= 4:
         return Span(match.start(), match.end())
+    return None
+
+
+# "ICRC statement on …", "Statement by the OSCE Minsk Group", "Peskov says …", "Pashinyan: …".
+_HEADLINE_SPEAKS = re.compile(r"\s*(?:['’]s\s+)?(?:statement|says|said|:)(?!\w)", re.IGNORECASE)
+_HEADLINE_STATEMENT_BY = re.compile(r"(?:joint\s+)?statement\s+(?:by|of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def headline_speaker(text: str, headline: Span, mentions: list[Mention]) -> Speaker | None:
+    """The one known actor a headline names as speaking ("X statement on …", "X says …"), if any."""
+    named = [m for m in mentions if headline.start <= m.start and m.end <= headline.end and m.known]
+    if len(named) < 1:
+        return None
+    m = named[0]
+    before = text[headline.start : m.start]
+    speaks = _HEADLINE_SPEAKS.match(text, m.end, headline.end)
+    if (speaks and not before.strip()) or _HEADLINE_STATEMENT_BY.search(before):
+        return Speaker(m.name or m.surface, KNOWN, m.actor_key, m.start, m.end)
     return None
 
 
@@ -87,7 +106,14 @@ def extract_article(
     sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
     quotations = find_quotations(text, paragraphs)
     attributor = Attributor(
-        text, paragraphs, sentences, body_mentions, quotations, lower=lower, genders=gazetteer.genders
+        text,
+        paragraphs,
+        sentences,
+        body_mentions,
+        quotations,
+        lower=lower,
+        genders=gazetteer.genders,
+        headline_speaker=headline_speaker(text, parsed.headline, mentions),
     )
     attributions = attributor.attribute_all()
 

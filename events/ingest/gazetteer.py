@@ -35,7 +35,7 @@ TITLE_HEADS = frozenset(
     director chief head governor mayor king queen prince emir pope leader adviser advisor aide
     ombudsman premier counterpart commander marshal lieutenant captain major admiral sergeant
     prosecutor patriarch catholicos archbishop bishop deputy mr mrs ms dr gen lt col sen rep gov
-    amb pres prof sgt capt maj adm mp""".split()
+    amb pres prof sgt capt maj adm mp pm""".split()
 )
 # Lower-case words that may appear inside a title ("Deputy foreign minister", "of").
 _TITLE_INNER = TITLE_HEADS | {"foreign", "defence", "defense", "prime", "interior", "of", "for", "-", "vice", "first"}

@@ -322,8 +322,10 @@ class Attributor:
         *,
         lower: str | None = None,
         genders: dict[str, str] | None = None,
+        headline_speaker: Speaker | None = None,
     ) -> None:
         self.text = text
+        self.headline_speaker = headline_speaker
         self.lower = lower if lower is not None else lower_same_length(text)
         self.paragraphs = paragraphs
         self.sentences = sentences
@@ -831,6 +833,14 @@ class Attributor:
             if self._only_speaker_between(last.quotation.end + 1, q.mark, last.speaker):
                 return Attribution(q, PARTIAL, last.speaker, "same-sentence", last.cue, last.cue_span)
         if (
+            q.paragraph == 0
+            and self.headline_speaker
+            and q.mark == self.paragraphs[0].start
+            and self._pure_quotation_paragraph(0)
+        ):
+            # A statement published as it is under "X statement on …": the body's opening quotation is X's.
+            return Attribution(q, DIRECT, self.headline_speaker, "headline-speaker")
+        if (
             q.paragraph > 0
             and self._pure_quotation_paragraph(q.paragraph)
             and q.mark == self.paragraphs[q.paragraph].start
@@ -868,7 +878,21 @@ class Attributor:
             return None
         last_sentence = self.sentences[self._sentence_of(paragraph.end - 1)]
         cue = self._last_cue(last_sentence.start, paragraph.end)
-        return self._speaker_of(cue, last_sentence.start) if cue else None
+        speaker = self._speaker_of(cue, last_sentence.start) if cue else None
+        return speaker or self._introduced(index)
+
+    def _introduced(self, index: int) -> Speaker | None:
+        """A short paragraph that opens on a person ("Anna Example is still shaken by what she saw.")
+        introduces the quotation paragraph after it."""
+        paragraph = self.paragraphs[index]
+        first, last = self._sentence_of(paragraph.start), self._sentence_of(paragraph.end - 1)
+        if last - first > 1 or any(q.paragraph == index for q in self.quotations):
+            return None
+        opening = self._candidates(paragraph.start, min(paragraph.end, paragraph.start + 80))
+        if not opening or opening[0].start != paragraph.start or opening[0].rank != _NAMED:
+            return None
+        person = opening[0]
+        return self._chosen(person.speaker) if person.kind == "person" else None
 
 
 def _outside(mentions: Sequence[Mention], quote_spans: list[tuple[int, int]]) -> list[Mention]:
