@@ -507,7 +507,11 @@ class Attributor:
             return (speaker, cue) if speaker else None
         before = [c for c in self._candidates(after, cue.start) if not self._possessive(c)]
         if before:
-            # "“…,” the minister, Anna Example, said": a name beats a description or a pronoun.
+            # "“…,” the minister, Anna Example, said": a name beats a description or a pronoun;
+            # "“…,” Anna Example, adviser to the president, said": the name before the apposition.
+            first = before[0]
+            if first.rank == _NAMED and self.text[first.end : first.end + 1] == "," and len(before) > 1:
+                return (first.speaker, cue) if first.speaker else None
             best = max(before, key=lambda c: (c.rank, c.start))
             return (best.speaker, cue) if best.speaker else None
         if self.text[after : cue.start].strip(" ,—–-\n"):
@@ -783,15 +787,19 @@ class Attributor:
         forms = _HEAD_WORDS.get(head, (head,))
         paragraph = self._paragraph_of(match.start())
         window_start = self.paragraphs[max(0, paragraph - 2)].start
+        fits = []
         for m in reversed(self.mentions):
-            if m.start >= match.start() or m.start < window_start:
+            if m.start >= match.start():
                 continue
             words = f"{m.surface} {m.name} {m.title}".lower()
             if any(form in f" {words}" for form in forms) and all(
                 any(w[:5] == q[:5] for w in re.findall(r"\w+", words)) for q in qualifiers
             ):
-                return _known(m)
-        return None
+                if m.start >= window_start:
+                    return _known(m)
+                fits.append(m)
+        # Further back, only if one actor alone fits ("the prime minister", named once at the top).
+        return _known(fits[0]) if fits and len({m.actor_key for m in fits}) == 1 else None
 
     def _issuer(self, before: int) -> Speaker | None:
         """Who issued the statement that a later "the statement said" quotes: the named subject of
@@ -830,7 +838,10 @@ class Attributor:
         if in_sentence and in_sentence[-1].rule in _REPORTED_RULES:
             # "X stressed that the “…” were “important,” but would be “…”": one speaker, one sentence.
             last = in_sentence[-1]
-            if self._only_speaker_between(last.quotation.end + 1, q.mark, last.speaker):
+            between = self._cues(last.quotation.end + 1, q.mark)
+            if all(c.participle for c in between) and (
+                between or self._only_speaker_between(last.quotation.end + 1, q.mark, last.speaker)
+            ):
                 return Attribution(q, PARTIAL, last.speaker, "same-sentence", last.cue, last.cue_span)
         if (
             q.paragraph == 0
