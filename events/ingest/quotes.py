@@ -757,6 +757,15 @@ class Attributor:
                 continue
             if k > best_k:
                 best_k, best = k, who
+        if best_k < here - 1 and here > 0:
+            # Nearer than any known person: a sentence that opens on someone the gazetteer lacks
+            # ("Anna Example, the head of a rights group, told reporters ...").
+            for k in range(here - 1, max(best_k, here - 3, -1), -1):
+                sentence = self.sentences[k]
+                opening = self._candidates(sentence.start, min(sentence.end, sentence.start + 80))
+                if opening and opening[0].start == sentence.start and opening[0].rank == _NAMED:
+                    if opening[0].kind == "person" and opening[0].speaker:
+                        return opening[0].speaker
         if isinstance(best, ProposedActor):
             return Speaker(best.name, PROPOSED, best.key, best.start, best.end)
         return best
