@@ -38,7 +38,7 @@ from django.utils.text import slugify
 
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
+from events.ingest.knowledge import KnowledgeBase, load_knowledge_base, wordings
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement
@@ -815,8 +815,17 @@ def gazetteer_entries(knowledge: KnowledgeBase | None = None) -> list[GazetteerE
     aliases: dict[int, list[str]] = {}
     for actor_id, name in ActorAlias.objects.values_list("actor_id", "name"):  # ordered by actor, name
         aliases.setdefault(actor_id, []).append(name)
+    known = {a.slug: a for a in knowledge.actors}
     entries: list[GazetteerEntry] = [
-        (slug, name, kind, aliases.get(pk, []), {"gender": genders[slug]} if slug in genders else {})
+        (
+            slug,
+            name,
+            kind,
+            # The knowledge base's wordings too ("Defense" for "Defence"): a curator removes a
+            # wording by editing the knowledge base, or the actor by rejecting it.
+            [*aliases.get(pk, []), *(wordings(known[slug]) if slug in known else ())],
+            {"gender": genders[slug]} if slug in genders else {},
+        )
         for pk, slug, name, kind, status in actors
         if status != ReviewStatus.REJECTED
     ]
@@ -1054,8 +1063,16 @@ def _speaker_for(extracted: ExtractedStatement, proposed: dict, cache: DraftCach
     actors = cache.actors
     speaker = extracted.speaker
     if speaker.status == KNOWN or (speaker.status == ANONYMOUS and speaker.actor_key):
-        return actors.get(speaker.actor_key) or Actor.objects.get(slug=speaker.actor_key)
-    if speaker.status == PROPOSED and speaker.actor_key in proposed:
+        found = actors.get(speaker.actor_key) or Actor.objects.filter(slug=speaker.actor_key).first()
+        if found:
+            return found
+        # A knowledge-base actor that was not loaded into this database yet: drafted from it.
+        known = load_knowledge_base().actor(speaker.actor_key)
+        if known is None:
+            raise Actor.DoesNotExist(f"no actor has the slug {speaker.actor_key!r}")
+        slug = known.slug
+        defaults = {"name": known.name, "kind": known.kind, "country": known.country, "role": known.role[:200]}
+    elif speaker.status == PROPOSED and speaker.actor_key in proposed:
         candidate = proposed[speaker.actor_key]
         defaults = {"name": candidate.name, "kind": candidate.kind or Actor.Kind.PERSON, "role": candidate.role}
         slug = slugify(candidate.name)[:100] or "proposed-speaker"

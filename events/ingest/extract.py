@@ -100,7 +100,7 @@ def extract_article(
         start = next((d.end for d in datelines if d.start == block.start), block.start)
         mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower))
         dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower))
-    mentions = gazetteer.resolve_offices(mentions, published_on)
+    mentions = gazetteer.resolve_offices(mentions, published_on, text)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
 
     sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]

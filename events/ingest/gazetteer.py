@@ -49,6 +49,7 @@ _NOT_TITLE = frozenset(
 
 
 _LAST_WORD = re.compile(r"(\w+)\.? $")
+_NAME_AFTER = re.compile(r" (?P<word>[A-Z][a-z]+|[A-Z]\.)(?: |$)")
 
 
 @lru_cache(maxsize=4096)
@@ -235,13 +236,18 @@ class Gazetteer:
             mentions.append(Mention(actor.key, title_start, m_end, surface, True, actor.name, actor.kind, title))
         return mentions
 
-    def resolve_offices(self, mentions: list[Mention], day: dt.date | None) -> list[Mention]:
+    def resolve_offices(self, mentions: list[Mention], day: dt.date | None, text: str = "") -> list[Mention]:
         """Office mentions as mentions of their holder on `day`; an office nobody (or no single
-        actor the gazetteer knows) held then is left out: a wrong person is worse than none."""
+        actor the gazetteer knows) held then is left out: a wrong person is worse than none. So is
+        an office written as the title of a name that follows ("Kremlin spokesman Anna Example"):
+        the name says who held it."""
         resolved = []
         for m in mentions:
             if m.kind != OFFICE:
                 resolved.append(m)
+                continue
+            name = _NAME_AFTER.match(text, m.end)
+            if name and name.group("word").lower() not in _NOT_TITLE:
                 continue
             holder = self.actors.get(self.actors[m.actor_key].holder(day) or "")
             if holder is None:

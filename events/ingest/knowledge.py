@@ -102,7 +102,7 @@ class KnowledgeBase:
         extra) for every actor whose slug is not in `skip`, then one per office (key OFFICE_PREFIX +
         slug, kind "office", extra["holders"]) whose holders are not all skipped."""
         entries: list[tuple] = [
-            (a.slug, a.name, a.kind, a.aliases, {"gender": a.gender} if a.gender else {})
+            (a.slug, a.name, a.kind, wordings(a), {"gender": a.gender} if a.gender else {})
             for a in self.actors
             if a.slug not in skip
         ]
@@ -113,6 +113,27 @@ class KnowledgeBase:
 
     def genders(self) -> dict[str, str]:
         return {a.slug: a.gender for a in self.actors if a.gender}
+
+
+_MINISTRY = re.compile(r"^Ministry of (?P<field>.+?) \((?P<country>[^)]+)\)$")
+_FIELD_WORDS = {"Foreign Affairs": ("Foreign",), "Defence": ("Defence", "Defense"), "National Defence": ("Defence", "Defense")}
+_SPELLINGS = (("Defence", "Defense"), ("defence", "defense"))
+
+
+def wordings(actor: KnownActor) -> tuple[str, ...]:
+    """The actor's aliases and the regular variants news text also uses: British and American
+    spellings ("Defence"/"Defense"), and for a ministry named as "Ministry of Defence (Armenia)"
+    the country-first wordings ("Armenia Defence Ministry", "Defence Ministry of Armenia")."""
+    names = list(actor.aliases)
+    match = _MINISTRY.match(actor.name)
+    if match:
+        country, field = match.group("country"), match.group("field")
+        for word in _FIELD_WORDS.get(field, (field,)):
+            names += [f"{country} {word} Ministry", f"{country}'s {word} Ministry", f"{word} Ministry of {country}"]
+    for british, american in _SPELLINGS:
+        names += [n.replace(british, american) for n in names if british in n]
+        names += [n.replace(american, british) for n in names if american in n]
+    return tuple(dict.fromkeys(names))
 
 
 def load_knowledge_base(directory: Path | str = DEFAULT_DIR) -> KnowledgeBase:

@@ -30,9 +30,9 @@ ARTICLE = """Council urges calm as border tensions rise
 A checkpoint near the border
 
 
-BRUSSELS: European Council President Charles Michel called on both sides on Monday to “show restraint and return to talks without delay.”
+BRUSSELS: European Council President Maren Holt called on both sides on Monday to “show restraint and return to talks without delay.”
 
-“There is no military solution to this conflict,” Michel said. “We stand ready to help.”
+“There is no military solution to this conflict,” Holt said. “We stand ready to help.”
 
 Armenian Prime Minister Nikol Pashinyan accused Baku of “provocations along the border.”
 
@@ -68,7 +68,7 @@ def test_a_new_article_gets_draft_statements_with_speaker_span_date_and_code(ref
     statements = drafted(article_file)
     appeal = statements["show restraint and return to talks without delay."]
     assert appeal.review_status == ReviewStatus.DRAFT
-    assert appeal.speaker.name == "Charles Michel"
+    assert appeal.speaker.name == "Maren Holt"
     assert appeal.article.body[appeal.start : appeal.end] == appeal.quote
     assert (appeal.said_on, appeal.said_on_precision, appeal.date_phrase) == (dt.date(2023, 5, 15), "day", "on Monday")
     assert appeal.cameo_id == "0256"
@@ -80,7 +80,7 @@ def test_a_new_article_gets_draft_statements_with_speaker_span_date_and_code(ref
 
 def test_an_unknown_named_speaker_becomes_a_proposed_draft_actor_with_the_title_as_role(reference, article_file):
     run(article_file, "--fixtures", "--published", "2023-05-16")
-    michel = Actor.objects.get(name="Charles Michel")
+    michel = Actor.objects.get(name="Maren Holt")
     assert michel.review_status == ReviewStatus.DRAFT and michel.kind == "person"
     assert "European Council President" in michel.role
 
@@ -105,18 +105,18 @@ FOLLOW_UP = """Talks to resume in Brussels
 
 BRUSSELS: Diplomats prepared for a new round of talks on Tuesday.
 
-“Both delegations have confirmed,” Michel told reporters.
+“Both delegations have confirmed,” Holt told reporters.
 """
 
 
 def test_an_unchanged_file_is_not_drafted_again_when_a_speaker_was_proposed_since(reference, tmp_path):
-    # follow-up.txt sorts before the council article: its "Michel" is unknown when it is drafted.
+    # follow-up.txt sorts before the council article: its "Holt" is unknown when it is drafted.
     first, second = tmp_path / "council.txt", tmp_path / "a-follow-up.txt"
     first.write_text(ARTICLE, encoding="utf-8")
     second.write_text(FOLLOW_UP, encoding="utf-8")
     run(tmp_path, "--fixtures", "--published", "2023-05-16")
     assert "Both delegations have confirmed," not in drafted(second)
-    assert Actor.objects.filter(name="Charles Michel").exists()  # proposed by the council article
+    assert Actor.objects.filter(name="Maren Holt").exists()  # proposed by the council article
     before = sorted(Statement.objects.values_list("pk", "updated_at"))
 
     out, _ = run(tmp_path, "--fixtures", "--published", "2023-05-16")
@@ -125,7 +125,7 @@ def test_an_unchanged_file_is_not_drafted_again_when_a_speaker_was_proposed_sinc
 
     out, _ = run(second, "--fixtures", "--redraft")
     assert " 1 created, 0 updated" in out
-    assert drafted(second)["Both delegations have confirmed,"].speaker.name == "Charles Michel"
+    assert drafted(second)["Both delegations have confirmed,"].speaker.name == "Maren Holt"
 
 
 def test_a_file_imported_without_drafting_is_drafted_by_the_next_import(reference, article_file):
@@ -195,7 +195,7 @@ def test_extract_prints_one_json_object_per_file_and_writes_nothing(reference, a
     statement = next(s for s in result["statements"] if s["quote"].startswith("show restraint"))
     assert set(statement) == {"speaker", "quote", "start", "end", "cue", "date", "precision", "date_phrase", "cameo"}
     assert ARTICLE[statement["start"] : statement["end"]] == statement["quote"]
-    assert statement["speaker"] == "Charles Michel" and statement["date"] == "2023-05-15"
+    assert statement["speaker"] == "Maren Holt" and statement["date"] == "2023-05-15"
     assert any(actor["name"] == "Nikol Pashinyan" and actor["known"] for actor in result["actors"])
     assert not Article.objects.with_text().exists() and not Statement.objects.exists()
 
@@ -310,7 +310,7 @@ def import_twice(folder: Path, workers: int) -> list:
         except CommandError as error:
             failure = str(error)
         runs.append((out.getvalue(), err.getvalue(), failure, import_state()))
-        (folder / "council_5.txt").write_text(variant(5).replace("Michel said", "Michel added"), encoding="utf-8")
+        (folder / "council_5.txt").write_text(variant(5).replace("Holt said", "Holt added"), encoding="utf-8")
         (folder / "council_new.txt").write_text(variant(10), encoding="utf-8")
     return runs
 
@@ -424,7 +424,7 @@ def test_a_batch_of_new_files_costs_the_same_queries_whatever_its_size(reference
             path.rename(tmp_path / path.name)
         counted.append(len(queries))
     # Per batch: the savepoint, the lookup of stored articles of the same names or texts, the
-    # articles' INSERT, the actors named, the two new speakers (Michel, the anonymous official),
+    # articles' INSERT, the actors named, the two new speakers (Holt, the anonymous official),
     # the drafts' and the targets' INSERTs, the release; then the run's own queries. (SQLite takes
     # 999 parameters a statement: _insert_new splits more drafts than six files have.)
     assert counted[0] == counted[1]
