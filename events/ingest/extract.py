@@ -74,6 +74,17 @@ def headline_speaker(text: str, headline: Span, mentions: list[Mention]) -> Spea
     return None
 
 
+_NAME_JOINERS = frozenset({"of", "the", "and", "for", "de", "la", "al", "-", "&"})
+
+
+def is_a_name(quote: str) -> bool:
+    """A name in quotation marks (an outlet “Caucasian Knot”, an operation “Revenge”): nobody's words."""
+    words = quote.split()
+    if not words or len(words) > 5 or quote.rstrip()[-1] in ".?!,;:…":
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words) and words[0][:1].isupper()
+
+
 def extract_article(
     parsed: ParsedArticle, gazetteer: Gazetteer, published_on: dt.date | None, *, detail_unattributed: bool = True
 ) -> Extraction:
@@ -117,8 +128,12 @@ def extract_article(
     )
     attributions = attributor.attribute_all()
 
-    context = _Context(text, sentences, body_mentions, dates, quotations, published_on)
-    statements = [context.statement(a, detailed=a.speaker is not None or detail_unattributed) for a in attributions]
+    context = _Context(text, sentences, body_mentions, dates, quotations, published_on, [p.start for p in paragraphs])
+    statements = [
+        context.statement(a, detailed=a.speaker is not None or detail_unattributed)
+        for a in attributions
+        if not (a.speaker is None and is_a_name(text[a.quotation.start : a.quotation.end]))
+    ]
 
     proposed_mentions = {
         (s.speaker.start, s.speaker.end): s.speaker for s in statements if s.speaker and s.speaker.status == PROPOSED
@@ -168,10 +183,12 @@ class _Context:
         dates: list[DatePhrase],
         quotations: list[Quotation],
         published_on: dt.date | None,
+        paragraph_starts: list[int] | None = None,
     ) -> None:
         self.text = text
         self.sentences = sentences
         self.starts = [s.start for s in sentences]
+        self.paragraph_starts = paragraph_starts or [0]
         self.mentions = mentions
         self.mention_starts = [m.start for m in mentions]
         self.quote_spans = sorted((q.mark, q.end + 1) for q in quotations)
@@ -249,8 +266,10 @@ class _Context:
             best = min(own, key=lambda d: abs(d.start - anchor))
             found = (best.value, best.precision, best.phrase, "sentence")
         else:
-            found = (self.last_date.get(speaker_key) if speaker_key else None) or self._speaker_context(
-                speaker_key, anchor
+            found = (
+                (self.last_date.get(speaker_key) if speaker_key else None)
+                or self._paragraph_context(first)
+                or self._speaker_context(speaker_key, anchor)
             )
         if found is None:
             if self.published_on is None:
@@ -259,6 +278,18 @@ class _Context:
         if speaker_key and found[3] != "publication":
             self.last_date[speaker_key] = (found[0], found[1], found[2], "same-speaker")
         return found
+
+    def _paragraph_context(self, first: int):
+        """A day-precise date in an earlier sentence of the same paragraph ("On 19 September, X
+        said … . Y, in turn, called it “…”"): the paragraph's scene is set once."""
+        paragraph_start = self.paragraph_starts[bisect.bisect_right(self.paragraph_starts, self.starts[first]) - 1]
+        for k in range(first - 1, -1, -1):
+            if self.starts[k] < paragraph_start:
+                return None
+            days = [d for d in self.dates_in.get(k, ()) if d.precision == DAY]
+            if days:
+                return days[-1].value, DAY, days[-1].phrase, "paragraph-context"
+        return None
 
     def _speaker_context(self, speaker_key: str | None, anchor: int):
         """A day-precise date in the nearest other sentence naming the speaker (earlier first)."""
