@@ -106,10 +106,11 @@ def extract_article(
     lower = text.lower()
     lower = lower if len(lower) == len(text) else None
     mentions: list[Mention] = []
+    in_titles: list[Mention] = []
     dates: list[DatePhrase] = []
     for block in blocks:
         start = next((d.end for d in datelines if d.start == block.start), block.start)
-        mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower))
+        mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower, absorbed=in_titles))
         dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower))
     mentions = gazetteer.resolve_offices(mentions, published_on, text)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
@@ -150,6 +151,8 @@ def extract_article(
         statements=tuple(statements),
         dates=tuple(dates),
         proposed_actors=tuple(attributor.proposed.values()),
+        title_mentions=tuple(gazetteer.named_in_titles(in_titles)),
+        named_unknowns=tuple(attributor.named_unknowns()),
     )
 
 
@@ -329,7 +332,10 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
         "headline": extraction.headline,
         "actors": [
             {"name": m.name or m.surface, "kind": m.kind, "start": m.start, "end": m.end, "known": m.known}
-            for m in extraction.mentions
+            for m in sorted(
+                (*extraction.mentions, *extraction.title_mentions, *extraction.named_unknowns),
+                key=lambda m: (m.start, m.end),
+            )
         ],
         "statements": [
             {

@@ -87,6 +87,7 @@ class Actor:
     gender: str = ""  # "male"/"female" for people the knowledge base knows, for he/she
     # An office's holders: (actor key, first day, last day), None for an open end.
     holders: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+    organisation: str = ""  # an office's body ("Kremlin spokesman": the Kremlin)
 
     def holder(self, day: dt.date | None) -> str | None:
         """The key of the one actor holding this office on `day` (None: unknown date, vacancy or doubt)."""
@@ -139,7 +140,12 @@ class Gazetteer:
         for key, name, kind, aliases, *rest in entries:
             extra = rest[0] if rest else {}
             gazetteer.actors[key] = Actor(
-                key, name, kind, extra.get("gender", ""), tuple(tuple(h) for h in extra.get("holders", ()))
+                key,
+                name,
+                kind,
+                extra.get("gender", ""),
+                tuple(tuple(h) for h in extra.get("holders", ())),
+                extra.get("organisation", ""),
             )
             if extra.get("gender"):
                 gazetteer.genders[key] = extra["gender"]
@@ -178,12 +184,19 @@ class Gazetteer:
         return gazetteer
 
     def find_mentions(
-        self, text: str, start: int = 0, end: int | None = None, *, lower: str | None = None
+        self,
+        text: str,
+        start: int = 0,
+        end: int | None = None,
+        *,
+        lower: str | None = None,
+        absorbed: list[Mention] | None = None,
     ) -> list[Mention]:
         """Mentions in text[start:end], left to right, longest match first, never overlapping.
 
         `lower`: lower_same_length(text) when the caller has it (several ranges of one text),
-        for a range that whitespace (or the text's edges) sets off from the rest.
+        for a range that whitespace (or the text's edges) sets off from the rest. `absorbed`
+        collects the mentions that became part of a person's title.
         """
         end = len(text) if end is None else end
         if lower is None:
@@ -230,7 +243,10 @@ class Gazetteer:
             title_start = _title_start(text, max(start, m_start - 120), m_start) if actor.kind == PERSON else m_start
             while mentions and mentions[-1].end > title_start:
                 # "Iran’s Foreign Ministry spokesman X": the title's words are part of X's mention.
-                title_start = min(title_start, mentions.pop().start)
+                popped = mentions.pop()
+                title_start = min(title_start, popped.start)
+                if absorbed is not None:
+                    absorbed.append(popped)
             title = text[title_start:m_start].strip()
             surface = text[title_start:m_end]
             mentions.append(Mention(actor.key, title_start, m_end, surface, True, actor.name, actor.kind, title))
@@ -256,6 +272,18 @@ class Gazetteer:
                 continue  # "Peskov, the Kremlin spokesman": one mention of one person
             resolved.append(Mention(holder.key, m.start, m.end, m.surface, True, holder.name, holder.kind, m.surface))
         return resolved
+
+    def named_in_titles(self, absorbed: list[Mention]) -> list[Mention]:
+        """The actors named by the words of people's titles: a known actor as it is, an office
+        by its body ("Kremlin spokesman" names the Kremlin whoever holds the post)."""
+        named = []
+        for m in absorbed:
+            actor = self.actors.get(self.actors[m.actor_key].organisation) if m.kind == OFFICE else None
+            if m.kind != OFFICE:
+                named.append(m)
+            elif actor is not None:
+                named.append(Mention(actor.key, m.start, m.end, m.surface, True, actor.name, actor.kind, m.surface))
+        return named
 
     def _match(
         self, text: str, start: int, lower: str, at: int, index_key: tuple[str, bool], stop: int

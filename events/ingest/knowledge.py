@@ -108,7 +108,8 @@ class KnowledgeBase:
         ]
         for o in self.offices:
             holders = tuple((t.actor, t.start, t.end) for t in o.holders)
-            entries.append((OFFICE_PREFIX + o.slug, o.title, "office", o.aliases, {"holders": holders}))
+            extra = {"holders": holders, "organisation": o.organisation or ""}
+            entries.append((OFFICE_PREFIX + o.slug, o.title, "office", o.aliases, extra))
         return entries
 
     def genders(self) -> dict[str, str]:

@@ -241,6 +241,12 @@ _SO_CALLED_ENDS = (
     "his", "her", "the", " a", " an",
 )  # fmt: skip
 
+# After a name, what marks it as a person's or a body's name: an apposition or a verb it is the subject of.
+_MARKED_NAME = re.compile(
+    r"(?:\s*,\s+(?:a|an|the|who|head|chief|director|spokesperson|spokesman|spokeswoman)\s"
+    r"|\s+(?:said|says|told|tells|added|adds|noted|stressed|wrote|is|was|has|had|does|did|doesn|didn)\b)"
+)
+
 # Rules whose speaker governs the rest of the sentence's quotations.
 _REPORTED_RULES = frozenset({"speaker-first", "term-in-reported-speech", "same-sentence"})
 
@@ -668,6 +674,38 @@ class Attributor:
             if candidate:
                 found.append(candidate)
         return _without_overlaps(found)
+
+    def named_unknowns(self) -> list[Mention]:
+        """People and bodies the gazetteer lacks that the text marks as names: a title before
+        them ("Deputy Prime Minister Anna Example"), an apposition after them ("Anna Example, a
+        resident of …"), or a verb they are the subject of ("Anna Example says …"). For the
+        article's list of actors named; they become proposed actors only when they speak."""
+        found: list[Mention] = []
+        proposed = {p.key for p in self.proposed.values()}
+        for match in _NAME.finditer(self.text, self.paragraphs[0].start if self.paragraphs else 0):
+            start, end = match.span()
+            if " " not in self.text[start:end] or self._inside_quotation(start):
+                continue
+            i = bisect.bisect_left(self._mention_starts, start - 120)
+            known = []
+            while i < len(self.mentions) and self.mentions[i].start < end:
+                m = self.mentions[i]
+                if m.end > start:
+                    known.append(Candidate(m.start, m.end, _NAMED, None, m.kind))
+                i += 1
+            candidate = self._name_candidate(start, end, known)
+            if candidate is None or candidate.speaker is None or candidate.speaker.actor_key in proposed:
+                continue
+            pending = self._pending.get(candidate.speaker.actor_key)
+            after = self.lower[candidate.end : candidate.end + 40]
+            if (pending and pending.role) or _MARKED_NAME.match(after):
+                name = candidate.speaker.label
+                found.append(Mention(candidate.speaker.actor_key, candidate.start, candidate.end, name, False, name, candidate.kind))
+        return found
+
+    def _inside_quotation(self, at: int) -> bool:
+        k = bisect.bisect_right(self._quote_marks, at) - 1
+        return k >= 0 and self._quote_spans[k][0] < at < self._quote_spans[k][1]
 
     def _name_candidate(self, start: int, end: int, found: list[Candidate]) -> Candidate | None:
         """An unknown name in speaker position: a proposed person or body (None if it is not one)."""

@@ -197,3 +197,9 @@ class Extraction:
     statements: tuple[ExtractedStatement, ...]
     dates: tuple[DatePhrase, ...]
     proposed_actors: tuple[ProposedActor, ...]
+    # Actors named inside a person's title ("State Department spokesperson X", "Armenian Prime
+    # Minister Y"): named by the text too, though not mentions of their own (not targets).
+    title_mentions: tuple[Mention, ...] = ()
+    # People and bodies the text names that the gazetteer lacks, found where a title, an
+    # apposition or a speech verb marks them as names (proposed only when they speak).
+    named_unknowns: tuple[Mention, ...] = ()
