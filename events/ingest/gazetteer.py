@@ -88,6 +88,7 @@ class Actor:
     # An office's holders: (actor key, first day, last day), None for an open end.
     holders: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
     organisation: str = ""  # an office's body ("Kremlin spokesman": the Kremlin)
+    state: str = ""  # and the state that body belongs to
 
     def holder(self, day: dt.date | None) -> str | None:
         """The key of the one actor holding this office on `day` (None: unknown date, vacancy or doubt)."""
@@ -146,6 +147,7 @@ class Gazetteer:
                 extra.get("gender", ""),
                 tuple(tuple(h) for h in extra.get("holders", ())),
                 extra.get("organisation", ""),
+                extra.get("state", ""),
             )
             if extra.get("gender"):
                 gazetteer.genders[key] = extra["gender"]
@@ -278,11 +280,14 @@ class Gazetteer:
         by its body ("Kremlin spokesman" names the Kremlin whoever holds the post)."""
         named = []
         for m in absorbed:
-            actor = self.actors.get(self.actors[m.actor_key].organisation) if m.kind == OFFICE else None
             if m.kind != OFFICE:
                 named.append(m)
-            elif actor is not None:
-                named.append(Mention(actor.key, m.start, m.end, m.surface, True, actor.name, actor.kind, m.surface))
+                continue
+            office = self.actors[m.actor_key]
+            for key in dict.fromkeys((office.organisation, office.state)):
+                actor = self.actors.get(key)
+                if actor is not None:
+                    named.append(Mention(actor.key, m.start, m.end, m.surface, True, actor.name, actor.kind, m.surface))
         return named
 
     def _match(
@@ -399,13 +404,15 @@ def _case_fits(alias: _Alias, surface: str) -> bool:
     """Capitalised alias words need capitalised text; acronyms need capitals."""
     if surface == alias.surface:
         return True
+    acronym_led = False  # "UN security council": after an acronym, the words' case is free
     for j, (expected, (_, _, found)) in enumerate(zip(alias.tokens, tokenize(surface), strict=False)):
         if j == 0 and alias.flexible_first:
             continue
         if len(expected) > 1 and expected.isupper():
             if not found.isupper():
                 return False
-        elif expected[:1].isupper() and not found[:1].isupper():
+            acronym_led = acronym_led or j == 0
+        elif expected[:1].isupper() and not found[:1].isupper() and not acronym_led:
             return False
     return True
 

@@ -108,9 +108,22 @@ class KnowledgeBase:
         ]
         for o in self.offices:
             holders = tuple((t.actor, t.start, t.end) for t in o.holders)
-            extra = {"holders": holders, "organisation": o.organisation or ""}
+            extra = {"holders": holders, "organisation": o.organisation or "", "state": self.state_of(o.organisation)}
             entries.append((OFFICE_PREFIX + o.slug, o.title, "office", o.aliases, extra))
         return entries
+
+    def state_of(self, slug: str | None) -> str:
+        """The state an actor belongs to, up its affiliations ("" when none is a state)."""
+        seen: set[str] = set()
+        while slug and slug not in seen:
+            seen.add(slug)
+            actor = self.actor(slug)
+            if actor is None:
+                return ""
+            if actor.kind == "state":
+                return actor.slug
+            slug = actor.affiliation
+        return ""
 
     def genders(self) -> dict[str, str]:
         return {a.slug: a.gender for a in self.actors if a.gender}
