@@ -382,7 +382,24 @@ class Attributor:
                     self.proposed[speaker.actor_key].kind if speaker.actor_key in self.proposed else ""
                 )
                 self._said.append((q.mark, speaker, kind))
-        return _propagate_runs(results)
+        return self._share_final_cues(_propagate_runs(results))
+
+    def _share_final_cues(self, results: list[Attribution]) -> list[Attribution]:
+        """A cue closing a sentence ("…, the ministry said.") governs every quotation of the
+        sentence: the earlier ones left without a speaker share the last one's."""
+        for i in range(len(results) - 2, -1, -1):
+            a, b = results[i], results[i + 1]
+            if a.speaker is not None or b.speaker is None:
+                continue
+            if b.rule not in {"sentence-final-cue", "quote-first", "sentence-final-shared"}:
+                continue
+            if self._sentence_of(a.quotation.mark) != self._sentence_of(b.quotation.mark):
+                continue
+            if self._cues(a.quotation.end + 1, b.quotation.mark):
+                continue  # a cue of its own in between: not one speech act
+            rule = "sentence-final-shared"
+            results[i] = Attribution(a.quotation, a.kind, b.speaker, rule, b.cue, b.cue_span)
+        return results
 
     # -- one quotation ---------------------------------------------------------------
 
@@ -779,7 +796,13 @@ class Attributor:
         paragraph or the one before ("the ministry said ... it added")."""
         word = self.lower[at : at + 3].rstrip()
         if word == "it":
-            return self._last_said(at, persons=False, paragraphs=1)
+            said = self._last_said(at, persons=False, paragraphs=1)
+            if said:
+                return said
+            # "Baku announced it was launching …": the body that is the sentence's subject.
+            sentence = self.sentences[self._sentence_of(at)]
+            bodies = [m for m in self.mentions if sentence.start <= m.start < at and m.kind not in {"person", ""}]
+            return _known(bodies[0]) if bodies and bodies[0].start - sentence.start < 40 else None
         wanted = "male" if word == "he" else "female"
         here = self._sentence_of(at)
         proposed = [(p.start, p) for p in self.proposed.values() if p.kind == "person"]
