@@ -210,6 +210,7 @@ _DETERMINER = frozenset({"the", "a", "an"})
 # Words of titles: a capitalised run of only these ("Prime Minister", "Foreign Minister") names no one.
 _TITLE_WORDS = TITLE_HEADS | {"prime", "foreign", "defence", "defense", "deputy", "vice", "first", "interior", "of"}
 _BOUNDARY = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|with)\b|\s[—–]\s|\bbut\b|\bwhile\b")
+_AND_VERB = re.compile(r"\band\s+(?:\w+ly\s+)?$")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^,]*,")
 _THAT_BETWEEN = re.compile(r"\b(?:that|which|who|whom|whether|if|because)\b")
 _WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
@@ -611,6 +612,16 @@ class Attributor:
             return subject.speaker
         if boundary and _BARE_VERB.fullmatch(self.lower[boundary.start() : cue_start]):
             return self._subject(self.sentences[self._sentence_of(boundary.start())].start, boundary.start())
+        if _AND_VERB.search(self.lower, max(region_start, cue_start - 12), cue_start):
+            # "X issued a statement condemning “…” and called for …": the sentence's own subject.
+            sentence_start = self.sentences[self._sentence_of(cue_start)].start
+            opening = [
+                c
+                for c in self._candidates(sentence_start, cue_start)
+                if c.rank >= _NOMINAL_RANK and not self._possessive(c)
+            ]
+            if opening and self._subject_position(opening[0], sentence_start):
+                return opening[0].speaker
         return None
 
     def _possessive(self, candidate: Candidate) -> bool:
