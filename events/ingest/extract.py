@@ -133,7 +133,7 @@ def extract_article(
     statements = [
         context.statement(a, detailed=a.speaker is not None or detail_unattributed)
         for a in attributions
-        if not (a.speaker is None and is_a_name(text[a.quotation.start : a.quotation.end]))
+        if not is_a_name(text[a.quotation.start : a.quotation.end])
     ]
 
     proposed_mentions = {

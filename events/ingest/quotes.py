@@ -111,7 +111,30 @@ def find_quotations(text: str, paragraphs: Sequence[Span]) -> list[Quotation]:
         if still_open:
             found.append(_quotation(text, opened, None, index, paragraph, open_before and opened == paragraph.start))
         open_before = still_open
-    return [q for q in found if q.end > q.start]
+    found = [q for q in found if q.end > q.start]
+    singles = [q for index, p in enumerate(paragraphs) for q in _single_quotations(text, p, index)]
+    if singles:
+        spans = [(q.mark, q.end + 1) for q in found]
+        found += [q for q in singles if not any(a <= q.mark < b for a, b in spans)]
+        found.sort(key=lambda q: q.mark)
+    return found
+
+
+# ‘…’ or '…' around words, the marks set off from them as quotation marks are (not an
+# apostrophe inside or after a word: "Armenia's", "soldiers' families").
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))(?P<mark>[‘'])(?P<body>[^\s‘’'\"“”][^‘’\"“”\n]{0,118}?[^\s‘’'\"“”]|[^\s‘’'\"“”])[’'](?![\w’'])")
+
+
+def _single_quotations(text: str, paragraph: Span, index: int) -> list[Quotation]:
+    """Quotations in single marks (headlines and some outlets use them), closed in one paragraph."""
+    if "‘" not in text[paragraph.start : paragraph.end] and " '" not in text[paragraph.start : paragraph.end]:
+        return []
+    found = []
+    for match in _SINGLE.finditer(text, paragraph.start, paragraph.end):
+        if match.group("mark") == "‘" or text[match.end() - 1] == "'":
+            if re.search(r"[^\W\d_]", match.group("body")):
+                found.append(Quotation(match.start("body"), match.end("body"), index, match.start(), True, False))
+    return found
 
 
 def _quotation(text: str, opened: int, closed: int | None, index: int, paragraph: Span, continues: bool) -> Quotation:
@@ -210,6 +233,8 @@ _DETERMINER = frozenset({"the", "a", "an"})
 # Words of titles: a capitalised run of only these ("Prime Minister", "Foreign Minister") names no one.
 _TITLE_WORDS = TITLE_HEADS | {"prime", "foreign", "defence", "defense", "deputy", "vice", "first", "interior", "of"}
 _BOUNDARY = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|with)\b|\s[—–]\s|\bbut\b|\bwhile\b")
+_DEMONYM_ENDINGS = ("ian", "ean", "ani", "eri", "ish", "ese", "ch", "ic")
+_NEXT_WORD = re.compile(r"\s+([\w-]+)")
 _AND_VERB = re.compile(r"\band\s+(?:\w+ly\s+)?$")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^,]*,")
 _THAT_BETWEEN = re.compile(r"\b(?:that|which|who|whom|whether|if|because)\b")
@@ -603,6 +628,7 @@ class Attributor:
             for c in self._candidates(start, cue_start)
             if not any(a <= c.start < b for a, b in hidden)
             and not self._possessive(c)
+            and not self._modifier(c, cue_start)
             and self._subject_position(c, start)
         ]
         if candidates:
@@ -623,6 +649,15 @@ class Attributor:
             if opening and self._subject_position(opening[0], sentence_start):
                 return opening[0].speaker
         return None
+
+    def _modifier(self, candidate: Candidate, cue_start: int) -> bool:
+        """A demonym before a noun ("Azeri human rights official accuses"): it describes the
+        speaker, it is not the speaker."""
+        surface = self.text[candidate.start : candidate.end]
+        if candidate.kind != "state" or not surface.lower().endswith(_DEMONYM_ENDINGS):
+            return False
+        following = _NEXT_WORD.match(self.text, candidate.end, cue_start)
+        return bool(following and following.group(1).islower())
 
     def _possessive(self, candidate: Candidate) -> bool:
         return self.text[candidate.end : candidate.end + 2] in {"’s", "'s"} or self.text[
