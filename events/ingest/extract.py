@@ -27,6 +27,7 @@ from events.ingest.quotes import Attribution, Attributor, Quotation, find_quotat
 from events.ingest.records import (
     KNOWN,
     PROPOSED,
+    REPORTED,
     DatePhrase,
     ExtractedStatement,
     Extraction,
@@ -45,7 +46,9 @@ _DATELINE = re.compile(
 
 
 # Attribution rules whose cue is in the quotation's own sentence (others borrow it from elsewhere).
-_CUE_IN_SENTENCE = frozenset({"quote-first", "speaker-first", "sentence-final-cue", "term-in-reported-speech"})
+_CUE_IN_SENTENCE = frozenset(
+    {"quote-first", "speaker-first", "sentence-final-cue", "term-in-reported-speech", "reported-speech"}
+)
 
 
 def find_dateline(text: str, paragraph: Span) -> Span | None:
@@ -128,6 +131,7 @@ def extract_article(
         headline_speaker=headline_speaker(text, parsed.headline, mentions),
     )
     attributions = attributor.attribute_all()
+    attributions = sorted((*attributions, *attributor.reported_speech()), key=lambda a: a.quotation.start)
 
     context = _Context(text, sentences, body_mentions, dates, quotations, published_on, [p.start for p in paragraphs])
     statements = [
@@ -340,7 +344,9 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
         "statements": [
             {
                 "speaker": speaker_name(s, names),
-                "quote": s.quote,
+                # A paraphrase is no quotation: its words are the writer's (the span still points at them).
+                "quote": None if s.kind == REPORTED else s.quote,
+                "kind": s.kind,
                 "start": s.start,
                 "end": s.end,
                 "cue": s.cue,

@@ -39,6 +39,7 @@ from events.ingest.records import (
     KNOWN,
     PARTIAL,
     PROPOSED,
+    REPORTED,
     TERM,
     Mention,
     ProposedActor,
@@ -266,6 +267,18 @@ _SO_CALLED_ENDS = (
     "termed", "dubs", "label", "labels", "labeled", "labelled", "brand", "brands", "branded", "to", "its", "their",
     "his", "her", "the", " a", " an",
 )  # fmt: skip
+
+# Reported speech: a speech verb and its "that" clause, "accused X of", "according to X, …".
+_REPORTED_HINT = re.compile(r"\b(?:that|accus|according to)")
+_REPORTED = (
+    re.compile(
+        r"\b(?P<cue>(?:said|says|stated|states|noted|notes|stressed|stresses|warned|warns|added|adds|claimed|claims|"
+        r"insisted|insists|announced|announces|argued|argues|emphasi[sz]ed|underlined|reiterated|confirmed|denied)"
+        r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
+    ),
+    re.compile(r"\b(?P<cue>accused|accuses)\s+(?:[\w’'-]+\s+){1,4}?of\s+"),
+    re.compile(r"(?P<cue>according to)\s+[^,]{2,60},\s+"),
+)
 
 # After a name, what marks it as a person's or a body's name: an apposition or a verb it is the subject of.
 _MARKED_NAME = re.compile(
@@ -737,6 +750,32 @@ class Attributor:
             if candidate:
                 found.append(candidate)
         return _without_overlaps(found)
+
+    def reported_speech(self) -> list[Attribution]:
+        """Positions reported without quotation marks: "X said that …", "X accused Y of …",
+        "according to X, …", each with the span of the paraphrase and the cue's speaker (only
+        where the speaker is found: an unsure paraphrase is not worth a curator's time)."""
+        found: list[Attribution] = []
+        quoted = {self._sentence_of(q.mark) for q in self.quotations} | {
+            self._sentence_of(q.end) for q in self.quotations
+        }
+        for k, sentence in enumerate(self.sentences):
+            if k in quoted or not _REPORTED_HINT.search(self.lower, sentence.start, sentence.end):
+                continue
+            match = next(filter(None, (r.search(self.lower, sentence.start, sentence.end) for r in _REPORTED)), None)
+            if not match or (match.group("cue") == "according to" and match.start() != sentence.start):
+                continue
+            cue = _Cue(self.text[match.start("cue") : match.end("cue")], match.start("cue"), match.end("cue"))
+            speaker = self._speaker_of(cue, sentence.start)
+            end = sentence.end
+            while end > match.end() and (self.text[end - 1].isspace() or self.text[end - 1] in ".;"):
+                end -= 1
+            start = match.start("cue") if match.group("cue").startswith("accus") else match.end()
+            if speaker is None or end - start < 12:
+                continue
+            span = Quotation(start, end, self._paragraph_of(start), start, True, False)
+            found.append(Attribution(span, REPORTED, self._chosen(speaker), "reported-speech", cue.word, Span(cue.start, cue.end)))
+        return found
 
     def named_unknowns(self) -> list[Mention]:
         """People and bodies the gazetteer lacks that the text marks as names: a title before

@@ -106,7 +106,7 @@ class ProposedActor:
 
 
 KNOWN, PROPOSED, ANONYMOUS = "known", "proposed", "anonymous"
-DIRECT, PARTIAL, TERM = "direct", "partial", "term"
+DIRECT, PARTIAL, TERM, REPORTED = "direct", "partial", "term", "reported"
 
 
 @dataclass(frozen=True)

@@ -577,6 +577,7 @@ def test_to_json_has_exactly_the_documented_shape():
         {
             "speaker": "Ilham Aliyev",
             "quote": "We will rebuild the school,",
+            "kind": "direct",
             "start": data["statements"][0]["start"],
             "end": data["statements"][0]["end"],
             "cue": "said",
