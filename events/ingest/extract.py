@@ -115,7 +115,8 @@ def extract_article(
         start = next((d.end for d in datelines if d.start == block.start), block.start)
         mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower, absorbed=in_titles))
         dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower))
-    mentions = gazetteer.resolve_offices(mentions, published_on, text)
+    vacant: list[Mention] = []
+    mentions = gazetteer.resolve_offices(mentions, published_on, text, vacant)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
 
     sentences = [s for p in paragraphs for s in split_sentences(text, p.start, p.end)]
@@ -129,6 +130,7 @@ def extract_article(
         lower=lower,
         genders=gazetteer.genders,
         headline_speaker=headline_speaker(text, parsed.headline, mentions),
+        unresolved=vacant,
     )
     attributions = attributor.attribute_all()
     attributions = sorted((*attributions, *attributor.reported_speech()), key=lambda a: a.quotation.start)

@@ -254,7 +254,9 @@ class Gazetteer:
             mentions.append(Mention(actor.key, title_start, m_end, surface, True, actor.name, actor.kind, title))
         return mentions
 
-    def resolve_offices(self, mentions: list[Mention], day: dt.date | None, text: str = "") -> list[Mention]:
+    def resolve_offices(
+        self, mentions: list[Mention], day: dt.date | None, text: str = "", unresolved: list[Mention] | None = None
+    ) -> list[Mention]:
         """Office mentions as mentions of their holder on `day`; an office nobody (or no single
         actor the gazetteer knows) held then is left out: a wrong person is worse than none. So is
         an office written as the title of a name that follows ("Kremlin spokesman Anna Example"):
@@ -269,6 +271,8 @@ class Gazetteer:
                 continue
             holder = self.actors.get(self.actors[m.actor_key].holder(day) or "")
             if holder is None:
+                if unresolved is not None:
+                    unresolved.append(m)  # someone stands there, unknown to us: nobody else is
                 continue
             if resolved and resolved[-1].actor_key == holder.key and resolved[-1].end >= m.start - 1:
                 continue  # "Peskov, the Kremlin spokesman": one mention of one person

@@ -368,9 +368,12 @@ class Attributor:
         lower: str | None = None,
         genders: dict[str, str] | None = None,
         headline_speaker: Speaker | None = None,
+        unresolved: Sequence[Mention] = (),
     ) -> None:
         self.text = text
         self.headline_speaker = headline_speaker
+        # Offices whose holder on the article's date is unknown: someone speaks there, not whoever is near.
+        self._unresolved = [(m.start, m.end) for m in unresolved]
         self.lower = lower if lower is not None else lower_same_length(text)
         self.paragraphs = paragraphs
         self.sentences = sentences
@@ -727,6 +730,7 @@ class Attributor:
             if m.end <= end:
                 found.append(Candidate(m.start, m.end, _NAMED, self._speaker(i), m.kind))
             i += 1
+        found += [Candidate(a, b, _NAMED, None, "person") for a, b in self._unresolved if start <= a and b <= end]
         anonymous = (
             _ANONYMOUS.finditer(self.lower, start, end) if _ANONYMOUS_HINT.search(self.lower, start, end) else ()
         )
@@ -1088,7 +1092,7 @@ def _without_overlaps(found: list[Candidate]) -> list[Candidate]:
     for c in found:
         if kept and c.start < kept[-1].end:
             outer = kept[-1]
-            if outer.rank == _NOMINAL_RANK and c.rank == _NAMED and c.end == outer.end:
+            if outer.rank == _NOMINAL_RANK and c.rank == _NAMED and c.end >= outer.end:
                 kept[-1] = c
             continue
         kept.append(c)
