@@ -49,20 +49,20 @@ def test_every_office_holder_and_organisation_is_a_known_actor(kb):
     assert [(o.slug, t.actor) for o in kb.offices for t in o.holders if t.actor not in slugs] == []
 
 
-def test_no_two_actors_claim_the_same_name(kb):
+def _shared(wordings: list[tuple[str, str]]) -> dict[tuple[str, ...], set[str]]:
+    """The wordings (as the gazetteer compares them) that more than one slug claims, with the slugs."""
     owners = defaultdict(set)
-    for a in kb.actors:
-        for surface in (a.name, *a.aliases):
-            owners[_key(surface)].add(a.slug)
-    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+    for slug, surface in wordings:
+        owners[_key(surface)].add(slug)
+    return {k: v for k, v in owners.items() if len(v) > 1}
+
+
+def test_no_two_actors_claim_the_same_name(kb):
+    assert _shared([(a.slug, s) for a in kb.actors for s in (a.name, *a.aliases)]) == {}
 
 
 def test_no_two_offices_claim_the_same_wording(kb):
-    owners = defaultdict(set)
-    for o in kb.offices:
-        for surface in (o.title, *o.aliases):
-            owners[_key(surface)].add(o.slug)
-    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+    assert _shared([(o.slug, s) for o in kb.offices for s in (o.title, *o.aliases)]) == {}
 
 
 def test_office_wordings_are_not_actor_names(kb):
