@@ -111,6 +111,9 @@ def extract_article(
     mentions: list[Mention] = []
     in_titles: list[Mention] = []
     dates: list[DatePhrase] = []
+    for dateline in datelines:
+        # "MOSCOW (Sputnik) –": the agency the dateline credits is named too.
+        mentions.extend(m for m in gazetteer.find_mentions(text, dateline.start, dateline.end) if m.kind == "media")
     for block in blocks:
         start = next((d.end for d in datelines if d.start == block.start), block.start)
         mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower, absorbed=in_titles))

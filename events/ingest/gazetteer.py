@@ -218,7 +218,9 @@ class Gazetteer:
             if word in after_the and at - 4 >= resume and lower.startswith("the ", at - 4):
                 if at == low + 4 or not lower[at - 5].isalnum():
                     hit = self._match(text, base, lower, at, (word, True), stop)
-                    if hit:
+                    longer = self._match(text, base, lower, at, (word, False), stop) if hit and word in plain else None
+                    if hit and not (longer and longer[0] > hit[0]):
+                        # "the UN" unless "UN Security Council" is longer: the longest name wins.
                         found.append((base + at - 4, base + hit[0], hit[1]))
                         resume = hit[0]
                         continue

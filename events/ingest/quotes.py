@@ -818,10 +818,12 @@ class Attributor:
         if self.text[end - 1] == "." and not re.search(r"(?:^|\s)\w\.$", self.text[max(start, end - 3) : end]):
             end -= 1  # the sentence's full stop ("said Ms Bauer."), not an initial ("John F.")
         if " " not in self.text[start:end]:
-            # One capitalised word: only the surname of someone already proposed.
+            # One capitalised word: only the surname of someone already proposed, or a misspelling
+            # of the surname of a person the article names ("Hajivev" after "Hikmet Hajiyev").
             existing = self._proposed_by_surname(self.text[start:end])
             if not existing:
-                return None
+                named = self._misspelt_surname(self.text[start:end], start)
+                return Candidate(start, end, _NAMED, named, "person") if named else None
             return Candidate(start, end, _NAMED, Speaker(existing.name, PROPOSED, existing.key, start, end), "person")
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.text, start, end)]
         while words and words[0][2] in _NOT_NAME:
@@ -872,6 +874,20 @@ class Attributor:
             self.proposed[speaker.actor_key] = self._pending[speaker.actor_key]
             self._cache.clear()
         return speaker
+
+    def _misspelt_surname(self, word: str, before: int) -> Speaker | None:
+        """The one person named earlier whose surname `word` misspells by one letter."""
+        if len(word) < 5 or not word.isalpha():
+            return None
+        found = {
+            m.actor_key: m
+            for m in self.mentions
+            if m.start < before and m.kind == "person" and m.name and _one_edit(word, m.name.split()[-1])
+        }
+        if len(found) != 1:
+            return None
+        m = next(iter(found.values()))
+        return Speaker(m.name, KNOWN if m.known else PROPOSED, m.actor_key, before, before + len(word))
 
     def _proposed_by_surname(self, surname: str) -> ProposedActor | None:
         if not self.proposed:
@@ -1063,6 +1079,16 @@ class Attributor:
             return None
         person = opening[0]
         return self._chosen(person.speaker) if person.kind == "person" else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter changed, added or dropped (not the first; equal is not a misspelling)."""
+    if a == b or abs(len(a) - len(b)) > 1 or a[:1] != b[:1]:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _outside(mentions: Sequence[Mention], quote_spans: list[tuple[int, int]]) -> list[Mention]:

@@ -61,6 +61,7 @@ KB = parse_knowledge_base(
                     actor("old-spokesman", "Aram Former", "person", gender="male"),
                     actor("new-spokeswoman", "Nune Latter", "person", gender="female"),
                     actor("kamal-ministeryan", "Kamal Ministeryan", "person", gender="male"),
+                    actor("testland-wire", "Testland Wire", "media", aliases=["TLW"]),
                 ],
                 "offices": [
                     {
@@ -340,3 +341,25 @@ def test_a_title_names_the_body_of_its_office_and_its_state():
     assert {m.actor_key for m in e.title_mentions} >= {"testland"}
     assert said(e) == [("kamal-ministeryan", "We will see,")]
     assert e.proposed_actors == () and all(m.status != PROPOSED for m in [s.speaker for s in e.statements])
+
+
+def test_a_misspelt_surname_of_a_person_named_before_is_that_person():
+    e = extract(
+        "“The strike was deliberate,” Vardan Example said.",
+        "Condemning the strike, Exanple added: “It will not go unanswered.”",
+    )
+    assert said(e) == [("vardan-example", "The strike was deliberate,"), ("vardan-example", "It will not go unanswered.")]
+
+
+def test_the_longest_name_wins_over_one_that_takes_the_article():
+    gazetteer = Gazetteer.from_entries(
+        [("un", "United Nations", "international_org", ["UN", "the UN"]), ("unsc", "UN Security Council", "international_org", [])]
+    )
+    found = gazetteer.find_mentions("a member of the UN Security Council and of the UN")
+    assert [m.actor_key for m in found] == ["unsc", "un"]
+
+
+def test_the_agency_a_dateline_credits_is_among_the_actors_named():
+    e = extract("OTHERBURG (TLW) – “We are ready,” Lilit Sample said.")
+    assert "testland-wire" in {m.actor_key for m in e.mentions}
+    assert said(e) == [("lilit-sample", "We are ready,")]
