@@ -89,14 +89,21 @@ def is_a_name(quote: str) -> bool:
 
 
 def extract_article(
-    parsed: ParsedArticle, gazetteer: Gazetteer, published_on: dt.date | None, *, detail_unattributed: bool = True
+    parsed: ParsedArticle,
+    gazetteer: Gazetteer,
+    published_on: dt.date | None,
+    *,
+    detail_unattributed: bool = True,
+    list_unknowns: bool = False,
 ) -> Extraction:
     """Everything the extractor drafts from one article (see the module docstring).
 
     `detail_unattributed=False` (the importer, which drafts no unattributed quotation): an
     unattributed statement keeps its quote, span, kind, rule and cue but gets no targets, date
     or CAMEO code. The attributed ones are the same either way: an unattributed statement has
-    no speaker whose later statements it could date.
+    no speaker whose later statements it could date. `list_unknowns`: also list the people and
+    bodies the gazetteer lacks that the text marks as names (`extract`'s list of actors named;
+    drafting does not need them).
     """
     text = parsed.text
     paragraphs = parsed.paragraphs
@@ -161,7 +168,7 @@ def extract_article(
         dates=tuple(dates),
         proposed_actors=tuple(attributor.proposed.values()),
         title_mentions=tuple(gazetteer.named_in_titles(in_titles)),
-        named_unknowns=tuple(attributor.named_unknowns()),
+        named_unknowns=tuple(attributor.named_unknowns()) if list_unknowns else (),
     )
 
 

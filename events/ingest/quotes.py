@@ -259,14 +259,6 @@ _TERMED_BY = re.compile(
     + _NAMING_VERBS
     + r"(?:\s+as)?(?:\s+(?:its|their|his|her|the|a|an))?\s*$"
 )
-_SO_CALLED = re.compile(r"(?:so-called|\bdubbed)\s*$|" + _TERMED_BY.pattern)
-# What the text before a quotation ends with (lower-cased, the last 9 characters are enough)
-# whenever _SO_CALLED matches: a cheap first check, as the search tries every position.
-_SO_CALLED_ENDS = (
-    "so-called", "dubbed", "call", "calls", "called", "describe", "describes", "described", "as", "term", "terms",
-    "termed", "dubs", "label", "labels", "labeled", "labelled", "brand", "brands", "branded", "to", "its", "their",
-    "his", "her", "the", " a", " an",
-)  # fmt: skip
 
 # Reported speech: a speech verb and its "that" clause, "accused X of", "according to X, …".
 _REPORTED_HINT = re.compile(r"\b(?:that|accus|according to)")
@@ -285,6 +277,8 @@ _MARKED_NAME = re.compile(
     r"(?:\s*,\s+(?:a|an|the|who|head|chief|director|spokesperson|spokesman|spokeswoman)\s"
     r"|\s+(?:said|says|told|tells|added|adds|noted|stressed|wrote|is|was|has|had|does|did|doesn|didn)\b)"
 )
+
+_TITLED = re.compile(r"\b(?:" + "|".join(sorted(TITLE_HEADS, key=len, reverse=True)) + r")\b")
 
 # Rules whose speaker governs the rest of the sentence's quotations.
 _REPORTED_RULES = frozenset({"speaker-first", "term-in-reported-speech", "same-sentence"})
@@ -374,6 +368,7 @@ class Attributor:
         self.headline_speaker = headline_speaker
         # Offices whose holder on the article's date is unknown: someone speaks there, not whoever is near.
         self._unresolved = [(m.start, m.end) for m in unresolved]
+        self._surnames: dict[str, list[tuple[str, Mention]]] | None = None  # people's surnames by initial
         self.lower = lower if lower is not None else lower_same_length(text)
         self.paragraphs = paragraphs
         self.sentences = sentences
@@ -454,7 +449,11 @@ class Attributor:
         left_cue = self._last_cue(left_start, q.mark)
         kind = self._kind(q, quote, left, left_cue, right_cue is not None)
 
-        termed = _TERMED_BY.search(self.lower, max(left_start, q.mark - 120), q.mark) if kind == TERM else None
+        termed = (
+            _TERMED_BY.search(self.lower, max(left_start, q.mark - 120), q.mark)
+            if kind == TERM and "what " in self.lower[max(left_start, q.mark - 120) : q.mark]
+            else None
+        )
         if termed:
             who = [c for c in self._candidates(termed.start("who"), termed.end("who")) if c.rank >= _NOMINAL_RANK]
             if who and who[-1].speaker:
@@ -485,7 +484,10 @@ class Attributor:
     def _kind(self, q: Quotation, quote: str, left: str, cue: _Cue | None, quote_first: bool) -> str:
         words = quote.split()
         lead = left.strip()
-        if left.rstrip()[-9:].lower().endswith(_SO_CALLED_ENDS) and _SO_CALLED.search(left.lower()):
+        tail = left.rstrip()[-9:].lower()
+        if tail.endswith(("so-called", "dubbed")):
+            return TERM
+        if "what " in left[-120:].lower() and _TERMED_BY.search(left[-120:].lower()):
             return TERM
         if (
             len(words) <= 4
@@ -654,9 +656,10 @@ class Attributor:
             return subject.speaker
         if boundary and _BARE_VERB.fullmatch(self.lower[boundary.start() : cue_start]):
             return self._subject(self.sentences[self._sentence_of(boundary.start())].start, boundary.start())
-        if _AND_VERB.search(self.lower, max(region_start, cue_start - 12), cue_start):
-            # "X issued a statement condemning “…” and called for …": the sentence's own subject.
-            sentence_start = self.sentences[self._sentence_of(cue_start)].start
+        sentence_start = self.sentences[self._sentence_of(cue_start)].start
+        if region_start > sentence_start and _AND_VERB.search(self.lower, max(region_start, cue_start - 12), cue_start):
+            # "X issued a statement condemning “…” and called for …": the subject the quotation
+            # before the verb cut off from it is the sentence's own.
             opening = [
                 c
                 for c in self._candidates(sentence_start, cue_start)
@@ -792,6 +795,9 @@ class Attributor:
             start, end = match.span()
             if " " not in self.text[start:end] or self._inside_quotation(start):
                 continue
+            marked = _MARKED_NAME.match(self.lower, end - (self.text[end - 1] == "."))
+            if not marked and not _TITLED.search(self.lower, start, end):
+                continue  # neither a title nor an apposition nor a verb: cheap to rule out first
             i = bisect.bisect_left(self._mention_starts, start - 120)
             known = []
             while i < len(self.mentions) and self.mentions[i].start < end:
@@ -879,10 +885,16 @@ class Attributor:
         """The one person named earlier whose surname `word` misspells by one letter."""
         if len(word) < 5 or not word.isalpha():
             return None
+        if self._surnames is None:
+            self._surnames = {}
+            for m in self.mentions:
+                if m.kind == "person" and m.name:
+                    surname = m.name.split()[-1]
+                    self._surnames.setdefault(surname[:1], []).append((surname, m))
         found = {
             m.actor_key: m
-            for m in self.mentions
-            if m.start < before and m.kind == "person" and m.name and _one_edit(word, m.name.split()[-1])
+            for surname, m in self._surnames.get(word[:1], ())
+            if m.start < before and abs(len(surname) - len(word)) <= 1 and _one_edit(word, surname)
         }
         if len(found) != 1:
             return None
@@ -906,8 +918,11 @@ class Attributor:
                 return said
             # "Baku announced it was launching …": the body that is the sentence's subject.
             sentence = self.sentences[self._sentence_of(at)]
-            bodies = [m for m in self.mentions if sentence.start <= m.start < at and m.kind not in {"person", ""}]
-            return _known(bodies[0]) if bodies and bodies[0].start - sentence.start < 40 else None
+            i = bisect.bisect_left(self._mention_starts, sentence.start)
+            opening = self.mentions[i] if i < len(self.mentions) else None
+            if opening and opening.start < min(at, sentence.start + 40) and opening.kind not in {"person", ""}:
+                return _known(opening)
+            return None
         wanted = "male" if word == "he" else "female"
         here = self._sentence_of(at)
         proposed = [(p.start, p) for p in self.proposed.values() if p.kind == "person"]

@@ -94,7 +94,7 @@ DAY = dt.date(2023, 9, 20)
 
 def extract(*paragraphs: str, published_on: dt.date | None = DAY, headline: str = "A headline of the tests"):
     text = headline + "\n\n" + "\n\n".join(paragraphs)
-    return extract_article(parse_article(text, source="test.txt"), GAZETTEER, published_on)
+    return extract_article(parse_article(text, source="test.txt"), GAZETTEER, published_on, list_unknowns=True)
 
 
 def said(extraction) -> list[tuple[str | None, str]]:

@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 failed.append(name)
                 self.stderr.write(self.style.ERROR(str(error)))
                 continue
-            extraction = extract_article(parsed, gazetteer, options["published"])
+            extraction = extract_article(parsed, gazetteer, options["published"], list_unknowns=True)
             if options["json"]:
                 self.stdout.write(json.dumps(to_json(extraction), ensure_ascii=False))
             else:
