@@ -124,6 +124,8 @@ class Gazetteer:
     _after_the: frozenset[str] = frozenset()
     _plain: frozenset[str] = frozenset()
     genders: dict[str, str] = field(default_factory=dict)  # actor key -> "male"/"female", where known
+    # First word -> the longest plain alias filed under it, in characters: is "the X" the longest name there?
+    _plain_longest: dict[str, int] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[tuple]) -> Gazetteer:
@@ -180,6 +182,9 @@ class Gazetteer:
             gazetteer._patterns[index_key] = re.compile("|".join(f"({alias.pattern})" for alias in aliases))
         gazetteer._after_the = frozenset(first for first, the in gazetteer._index if the)
         gazetteer._plain = frozenset(first for first, the in gazetteer._index if not the)
+        gazetteer._plain_longest = {
+            first: max(len(alias.surface) for alias in aliases) for (first, the), aliases in gazetteer._index.items() if not the
+        }
         if gazetteer._index:
             firsts = {first for first, _ in gazetteer._index}
             gazetteer._first_words = WordScan(firsts)
@@ -218,7 +223,11 @@ class Gazetteer:
             if word in after_the and at - 4 >= resume and lower.startswith("the ", at - 4):
                 if at == low + 4 or not lower[at - 5].isalnum():
                     hit = self._match(text, base, lower, at, (word, True), stop)
-                    longer = self._match(text, base, lower, at, (word, False), stop) if hit and word in plain else None
+                    longer = (
+                        self._match(text, base, lower, at, (word, False), stop)
+                        if hit and self._plain_longest.get(word, 0) > hit[0] - at
+                        else None
+                    )
                     if hit and not (longer and longer[0] > hit[0]):
                         # "the UN" unless "UN Security Council" is longer: the longest name wins.
                         found.append((base + at - 4, base + hit[0], hit[1]))
