@@ -28,6 +28,9 @@ class PlainRowsMixin:
         if not reader.has_columns(queryset.query.order_by):
             return super().list(request, *args, **kwargs)  # a cursor is made of the ordering's columns
         if self.is_export(request):
+            if self.export_resource:
+                only = renderers.csv_fields(request.accepted_renderer, self.export_resource)
+                reader = rows.reader(self.get_serializer_class(), self.get_queryset(), only) or reader
             limit = renderers.export_max_rows()
             truncated = queryset[limit : limit + 1].exists()
             return self.export_response(reader.chunks(queryset[:limit], EXPORT_CHUNK), truncated)

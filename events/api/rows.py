@@ -24,19 +24,24 @@ tests compare the two on randomly written records (events/tests/test_api_rows.py
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter, itemgetter
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor, ReverseManyToOneDescriptor
 from django.db.models.query import ValuesListIterable
 from django.dispatch import receiver
-from rest_framework import relations, serializers
+from django.utils import timezone
+from django.utils.functional import cached_property
+from rest_framework import ISO_8601, relations, serializers
+from rest_framework.settings import api_settings
 
 from events.api.serializers import ATTRIBUTE, COLUMN, RELATED, ReadPlanMixin, ReferenceField
 
@@ -74,7 +79,9 @@ class Reader:
     whose querysets say how each to-many relation is ordered.
     """
 
-    def __init__(self, serializer_class: type, *, prefix: str = "", extra: Iterable[str] = (), prefetches=None):
+    def __init__(
+        self, serializer_class: type, *, prefix: str = "", extra: Iterable[str] = (), prefetches=None, only=None
+    ):
         serializer = serializer_class()
         plan = serializer.read_plan() if isinstance(serializer, ReadPlanMixin) else None
         if plan is None or not plan.shared:
@@ -83,7 +90,8 @@ class Reader:
         self.paths: list[str] = []
         self.relations: list[ToMany] = []
         properties: dict = {}
-        self.fields = self._compile(serializer, plan, prefix, properties, prefetches or {})
+        self.namespace: dict = {}
+        self.source = self._compile(serializer, plan, prefix, properties, prefetches or {}, only)
         for path in extra:
             self._index(path)
         self.pk_index = self._index(prefix + self.model._meta.pk.attname)
@@ -94,37 +102,61 @@ class Reader:
             self.paths.append(path)
         return self.paths.index(path)
 
-    def _compile(self, serializer, plan, prefix: str, properties: dict, prefetches: dict) -> list[tuple]:
-        """[(name, getter of the value from a row and the page's to-many dicts)], in the serializer's order."""
+    def _compile(self, serializer, plan, prefix: str, properties: dict, prefetches: dict, only=None) -> str:
+        """Python source of a dict display building the serializer's dict from `row` (the page's
+        to-many dicts in `many`; `utc`: the current time zone is UTC), its names bound in
+        self.namespace: the fields in the serializer's order, each read and converted as its read
+        plan says. `only` ({field name: the same for its nested fields, or None for all of them})
+        keeps some of the fields (an export's columns need only a few)."""
         model = plan.model
-        fields = []
+        items = []
         for name, getter, where, convert, field in plan.steps:
+            if only is not None and name not in only:
+                continue
+            inner = None if only is None else only[name]
             (source,) = field.source_attrs
             if where == COLUMN:
                 column = model._meta.get_field(source)
-                index = self._index(prefix + column.attname)
-                read = None if isinstance(getter, itemgetter) else getter
-                fields.append((name, _column(index, convert, read, column.name)))
+                value = f"row[{self._index(prefix + column.attname)}]"
+                if not isinstance(getter, itemgetter):
+                    # Read through a descriptor (a country): the same read of the loaded column.
+                    value = f"{self._bind(getter)}({{{column.name!r}: {value}}})"
+                elif _unchanged(convert, field, column):
+                    items.append(f"{name!r}: {value}")
+                    continue
+                elif _utc_datetime(field):
+                    converted = f"(_utc_iso(v) if utc and v.tzinfo is _UTC else {self._bind(convert)}(v))"
+                    items.append(f"{name!r}: (None if (v := {value}) is None else {converted})")
+                    continue
+                items.append(f"{name!r}: (None if (v := {value}) is None else {self._bind(convert)}(v))")
             elif where == RELATED:
-                fields.append((name, self._related(field, model._meta.get_field(source), prefix)))
+                items.append(f"{name!r}: {self._related(field, model._meta.get_field(source), prefix, inner)}")
             elif where == ATTRIBUTE or _many_related(field):
                 attribute = inspect.getattr_static(model, source, None)
                 if isinstance(attribute, ReverseManyToOneDescriptor | ManyToManyDescriptor):
-                    relation = ToMany(self, name, attribute, field, prefetches.get(source))
+                    relation = ToMany(self, name, attribute, field, prefetches.get(source), inner)
                     self.relations.append(relation)
-                    fields.append((name, relation.get))
+                    pk = self._index(prefix + model._meta.pk.attname)
+                    items.append(f"{name!r}: many[{self._bind(relation)}].get(row[{pk}], [])")
                 elif isinstance(attribute, property) and not prefix:
                     for column in _property_columns(model, attribute):
                         self._index(column)
                     properties[source] = attribute
-                    fields.append((name, _attribute(attrgetter(source), convert)))
+                    read = self._bind(attrgetter(source))
+                    items.append(f"{name!r}: (None if (v := {read}(row)) is None else {self._bind(convert)}(v))")
                 else:
                     raise Unsupported(f"{model.__name__}.{source}")
             else:
                 raise Unsupported(f"{type(serializer).__name__}.{name} reads through its own get_attribute")
-        return fields
+        return "{" + ", ".join(items) + "}"
 
-    def _related(self, field, foreign_key, prefix: str) -> Callable:
+    def _bind(self, value) -> str:
+        """A name for `value` in the generated code's namespace."""
+        name = f"_{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def _related(self, field, foreign_key, prefix: str, only) -> str:
         """A to-one relation's summary, read from the columns joined into the same row."""
         if isinstance(field, ReferenceField):
             nested = field.summary_serializer()
@@ -136,12 +168,8 @@ class Reader:
         if plan is None or not plan.shared or plan.model is not foreign_key.related_model:
             raise Unsupported(f"{foreign_key.name}: no shared read plan")
         present = self._index(prefix + foreign_key.attname)
-        build = _builder(self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}))
-
-        def related(row, many):
-            return None if row[present] is None else build(row, many)
-
-        return related
+        summary = self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}, only)
+        return f"(None if row[{present}] is None else {summary})"
 
     # Reading ------------------------------------------------------------------------------
 
@@ -149,7 +177,10 @@ class Reader:
         """Whether the rows hold these fields' columns (an ordering: "-date_from", "pk")."""
         meta = self.model._meta
         try:
-            wanted = {meta.get_field(name.lstrip("-")).attname if name.lstrip("-") != "pk" else meta.pk.attname for name in names}
+            wanted = {
+                meta.pk.attname if name.lstrip("-") == "pk" else meta.get_field(name.lstrip("-")).attname
+                for name in names
+            }
         except Exception:  # noqa: BLE001 (an expression or a lookup through a relation: not a column of the rows)
             return False
         return wanted <= set(self.row_class._fields)
@@ -163,8 +194,8 @@ class Reader:
     def dicts(self, rows: list) -> list[dict]:
         """The serializer's dicts of `rows` (from rows()), one query per to-many relation."""
         many = {relation: relation.read([row[self.pk_index] for row in rows]) for relation in self.relations}
-        build = self.build
-        return [build(row, many) for row in rows]
+        build, utc = self.build, _is_utc(timezone.get_current_timezone()) if settings.USE_TZ else False
+        return [build(row, many, utc) for row in rows]
 
     def by_id(self, queryset: models.QuerySet, ids: list) -> dict:
         """{id: (row, the serializer's dict)} of the records of `queryset` with these ids."""
@@ -182,26 +213,30 @@ class Reader:
         if batch:
             yield from self.dicts(batch)
 
-    @property
+    @cached_property
     def build(self) -> Callable:
-        build = self.__dict__.get("_build")
-        if build is None:
-            build = self._build = _builder(self.fields)
-        return build
+        """build(row, many) -> the serializer's dict of one row."""
+        code = f"def build(row, many, utc):\n    return {self.source}\n"
+        namespace = {**self.namespace, "_utc_iso": _utc_iso, "_UTC": dt.UTC}
+        # Our own code, generated from the serializer's plan; nothing from a request is in it.
+        exec(compile(code, f"<{self.model.__name__} rows>", "exec"), namespace)  # noqa: S102
+        return namespace["build"]
 
 
 class ToMany:
     """A to-many relation of a reader's rows (event participants and sources, statement targets),
     read for a whole page in one query, ordered as the list's Prefetch orders it."""
 
-    def __init__(self, owner: Reader, name: str, descriptor, field, prefetch: Prefetch | None):
+    def __init__(self, owner: Reader, name: str, descriptor, field, prefetch: Prefetch | None, only=None):
         self.name = name
         if isinstance(descriptor, ReverseManyToOneDescriptor) and isinstance(field, serializers.ListSerializer):
             foreign_key = descriptor.field
             queryset = prefetch.queryset if prefetch is not None else foreign_key.model._default_manager.all()
-            self.reader = Reader(type(field.child), extra=[foreign_key.attname])
+            self.reader = Reader(type(field.child), extra=[foreign_key.attname], only=only)
             self.queryset = queryset
-            self.parent = f"{foreign_key.attname}__in"
+            # Through the parent's primary key (the join is trimmed): a plain IN of integers,
+            # which Django prepares much faster than a relation's IN of 500 ids.
+            self.parent = f"{foreign_key.name}__{foreign_key.target_field.name}__in"
             self.parent_index = self.reader.paths.index(foreign_key.attname)
         elif (
             isinstance(descriptor, ManyToManyDescriptor)
@@ -212,13 +247,15 @@ class ToMany:
             m2m = descriptor.field
             source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
             target_model = m2m.related_model
-            ordering = (prefetch.queryset.query.order_by if prefetch is not None else None) or target_model._meta.ordering
+            ordering = (prefetch.queryset.query.order_by if prefetch is not None else None) or (
+                target_model._meta.ordering
+            )
             source_column = f"{source}_id"
-            self.reader = Reader(field.child_relation.summary, prefix=f"{target}__", extra=[source_column])
+            self.reader = Reader(field.child_relation.summary, prefix=f"{target}__", extra=[source_column], only=only)
             self.queryset = descriptor.through._default_manager.order_by(
                 *(("-" if term.startswith("-") else "") + f"{target}__{term.lstrip('-')}" for term in ordering)
             )
-            self.parent = f"{source_column}__in"
+            self.parent = f"{source}__{m2m.model._meta.pk.name}__in"
             self.parent_index = self.reader.paths.index(source_column)
         else:
             raise Unsupported(f"{owner.model.__name__}.{name}")
@@ -233,9 +270,6 @@ class ToMany:
             found[row[self.parent_index]].append(record)
         return found
 
-    def get(self, row, many) -> list:
-        return many[self].get(row.pk, [])
-
 
 def _many_related(field) -> bool:
     """A to-many relation whose get_attribute is DRF's own (the related manager's all() of a saved record)."""
@@ -246,35 +280,38 @@ def _many_related(field) -> bool:
     )
 
 
-def _column(index: int, convert: Callable, read: Callable | None, name: str) -> Callable:
-    if read is None:
-
-        def column(row, many):
-            value = row[index]
-            return None if value is None else convert(value)
-
-    else:
-        # A value the serializer reads through a descriptor (a country): the same read of the column.
-        def column(row, many):
-            value = read({name: row[index]})
-            return None if value is None else convert(value)
-
-    return column
+def _utc_datetime(field) -> bool:
+    """A DRF DateTimeField written in ISO 8601 in the current time zone (no time zone of its own)."""
+    return (
+        type(field).to_representation is serializers.DateTimeField.to_representation
+        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+        and not hasattr(field, "timezone")
+    )
 
 
-def _attribute(get: Callable, convert: Callable) -> Callable:
-    def attribute(row, many):
-        value = get(row)
-        return None if value is None else convert(value)
-
-    return attribute
+def _is_utc(zone) -> bool:
+    return zone is dt.UTC or getattr(zone, "key", None) == "UTC"
 
 
-def _builder(fields: list[tuple]) -> Callable:
-    def build(row, many) -> dict:
-        return {name: get(row, many) for name, get in fields}
+def _utc_iso(value: dt.datetime) -> str:
+    """DateTimeField.to_representation of a UTC datetime in UTC: its ISO 8601 text with Z."""
+    return value.isoformat()[:-6] + "Z"
 
-    return build
+
+def _unchanged(convert: Callable, field, column: models.Field) -> bool:
+    """Whether the converter gives back what the column holds (str of a text column, int of an
+    integer one, a choice whose keys are its own text, a boolean): then the value is used as is."""
+    if isinstance(column, models.CharField | models.TextField):
+        if convert is str:
+            return True
+        return (
+            type(field).to_representation is serializers.ChoiceField.to_representation
+            and all(type(key) is str and key == value for key, value in field.choice_strings_to_values.items())
+        )
+    if isinstance(column, models.IntegerField):
+        return convert is int
+    boolean = type(field).to_representation is serializers.BooleanField.to_representation
+    return boolean and isinstance(column, models.BooleanField)
 
 
 def _iterable(row_class: type) -> type:
@@ -297,30 +334,40 @@ def _forget_readers(**kwargs) -> None:
     READERS.clear()
 
 
-def reader(serializer_class: type, shape: models.QuerySet) -> Reader | None:
+def reader(serializer_class: type, shape: models.QuerySet, only: dict | None = None) -> Reader | None:
     """The reader of `serializer_class` for lists of `shape` (its Prefetch objects order the
-    to-many relations), or None when DRF's own path must read it."""
+    to-many relations), or None when DRF's own path must read it; `only`: the fields to read
+    (Reader._compile)."""
     prefetches = {
         lookup.prefetch_through: lookup for lookup in shape._prefetch_related_lookups if isinstance(lookup, Prefetch)
     }
-    key = (serializer_class, shape.model, tuple(sorted(prefetches)))
+    key = (serializer_class, shape.model, tuple(sorted(prefetches)), repr(only))
     found = READERS.get(key, False)
     if found is False:
         try:
-            found = Reader(serializer_class, prefetches=prefetches)
+            found = Reader(serializer_class, prefetches=prefetches, only=only)
         except Unsupported:
             found = None
         READERS[key] = found
     return found
 
 
-def timeline_items(keys: list, item_serializer) -> list[dict]:
+def timeline_items(keys: list, item_serializer, only: dict | None = None) -> list[dict]:
     """The rows of /api/timeline/ for a slice of keys (events.api.timeline.keys()), read as plain
-    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item()."""
+    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item().
+    `only`: {kind: the fields to read of its records} (an export's)."""
     from events.api import timeline  # noqa: PLC0415 (it imports the models)
 
-    shapes = {timeline.EVENT: timeline.Event.objects.for_timeline(), timeline.STATEMENT: timeline.Statement.objects.for_timeline()}
-    readers = {kind: reader(item_serializer._declared_fields[kind].__class__, shapes[kind]) for kind in timeline.KINDS}
+    shapes = {
+        timeline.EVENT: timeline.Event.objects.for_timeline(),
+        timeline.STATEMENT: timeline.Statement.objects.for_timeline(),
+    }
+    # An item reads its record's date_from (TimelineItemSerializer.item) whatever else is left out.
+    fields = {kind: None if not (only or {}).get(kind) else {**only[kind], "date_from": None} for kind in timeline.KINDS}
+    readers = {
+        kind: reader(item_serializer._declared_fields[kind].__class__, shapes[kind], fields[kind])
+        for kind in timeline.KINDS
+    }
     if None in readers.values():
         return [item_serializer.to_representation(entry) for entry in timeline.entries(keys)]
     wanted = {kind: [key.id for key in keys if key.kind == kind] for kind in timeline.KINDS}
@@ -329,7 +376,7 @@ def timeline_items(keys: list, item_serializer) -> list[dict]:
     return [item(key.kind, *found[key.kind][key.id]) for key in keys if key.id in found[key.kind]]
 
 
-def timeline_chunks(keys: list, item_serializer, *, chunk: int) -> Iterator[dict]:
+def timeline_chunks(keys: list, item_serializer, *, chunk: int, only: dict | None = None) -> Iterator[dict]:
     """timeline_items() of `keys`, `chunk` keys at a time (exports: constant queries per chunk)."""
     for offset in range(0, len(keys), chunk):
-        yield from timeline_items(keys[offset : offset + chunk], item_serializer)
+        yield from timeline_items(keys[offset : offset + chunk], item_serializer, only)

@@ -314,7 +314,8 @@ class TimelineView(ExportMixin, generics.ListAPIView):
         if self.is_export(request):
             limit = renderers.export_max_rows()
             keys = timeline.keys(events, statements, limit=limit + 1)
-            items = rows.timeline_chunks(keys[:limit], self.get_serializer(), chunk=EXPORT_CHUNK)
+            only = {kind: renderers.csv_fields(request.accepted_renderer, kind) for kind in timeline.KINDS}
+            items = rows.timeline_chunks(keys[:limit], self.get_serializer(), chunk=EXPORT_CHUNK, only=only)
             return self.export_response(items, truncated=len(keys) > limit)
         page = self.paginator.paginate_streams(events, statements, request)
         return self.paginator.get_paginated_response(rows.timeline_items(page, self.get_serializer()))
