@@ -101,6 +101,9 @@ def main() -> None:
     parser.add_argument("--datasette-venv", type=Path, required=True, help="Datasette's own virtual environment")
     parser.add_argument("--requests", type=int, default=60, help="alternated requests per endpoint (default 60)")
     parser.add_argument("--markdown", type=Path, help="also write the table here")
+    parser.add_argument(
+        "--peer-latency", type=Path, default=PEER_LATENCY, help=f"the alternating client (default {PEER_LATENCY})"
+    )
     args = parser.parse_args()
     database = Path(args.database_url.removeprefix("sqlite:///"))
     datasette = datasette_venv(args.datasette_venv)
@@ -139,7 +142,7 @@ def main() -> None:
             peer_url = f"http://127.0.0.1:{ds_port}/{database.stem}.json?{urlencode({'sql': sql, '_shape': 'array'})}"
             load_before = os.getloadavg()[0]
             subprocess.run(
-                [sys.executable, str(PEER_LATENCY), f"http://127.0.0.1:{app_port}{path}", peer_url, str(args.requests),
+                [sys.executable, str(args.peer_latency), f"http://127.0.0.1:{app_port}{path}", peer_url, str(args.requests),
                  "--raw-sqlite", str(database), "--raw-sql-file", sql_file.name, "--label", name, "--json", out.name],
                 check=True,
             )  # fmt: skip

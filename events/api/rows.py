@@ -260,11 +260,17 @@ class ToMany:
         else:
             raise Unsupported(f"{owner.model.__name__}.{name}")
 
+    @cached_property
+    def rows(self) -> models.QuerySet:
+        # The columns are chosen once (a wide values_list with joins is a third of a query's
+        # building); each page only adds its parents' ids.
+        return self.reader.rows(self.queryset)
+
     def read(self, ids: list) -> dict:
         """{parent id: [child dicts in order]} for the parents `ids`."""
         if not ids:
             return {}
-        rows = list(self.reader.rows(self.queryset.filter(**{self.parent: ids})))
+        rows = list(self.rows.filter(**{self.parent: ids}))
         found = defaultdict(list)
         for row, record in zip(rows, self.reader.dicts(rows), strict=True):
             found[row[self.parent_index]].append(record)
