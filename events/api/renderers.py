@@ -200,8 +200,17 @@ def flat_value(value) -> object:
     return value
 
 
+#: FORMULA_PREFIXES are single characters: a text's first one is looked up in this set.
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+
+
 def safe_cell(value) -> object:
     """None as an empty cell; text a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    # Plain text and integers first: most cells of an export are, and this runs for each of them.
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
+    if value.__class__ is int:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
