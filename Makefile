@@ -8,7 +8,7 @@ PORT ?= 8000
 # mode. `make run DEBUG=0` (with SECRET_KEY and ALLOWED_HOSTS) tries production settings.
 export DEBUG ?= 1
 
-.PHONY: run setup test test-postgres browser js check clean eval
+.PHONY: run setup test test-postgres browser js check clean eval bench-datasette
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -58,3 +58,10 @@ check: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles test-artifacts
+
+# Datasette in a virtual environment of its own, outside the project's, for bench/peer.py (issue 19):
+#   make bench-datasette DATASETTE_VENV=/work/bench19/dsenv
+DATASETTE_VENV ?= ../bench-datasette
+bench-datasette:
+	test -x $(DATASETTE_VENV)/bin/datasette || { $(PYTHON) -m venv $(DATASETTE_VENV) && \
+		$(DATASETTE_VENV)/bin/pip install --quiet datasette==0.65.5; }

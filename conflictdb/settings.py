@@ -301,7 +301,7 @@ REST_FRAMEWORK = {
     # drf-spectacular's, plus the error responses and export formats (events/api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "events.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "events.api.fastjson.JSONRenderer",  # DRF's output, encoded by orjson
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }

@@ -847,7 +847,7 @@ class StatementQuerySet(TimelineRecordQuerySet):
         return (
             self.select_related("speaker", "article__outlet", "cameo", "escalation")
             .defer("article__body", "article__caption")
-            .prefetch_related(Prefetch("targets", queryset=Actor.objects.order_by("name")))
+            .prefetch_related(Prefetch("targets", queryset=Actor.objects.order_by("name", "id")))
         )
 
     def reassign_speaker(self, speaker: Actor) -> int:
@@ -1076,14 +1076,16 @@ class Statement(VersionedModel):
 class EventQuerySet(TimelineRecordQuerySet):
     def for_timeline(self):
         """The one query shape for every list of events (timeline page, API)."""
+        # Each relation's order ends with the id, so equal names or spans come in one order
+        # whichever query reads them (the API's plain rows, events/api/rows.py, read them apart).
         return self.select_related("event_type", "escalation").prefetch_related(
             Prefetch(
                 "participants",
-                queryset=EventParticipant.objects.select_related("actor").order_by("role", "actor__name"),
+                queryset=EventParticipant.objects.select_related("actor").order_by("role", "actor__name", "id"),
             ),
             Prefetch(
                 "sources",
-                queryset=EventSource.objects.select_related("article__outlet").order_by("article_id", "start"),
+                queryset=EventSource.objects.select_related("article__outlet").order_by("article_id", "start", "id"),
             ),
         )
 

@@ -98,6 +98,28 @@ def _distinct(values: Iterable[str]) -> str:
 # CSV -------------------------------------------------------------------------------------------
 
 
+#: The fields of an event's and a statement's record that timeline_csv_row() reads ({name: its
+#: nested fields, None for all}): a CSV export reads only these (events/api/rows.py, `only`).
+CSV_FIELDS = {
+    EVENT: {
+        **dict.fromkeys(("id", "slug", "title", "summary", "type", "start_date", "start_precision", "end_date")),
+        **dict.fromkeys(("end_precision", "date_label", "location", "escalation", "fatalities", "review_status")),
+        "participants": None,
+        "sources": {"article": None},
+    },
+    STATEMENT: dict.fromkeys(
+        ("id", "ref", "speaker", "targets", "article", "quote", "cameo", "summary", "said_on", "said_on_precision")
+        + ("date_label", "escalation", "review_status")
+    ),
+}
+
+
+def csv_fields(renderer, kind: str) -> dict | None:
+    """What an export of `kind` rows (an event or a statement) needs of each record: CSV_FIELDS for
+    the CSV, None (everything) for the other formats."""
+    return CSV_FIELDS[kind] if isinstance(renderer, CSVRenderer) else None
+
+
 def timeline_csv_row(kind: str, record: dict) -> dict:
     """One CSV row (TIMELINE_COLUMNS) for an event or a statement as the API serializes it."""
     escalation = (record.get("escalation") or {}).get("slug", "")
@@ -178,8 +200,17 @@ def flat_value(value) -> object:
     return value
 
 
+#: FORMULA_PREFIXES are single characters: a text's first one is looked up in this set.
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+
+
 def safe_cell(value) -> object:
     """None as an empty cell; text a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    # Plain text and integers first: most cells of an export are, and this runs for each of them.
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
+    if value.__class__ is int:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -197,28 +228,36 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b"".join(self.stream(data, renderer_context or {}))
 
+    #: Bytes of CSV gathered before they are sent: one write to the socket per block, not per row.
+    block_size = 64 * 1024
+
     def stream(self, rows: Iterable[dict], renderer_context: dict) -> Iterator[bytes]:
-        """The CSV, a row at a time: the header first, then one line per exported row."""
+        """The CSV in blocks of about `block_size` bytes: the header alone first (the first byte
+        goes out before any row is read), then the exported rows, one line each."""
         export = renderer_context.get("export", {})
         resource = export.get("resource", "")
         columns = TIMELINE_COLUMNS if resource in (EVENT, STATEMENT, "timeline") else tuple(export.get("fields", ()))
         buffer = io.StringIO()
         writer = csv.writer(buffer)
 
-        def line(values) -> bytes:
-            writer.writerow([safe_cell(value) for value in values])
+        def block() -> bytes:
             text = buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
             return text.encode("utf-8")
 
-        yield line(columns)
+        writer.writerow([safe_cell(value) for value in columns])
+        yield block()
         for row in rows:
             if resource in (EVENT, STATEMENT, "timeline"):
                 flat = timeline_csv_row(*unwrap(row, resource))
-                yield line(flat[column] for column in columns)
+                writer.writerow([safe_cell(flat[column]) for column in columns])
             else:
-                yield line(flat_value(row.get(column)) for column in columns)
+                writer.writerow([safe_cell(flat_value(row.get(column))) for column in columns])
+            if buffer.tell() >= self.block_size:
+                yield block()
+        if buffer.tell():
+            yield block()
 
 
 # Dates at their precision ------------------------------------------------------------------------

@@ -919,13 +919,17 @@ class TimelineItemSerializer(serializers.Serializer):
 
     def to_representation(self, entry):
         # The declared nested serializers, reused for every row (not one serializer per row).
-        record = self.fields[entry.kind].to_representation(entry.obj)
+        return self.item(entry.kind, entry.obj, self.fields[entry.kind].to_representation(entry.obj))
+
+    @staticmethod
+    def item(kind: str, obj, record: dict) -> dict:
+        # `obj` is the record's model instance, or its plain row (events/api/rows.py).
         return {
-            "kind": entry.kind,
-            "id": entry.obj.pk,
-            "date_from": entry.obj.date_from.isoformat() if entry.obj.date_from else None,
-            "event": record if entry.kind == "event" else None,
-            "statement": record if entry.kind == "statement" else None,
+            "kind": kind,
+            "id": obj.pk,
+            "date_from": obj.date_from.isoformat() if obj.date_from else None,
+            "event": record if kind == "event" else None,
+            "statement": record if kind == "statement" else None,
         }
 
 

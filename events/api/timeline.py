@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -136,9 +135,3 @@ def entries(page: list[Key]) -> list[Entry]:
         STATEMENT: Statement.objects.for_timeline().in_bulk(wanted[STATEMENT]) if wanted[STATEMENT] else {},
     }
     return [Entry(key.kind, rows[key.kind][key.id]) for key in page if key.id in rows[key.kind]]
-
-
-def stream(all_keys: list[Key], *, chunk: int) -> Iterator[Entry]:
-    """The entries of `all_keys`, read `chunk` at a time (exports: a constant number of queries per chunk)."""
-    for offset in range(0, len(all_keys), chunk):
-        yield from entries(all_keys[offset : offset + chunk])

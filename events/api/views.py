@@ -34,8 +34,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from events import filters as event_filters
-from events.api import renderers, serializers, timeline
+from events.api import renderers, rows, serializers, timeline
 from events.api.exports import EXPORT_CHUNK, ExportMixin
+from events.api.lists import PlainRowsMixin
 from events.api.pagination import KeysetPagination, TimelineCursorPagination
 from events.models import (
     Actor,
@@ -102,7 +103,7 @@ class KeepsVerifiedRecords(permissions.BasePermission):
         return request.method != "DELETE" or may_delete(request.user, obj)
 
 
-class CuratedViewSet(ExportMixin, viewsets.ModelViewSet):
+class CuratedViewSet(PlainRowsMixin, ExportMixin, viewsets.ModelViewSet):
     """Base for the writable viewsets: transactional writes, database refusals as 4xx, exports."""
 
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, KeepsVerifiedRecords]
@@ -266,7 +267,7 @@ class OutletViewSet(CuratedViewSet):
     ordering_fields = ("name", "slug", "kind", "country", "id")
 
 
-class CameoCodeViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class CameoCodeViewSet(PlainRowsMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The CAMEO codebook (read-only: it is loaded from fixtures/cameo.json)."""
 
     queryset = CameoCode.objects.all()
@@ -313,13 +314,11 @@ class TimelineView(ExportMixin, generics.ListAPIView):
         if self.is_export(request):
             limit = renderers.export_max_rows()
             keys = timeline.keys(events, statements, limit=limit + 1)
-            entries = timeline.stream(keys[:limit], chunk=EXPORT_CHUNK)
-            serializer = self.get_serializer()
-            rows = (serializer.to_representation(entry) for entry in entries)
-            return self.export_response(rows, truncated=len(keys) > limit)
+            only = {kind: renderers.csv_fields(request.accepted_renderer, kind) for kind in timeline.KINDS}
+            items = rows.timeline_chunks(keys[:limit], self.get_serializer(), chunk=EXPORT_CHUNK, only=only)
+            return self.export_response(items, truncated=len(keys) > limit)
         page = self.paginator.paginate_streams(events, statements, request)
-        data = self.get_serializer(timeline.entries(page), many=True).data
-        return self.paginator.get_paginated_response(data)
+        return self.paginator.get_paginated_response(rows.timeline_items(page, self.get_serializer()))
 
 
 class StatsView(generics.GenericAPIView):

@@ -1,0 +1,388 @@
+"""Plain rows for the read side: a list's records read as tuples, turned into the serializers' dicts.
+
+A list of 50 events used to build 50 Event instances, their 150 participants and sources, the
+actors, articles and outlets those point to, Django's prefetch querysets for each of them, and
+then walk them all through the serializers' read plans. The SQL of such a page is a few
+milliseconds; building and walking the objects was most of the request.
+
+A `Reader` is compiled once per serializer class from that serializer's own read plan
+(serializers.ReadPlanMixin): the fields, their order, their sources and converters are the
+serializer's, so there is one definition of what a record looks like and two ways to read it.
+The reader asks the database for exactly the columns the fields show, as tuples
+(`values_list`), with the to-one relations joined in the same query as `select_related` joins
+them, and one query per to-many relation (participants, sources, targets) for the whole page,
+ordered as the list's query shape (`for_timeline()`) prefetches them. A page costs the same
+queries as before, and still a constant number whatever its size. Properties the serializer
+shows (`date_label`) are the model's own, evaluated on the row (a named tuple whose class
+carries them), so a label is computed by one function.
+
+Anything a reader cannot do exactly as the serializer does (a field with its own
+get_attribute, a converter that depends on the request, a property reading something other
+than the row's columns) makes `reader()` answer None, and the view takes DRF's path. The
+tests compare the two on randomly written records (events/tests/test_api_rows.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from collections import defaultdict, namedtuple
+from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter, itemgetter
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import models
+from django.db.models import Prefetch
+from django.db.models.fields.related_descriptors import ManyToManyDescriptor, ReverseManyToOneDescriptor
+from django.db.models.query import ValuesListIterable
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.functional import cached_property
+from rest_framework import ISO_8601, relations, serializers
+from rest_framework.settings import api_settings
+
+from events.api.serializers import ATTRIBUTE, COLUMN, RELATED, ReadPlanMixin, ReferenceField
+
+
+class Unsupported(Exception):
+    """The serializer has a field a reader cannot read exactly as DRF does."""
+
+
+def _row_class(model: type[models.Model], names: list[str], properties: dict) -> type:
+    """A named tuple of the columns, carrying the model's properties the serializer shows, its
+    `_meta` and `pk` (the cursor pagination reads a row's ordering columns through them)."""
+    base = namedtuple(f"{model.__name__}Row", names, rename=True)
+    attributes = {"__slots__": (), "_meta": model._meta, **properties}
+    if model._meta.pk.attname in names:
+        attributes["pk"] = property(itemgetter(names.index(model._meta.pk.attname)))
+    return type(base.__name__, (base,), attributes)
+
+
+def _property_columns(model: type[models.Model], prop: property) -> list[str]:
+    """The columns a model property reads (`self.<attname>`); Unsupported if it reads anything else."""
+    getter = prop.fget if isinstance(prop, property) else prop.func
+    names = set(re.findall(r"\bself\.(\w+)", inspect.getsource(getter)))
+    columns = {field.attname for field in model._meta.concrete_fields}
+    if not names <= columns:
+        raise Unsupported(f"{model.__name__}.{getter.__name__} reads {sorted(names - columns)}")
+    return sorted(names)
+
+
+class Reader:
+    """Reads the records of a serializer's model as rows and builds the serializer's dicts.
+
+    `prefix` is the path from the queried model to this one (`actor__` when the rows are a
+    through table's); `extra` more columns the query needs (the parent's key of a to-many
+    relation). `prefetches` are the list query shape's Prefetch objects, by relation name,
+    whose querysets say how each to-many relation is ordered.
+    """
+
+    def __init__(
+        self, serializer_class: type, *, prefix: str = "", extra: Iterable[str] = (), prefetches=None, only=None
+    ):
+        serializer = serializer_class()
+        plan = serializer.read_plan() if isinstance(serializer, ReadPlanMixin) else None
+        if plan is None or not plan.shared:
+            raise Unsupported(f"{serializer_class.__name__} has no shared read plan")
+        self.model = plan.model
+        self.paths: list[str] = []
+        self.relations: list[ToMany] = []
+        properties: dict = {}
+        self.namespace: dict = {}
+        self.source = self._compile(serializer, plan, prefix, properties, prefetches or {}, only)
+        for path in extra:
+            self._index(path)
+        self.pk_index = self._index(prefix + self.model._meta.pk.attname)
+        self.row_class = _row_class(self.model, [path.removeprefix(prefix) for path in self.paths], properties)
+
+    def _index(self, path: str) -> int:
+        if path not in self.paths:
+            self.paths.append(path)
+        return self.paths.index(path)
+
+    def _compile(self, serializer, plan, prefix: str, properties: dict, prefetches: dict, only=None) -> str:
+        """Python source of a dict display building the serializer's dict from `row` (the page's
+        to-many dicts in `many`; `utc`: the current time zone is UTC), its names bound in
+        self.namespace: the fields in the serializer's order, each read and converted as its read
+        plan says. `only` ({field name: the same for its nested fields, or None for all of them})
+        keeps some of the fields (an export's columns need only a few)."""
+        model = plan.model
+        items = []
+        for name, getter, where, convert, field in plan.steps:
+            if only is not None and name not in only:
+                continue
+            inner = None if only is None else only[name]
+            (source,) = field.source_attrs
+            if where == COLUMN:
+                column = model._meta.get_field(source)
+                value = f"row[{self._index(prefix + column.attname)}]"
+                if not isinstance(getter, itemgetter):
+                    # Read through a descriptor (a country): the same read of the loaded column.
+                    value = f"{self._bind(getter)}({{{column.name!r}: {value}}})"
+                elif _unchanged(convert, field, column):
+                    items.append(f"{name!r}: {value}")
+                    continue
+                elif _utc_datetime(field):
+                    converted = f"(_utc_iso(v) if utc and v.tzinfo is _UTC else {self._bind(convert)}(v))"
+                    items.append(f"{name!r}: (None if (v := {value}) is None else {converted})")
+                    continue
+                items.append(f"{name!r}: (None if (v := {value}) is None else {self._bind(convert)}(v))")
+            elif where == RELATED:
+                items.append(f"{name!r}: {self._related(field, model._meta.get_field(source), prefix, inner)}")
+            elif where == ATTRIBUTE or _many_related(field):
+                attribute = inspect.getattr_static(model, source, None)
+                if isinstance(attribute, ReverseManyToOneDescriptor | ManyToManyDescriptor):
+                    relation = ToMany(self, name, attribute, field, prefetches.get(source), inner)
+                    self.relations.append(relation)
+                    pk = self._index(prefix + model._meta.pk.attname)
+                    items.append(f"{name!r}: many[{self._bind(relation)}].get(row[{pk}], [])")
+                elif isinstance(attribute, property) and not prefix:
+                    for column in _property_columns(model, attribute):
+                        self._index(column)
+                    properties[source] = attribute
+                    read = self._bind(attrgetter(source))
+                    items.append(f"{name!r}: (None if (v := {read}(row)) is None else {self._bind(convert)}(v))")
+                else:
+                    raise Unsupported(f"{model.__name__}.{source}")
+            else:
+                raise Unsupported(f"{type(serializer).__name__}.{name} reads through its own get_attribute")
+        return "{" + ", ".join(items) + "}"
+
+    def _bind(self, value) -> str:
+        """A name for `value` in the generated code's namespace."""
+        name = f"_{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def _related(self, field, foreign_key, prefix: str, only) -> str:
+        """A to-one relation's summary, read from the columns joined into the same row."""
+        if isinstance(field, ReferenceField):
+            nested = field.summary_serializer()
+        elif isinstance(field, ReadPlanMixin):
+            nested = field
+        else:
+            raise Unsupported(f"{foreign_key.name}: not a summary serializer")
+        plan = nested.read_plan()
+        if plan is None or not plan.shared or plan.model is not foreign_key.related_model:
+            raise Unsupported(f"{foreign_key.name}: no shared read plan")
+        present = self._index(prefix + foreign_key.attname)
+        summary = self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}, only)
+        return f"(None if row[{present}] is None else {summary})"
+
+    # Reading ------------------------------------------------------------------------------
+
+    def has_columns(self, names) -> bool:
+        """Whether the rows hold these fields' columns (an ordering: "-date_from", "pk")."""
+        meta = self.model._meta
+        try:
+            wanted = {
+                meta.pk.attname if name.lstrip("-") == "pk" else meta.get_field(name.lstrip("-")).attname
+                for name in names
+            }
+        except Exception:  # noqa: BLE001 (an expression or a lookup through a relation: not a column of the rows)
+            return False
+        return wanted <= set(self.row_class._fields)
+
+    def rows(self, queryset: models.QuerySet) -> models.QuerySet:
+        """`queryset` (filtered and ordered as the list's) reading rows of this reader's columns."""
+        rows = queryset.prefetch_related(None).values_list(*self.paths)
+        rows._iterable_class = _iterable(self.row_class)
+        return rows
+
+    def dicts(self, rows: list) -> list[dict]:
+        """The serializer's dicts of `rows` (from rows()), one query per to-many relation."""
+        many = {relation: relation.read([row[self.pk_index] for row in rows]) for relation in self.relations}
+        build, utc = self.build, _is_utc(timezone.get_current_timezone()) if settings.USE_TZ else False
+        return [build(row, many, utc) for row in rows]
+
+    def by_id(self, queryset: models.QuerySet, ids: list) -> dict:
+        """{id: (row, the serializer's dict)} of the records of `queryset` with these ids."""
+        rows = list(self.rows(queryset.filter(pk__in=ids).order_by()))
+        return {pair[0][self.pk_index]: pair for pair in zip(rows, self.dicts(rows), strict=True)}
+
+    def chunks(self, queryset: models.QuerySet, chunk: int) -> Iterator[dict]:
+        """The dicts of every row of `queryset`, read `chunk` rows (and their relations) at a time."""
+        batch = []
+        for row in self.rows(queryset).iterator(chunk_size=chunk):
+            batch.append(row)
+            if len(batch) == chunk:
+                yield from self.dicts(batch)
+                batch = []
+        if batch:
+            yield from self.dicts(batch)
+
+    @cached_property
+    def build(self) -> Callable:
+        """build(row, many) -> the serializer's dict of one row."""
+        code = f"def build(row, many, utc):\n    return {self.source}\n"
+        namespace = {**self.namespace, "_utc_iso": _utc_iso, "_UTC": dt.UTC}
+        # Our own code, generated from the serializer's plan; nothing from a request is in it.
+        exec(compile(code, f"<{self.model.__name__} rows>", "exec"), namespace)  # noqa: S102
+        return namespace["build"]
+
+
+class ToMany:
+    """A to-many relation of a reader's rows (event participants and sources, statement targets),
+    read for a whole page in one query, ordered as the list's Prefetch orders it."""
+
+    def __init__(self, owner: Reader, name: str, descriptor, field, prefetch: Prefetch | None, only=None):
+        self.name = name
+        if isinstance(descriptor, ReverseManyToOneDescriptor) and isinstance(field, serializers.ListSerializer):
+            foreign_key = descriptor.field
+            queryset = prefetch.queryset if prefetch is not None else foreign_key.model._default_manager.all()
+            self.reader = Reader(type(field.child), extra=[foreign_key.attname], only=only)
+            self.queryset = queryset
+            # Through the parent's primary key (the join is trimmed): a plain IN of integers,
+            # which Django prepares much faster than a relation's IN of 500 ids.
+            self.parent = f"{foreign_key.name}__{foreign_key.target_field.name}__in"
+            self.parent_index = self.reader.paths.index(foreign_key.attname)
+        elif (
+            isinstance(descriptor, ManyToManyDescriptor)
+            and not descriptor.reverse
+            and isinstance(field, relations.ManyRelatedField)
+            and isinstance(field.child_relation, ReferenceField)
+        ):
+            m2m = descriptor.field
+            source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+            target_model = m2m.related_model
+            ordering = (prefetch.queryset.query.order_by if prefetch is not None else None) or (
+                target_model._meta.ordering
+            )
+            source_column = f"{source}_id"
+            self.reader = Reader(field.child_relation.summary, prefix=f"{target}__", extra=[source_column], only=only)
+            self.queryset = descriptor.through._default_manager.order_by(
+                *(("-" if term.startswith("-") else "") + f"{target}__{term.lstrip('-')}" for term in ordering)
+            )
+            self.parent = f"{source}__{m2m.model._meta.pk.name}__in"
+            self.parent_index = self.reader.paths.index(source_column)
+        else:
+            raise Unsupported(f"{owner.model.__name__}.{name}")
+
+    @cached_property
+    def rows(self) -> models.QuerySet:
+        # The columns are chosen once (a wide values_list with joins is a third of a query's
+        # building); each page only adds its parents' ids.
+        return self.reader.rows(self.queryset)
+
+    def read(self, ids: list) -> dict:
+        """{parent id: [child dicts in order]} for the parents `ids`."""
+        if not ids:
+            return {}
+        rows = list(self.rows.filter(**{self.parent: ids}))
+        found = defaultdict(list)
+        for row, record in zip(rows, self.reader.dicts(rows), strict=True):
+            found[row[self.parent_index]].append(record)
+        return found
+
+
+def _many_related(field) -> bool:
+    """A to-many relation whose get_attribute is DRF's own (the related manager's all() of a saved record)."""
+    return (
+        isinstance(field, relations.ManyRelatedField)
+        and type(field).get_attribute is relations.ManyRelatedField.get_attribute
+        and len(field.source_attrs) == 1
+    )
+
+
+def _utc_datetime(field) -> bool:
+    """A DRF DateTimeField written in ISO 8601 in the current time zone (no time zone of its own)."""
+    return (
+        type(field).to_representation is serializers.DateTimeField.to_representation
+        and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+        and not hasattr(field, "timezone")
+    )
+
+
+def _is_utc(zone) -> bool:
+    return zone is dt.UTC or getattr(zone, "key", None) == "UTC"
+
+
+def _utc_iso(value: dt.datetime) -> str:
+    """DateTimeField.to_representation of a UTC datetime in UTC: its ISO 8601 text with Z."""
+    return value.isoformat()[:-6] + "Z"
+
+
+def _unchanged(convert: Callable, field, column: models.Field) -> bool:
+    """Whether the converter gives back what the column holds (str of a text column, int of an
+    integer one, a choice whose keys are its own text, a boolean): then the value is used as is."""
+    if isinstance(column, models.CharField | models.TextField):
+        if convert is str:
+            return True
+        return (
+            type(field).to_representation is serializers.ChoiceField.to_representation
+            and all(type(key) is str and key == value for key, value in field.choice_strings_to_values.items())
+        )
+    if isinstance(column, models.IntegerField):
+        return convert is int
+    boolean = type(field).to_representation is serializers.BooleanField.to_representation
+    return boolean and isinstance(column, models.BooleanField)
+
+
+def _iterable(row_class: type) -> type:
+    class RowIterable(ValuesListIterable):
+        def __iter__(self):
+            make = row_class._make
+            for values in super().__iter__():
+                yield make(values)
+
+    return RowIterable
+
+
+# One reader per (serializer class, list query shape), built on first use ------------------------
+
+READERS: dict = {}
+
+
+@receiver(setting_changed)
+def _forget_readers(**kwargs) -> None:
+    READERS.clear()
+
+
+def reader(serializer_class: type, shape: models.QuerySet, only: dict | None = None) -> Reader | None:
+    """The reader of `serializer_class` for lists of `shape` (its Prefetch objects order the
+    to-many relations), or None when DRF's own path must read it; `only`: the fields to read
+    (Reader._compile)."""
+    prefetches = {
+        lookup.prefetch_through: lookup for lookup in shape._prefetch_related_lookups if isinstance(lookup, Prefetch)
+    }
+    key = (serializer_class, shape.model, tuple(sorted(prefetches)), repr(only))
+    found = READERS.get(key, False)
+    if found is False:
+        try:
+            found = Reader(serializer_class, prefetches=prefetches, only=only)
+        except Unsupported:
+            found = None
+        READERS[key] = found
+    return found
+
+
+def timeline_items(keys: list, item_serializer, only: dict | None = None) -> list[dict]:
+    """The rows of /api/timeline/ for a slice of keys (events.api.timeline.keys()), read as plain
+    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item().
+    `only`: {kind: the fields to read of its records} (an export's)."""
+    from events.api import timeline  # noqa: PLC0415 (it imports the models)
+
+    shapes = {
+        timeline.EVENT: timeline.Event.objects.for_timeline(),
+        timeline.STATEMENT: timeline.Statement.objects.for_timeline(),
+    }
+    # An item reads its record's date_from (TimelineItemSerializer.item) whatever else is left out.
+    fields = {kind: None if not (only or {}).get(kind) else {**only[kind], "date_from": None} for kind in timeline.KINDS}
+    readers = {
+        kind: reader(item_serializer._declared_fields[kind].__class__, shapes[kind], fields[kind])
+        for kind in timeline.KINDS
+    }
+    if None in readers.values():
+        return [item_serializer.to_representation(entry) for entry in timeline.entries(keys)]
+    wanted = {kind: [key.id for key in keys if key.kind == kind] for kind in timeline.KINDS}
+    found = {kind: readers[kind].by_id(shapes[kind], ids) if ids else {} for kind, ids in wanted.items()}
+    item = item_serializer.item
+    return [item(key.kind, *found[key.kind][key.id]) for key in keys if key.id in found[key.kind]]
+
+
+def timeline_chunks(keys: list, item_serializer, *, chunk: int, only: dict | None = None) -> Iterator[dict]:
+    """timeline_items() of `keys`, `chunk` keys at a time (exports: constant queries per chunk)."""
+    for offset in range(0, len(keys), chunk):
+        yield from timeline_items(keys[offset : offset + chunk], item_serializer, only)
