@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.highlight import quote_context
+from events.ingest.text import show_controls
 from events.models import (
     Actor,
     ActorAlias,
@@ -597,7 +598,7 @@ class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin)
 
     @admin.display(description="quote", ordering="quote")
     def short_quote(self, obj):
-        return Truncator(obj.quote).chars(80)
+        return Truncator(show_controls(obj.quote)).chars(80)
 
     @admin.display(description="date", ordering="date_from")
     def date_label(self, obj):
@@ -803,7 +804,7 @@ class EventSourceAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="quote")
     def short_quote(self, obj):
-        return Truncator(obj.quote).chars(80)
+        return Truncator(show_controls(obj.quote)).chars(80)
 
     @admin.display(description="reported date")
     def reported_date_label(self, obj):
