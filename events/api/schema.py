@@ -70,6 +70,14 @@ EXPORT_MEDIA_TYPES = {
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_auth(self):
+        # Reads are public (DjangoModelPermissionsOrAnonReadOnly, which drf-spectacular does not
+        # know): credentials are optional there, `{}` in OpenAPI's security list.
+        auth = super().get_auth()
+        if self.method == "GET" and auth and {} not in auth:
+            auth = [*auth, {}]
+        return auth
+
     def _exports(self) -> tuple[str, ...]:
         view = self.view
         if self.method != "GET" or not isinstance(view, exports.ExportMixin) or not view.is_collection():

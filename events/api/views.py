@@ -287,11 +287,19 @@ class CameoCodeViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def filtered_streams(request):
-    """(events, statements) kept by the timeline's filters (None: a parameter leaves that kind out)."""
+    """(events, statements) kept by the timeline's filters (None: a parameter leaves that kind out).
+
+    The timeline and the stats have one order: an `ordering` (which the lists take) is refused,
+    not silently ignored."""
+    if "ordering" in request.query_params:
+        raise exceptions.ValidationError({"ordering": [TIMELINE_ORDER]})
     filterset = event_filters.TimelineFilter(request.query_params, queryset=Event.objects.none(), request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     return filterset.streams(Event.objects.all(), Statement.objects.all())
+
+
+TIMELINE_ORDER = "The timeline has one order (by date, events before statements on a day, then id): no ordering."
 
 
 class TimelineView(ExportMixin, generics.ListAPIView):
