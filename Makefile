@@ -8,7 +8,7 @@ PORT ?= 8000
 # mode. `make run DEBUG=0` (with SECRET_KEY and ALLOWED_HOSTS) tries production settings.
 export DEBUG ?= 1
 
-.PHONY: run setup test test-postgres browser js check clean
+.PHONY: run setup test test-postgres browser js check fuzz clean
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -45,6 +45,12 @@ test: $(VENV)/.dev browser js
 # The same suite on PostgreSQL (the database named in DATABASE_URL; pytest creates test_<name>).
 test-postgres: $(VENV)/.dev browser js
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+
+# The nightly fuzz run (not in `make test`): schemathesis with a random seed, over 5,000 requests,
+# against a live gunicorn on SQLite, then on PostgreSQL (PG_DB, default conflictdb_fuzz). bench/fuzz.sh.
+fuzz: $(VENV)/.dev
+	bash bench/fuzz.sh sqlite
+	bash bench/fuzz.sh postgres
 
 check: $(VENV)/.dev
 	$(BIN)/python manage.py check

@@ -110,3 +110,20 @@ def test_the_servers_own_limits_are_answered_in_json(server):  # noqa: F811
     assert "at most" in body["detail"]
     # The server still answers normally afterwards.
     assert request(base, "GET", "/api/outlets/?page_size=1")[0] == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/timeline/", "/api/events/", "/api/statements/", "/api/outlets/"])
+@pytest.mark.parametrize("export", ["csv", "ics", "timelinejs"])
+def test_options_with_an_export_format_describes_the_list_in_json(api, url, export):
+    # The fuzzer's 500: OPTIONS /api/timeline/?format=csv rendered the description as CSV rows.
+    response = api.options(f"{url}?format={export}")
+    assert response.status_code in (200, 400)  # 400: a format that list does not offer
+    assert response["Content-Type"] == "application/json"
+    assert response.json()
+
+
+def test_the_schema_documents_the_429s(schema):
+    # The fuzzer's undocumented status: POST /api/token/ locked out after wrong passwords.
+    assert "429" in schema["paths"]["/api/token/"]["post"]["responses"]
+    assert "429" in schema["paths"]["/api/events/"]["get"]["responses"]
