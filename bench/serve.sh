@@ -36,6 +36,7 @@ print(Token.objects.get_or_create(user=user)[0].key)"
 serve() {
   local port=$1 workers=$2 out=$3
   shift 3
+  : > "$out/gunicorn.log"  # this run's log only
   .venv/bin/gunicorn conflictdb.wsgi --bind "127.0.0.1:$port" --workers "$workers" \
     --error-logfile "$out/gunicorn.log" --capture-output --daemon --pid "$out/gunicorn.pid" "$@"
   trap "kill \"\$(cat '$out/gunicorn.pid')\" 2>/dev/null || true" EXIT
