@@ -8,7 +8,7 @@ PORT ?= 8000
 # mode. `make run DEBUG=0` (with SECRET_KEY and ALLOWED_HOSTS) tries production settings.
 export DEBUG ?= 1
 
-.PHONY: run setup test test-postgres browser js check clean eval bench-datasette
+.PHONY: run setup test test-postgres browser js check fuzz clean eval bench-datasette
 
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -50,6 +50,12 @@ test-postgres: $(VENV)/.dev browser js
 DEVSET ?= ../shared/devset
 eval: $(VENV)/.runtime
 	$(BIN)/python bench/devset.py --devset $(DEVSET)
+
+# The nightly fuzz run (not in `make test`): schemathesis with a random seed, over 5,000 requests,
+# against a live gunicorn on SQLite, then on PostgreSQL (PG_DB, default conflictdb_fuzz). bench/fuzz.sh.
+fuzz: $(VENV)/.dev
+	bash bench/fuzz.sh sqlite
+	bash bench/fuzz.sh postgres
 
 check: $(VENV)/.dev
 	$(BIN)/python manage.py check

@@ -21,24 +21,8 @@ PG_DB=${PG_DB:-h_load_bench}
 OUT=${OUT:-/tmp/conflictdb-load-$BACKEND}
 PY=${PY:-.venv/bin/python}
 
-# Production settings (README "Production"); plain HTTP on localhost, so no HTTPS redirect.
-export DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0
-export SECRET_KEY=${SECRET_KEY:-$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')}
-# Every simulated reader comes from 127.0.0.1: the per-address anonymous budget would turn
-# the test into a throttling test (429s), so it is raised for this run only.
-export API_ANON_RATE=${API_ANON_RATE:-1000000/minute}
-
-case "$BACKEND" in
-  sqlite)
-    DB_FILE=/tmp/conflictdb-load.sqlite3
-    rm -f "$DB_FILE" "$DB_FILE-wal" "$DB_FILE-shm"
-    export DATABASE_URL=sqlite:///$DB_FILE ;;
-  postgres)
-    dropdb --if-exists -h 127.0.0.1 -U postgres "$PG_DB"
-    createdb -h 127.0.0.1 -U postgres "$PG_DB"
-    export DATABASE_URL=$PG_URL/$PG_DB ;;
-  *) echo "usage: bench/load.sh sqlite|postgres" >&2; exit 2 ;;
-esac
+. bench/serve.sh
+fresh_database "$BACKEND" /tmp/conflictdb-load.sqlite3
 
 mkdir -p "$OUT"
 echo "== migrate, import the seeds, $CORPUS_EVENTS synthetic events, collectstatic ($BACKEND)"
@@ -48,12 +32,7 @@ if [ "$CORPUS_EVENTS" -gt 0 ]; then
   $PY manage.py generate_corpus --events "$CORPUS_EVENTS" --seed 7 --force -v0
 fi
 $PY manage.py collectstatic --noinput -v0
-LOAD_TOKEN=$($PY manage.py shell --no-imports -c '
-from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
-user, _ = User.objects.get_or_create(username="load-curator", defaults={"is_staff": True})
-user.groups.add(Group.objects.get(name="curators"))
-print(Token.objects.get_or_create(user=user)[0].key)')
+LOAD_TOKEN=$(curator_token load-curator)
 export LOAD_TOKEN LOAD_CATALOGUE=$OUT/catalogue.json
 $PY manage.py shell --no-imports -c '
 import json, sys
@@ -68,14 +47,7 @@ json.dump({
 }, sys.stdout)' > "$LOAD_CATALOGUE"
 
 echo "== gunicorn, $WORKERS workers, on 127.0.0.1:$PORT"
-.venv/bin/gunicorn conflictdb.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" --capture-output \
-  --daemon --pid "$OUT/gunicorn.pid"
-trap 'kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null || true' EXIT
-for _ in $(seq 60); do
-  curl -fs -o /dev/null "http://127.0.0.1:$PORT/api/" && break
-  sleep 1
-done
+serve "$PORT" "$WORKERS" "$OUT" --access-logfile "$OUT/access.log"
 
 echo "== locust: $USERS users, $DURATION (load before: $(uptime | sed 's/.*load average/load average/'))"
 .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" \

@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.highlight import quote_context
+from events.ingest.text import show_controls
 from events.models import (
     Actor,
     ActorAlias,
@@ -46,7 +47,7 @@ from events.models import (
     VersionConflict,
 )
 from events.recovery import RESTORABLE, RestoreError, deleted, restore_deleted
-from events.roles import may_delete
+from events.roles import DELETE_REFUSED, UNVERIFY_REFUSED, may_delete, may_leave_verification, rejectable
 
 TIMESTAMPS = ("created_at", "updated_at")
 # A URL typed without a scheme is read as https:// (Django 6's default, opted into now).
@@ -63,6 +64,8 @@ class VersionedAdminForm(forms.ModelForm):
     """
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    #: Who is saving (set by `with_user()`): only an administrator takes a record out of verification.
+    user = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +87,38 @@ class VersionedAdminForm(forms.ModelForm):
                     self.instance._state.adding = True
                 else:
                     raise ValidationError(conflict.form_message, code="version_conflict") from None
+        self._check_leaving_verification(cleaned_data)
         return cleaned_data
+
+    def _check_leaving_verification(self, cleaned_data):
+        """The status this save would store: taken from the form, or from the instance when the field
+        is not in it (a history revert saves the old copy's status)."""
+        if self.user is None or not hasattr(self.instance, "review_status"):
+            return
+        new_status = cleaned_data.get("review_status", self.instance.review_status)
+        if not may_leave_verification(self.user, type(self.instance), self.instance.pk, new_status):
+            self.add_error("review_status" if "review_status" in self.fields else None, UNVERIFY_REFUSED)
+
+
+def with_user(form_class, user):
+    """`form_class` knowing who saves it (VersionedAdminForm.user)."""
+    return type(form_class.__name__, (form_class,), {"user": user})
+
+
+class KeepsVerifiedInlineFormSet(forms.BaseInlineFormSet):
+    """An inline of reviewed records: a row of a verified record is not deleted by a curator.
+
+    The inline's own has_delete_permission() is asked about the parent only, so the rule is
+    checked here, row by row, against the stored record (the row may change its status too)."""
+
+    user = None
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            stored = type(form.instance)._default_manager.filter(pk=form.instance.pk).first()
+            if stored is not None and not may_delete(self.user, stored):
+                raise ValidationError(f"{stored}: {DELETE_REFUSED}", code="verified")
 
 
 class VersionCheckedAdmin:
@@ -107,6 +141,10 @@ class MarkVerifiedMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or may_delete(request.user, obj))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The history's revert view builds its form here too.
+        return with_user(super().get_form(request, obj, change=change, **kwargs), request.user)
+
     def _review_message(self, request, count, what):
         names = self.model._meta.verbose_name if count == 1 else self.model._meta.verbose_name_plural
         self.message_user(request, f"{count} {names} marked as {what}.", messages.SUCCESS)
@@ -117,7 +155,11 @@ class MarkVerifiedMixin:
 
     @admin.action(description="Reject selected %(verbose_name_plural)s", permissions=["change"])
     def mark_rejected(self, request, queryset):
-        self._review_message(request, queryset.mark_rejected(), "rejected")
+        allowed = rejectable(request.user, queryset)
+        kept = queryset.count() - allowed.count()
+        self._review_message(request, allowed.mark_rejected(), "rejected")
+        if kept:
+            self.message_user(request, f"{kept} verified left as they are: {UNVERIFY_REFUSED}", messages.WARNING)
 
 
 class SpeakerForm(forms.Form):
@@ -242,6 +284,7 @@ class StatementInline(admin.TabularInline):
         "said_on_precision",
         "review_status",
     )
+    formset = KeepsVerifiedInlineFormSet
     autocomplete_fields = ("speaker", "cameo")
     show_change_link = True
     ordering = ("start", "id")
@@ -252,6 +295,12 @@ class StatementInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("speaker", "cameo")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_user(formset.form, request.user)
+        formset.user = request.user
+        return formset
 
 
 class ArticleEventSourceInline(admin.TabularInline):
@@ -549,7 +598,7 @@ class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin)
 
     @admin.display(description="quote", ordering="quote")
     def short_quote(self, obj):
-        return Truncator(obj.quote).chars(80)
+        return Truncator(show_controls(obj.quote)).chars(80)
 
     @admin.display(description="date", ordering="date_from")
     def date_label(self, obj):
@@ -755,7 +804,7 @@ class EventSourceAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="quote")
     def short_quote(self, obj):
-        return Truncator(obj.quote).chars(80)
+        return Truncator(show_controls(obj.quote)).chars(80)
 
     @admin.display(description="reported date")
     def reported_date_label(self, obj):

@@ -6,7 +6,8 @@ credited with the same words). HTML elements must nest, so a span that crosses t
 of another one is closed and reopened around it: the first piece carries the anchor
 `id` (`statement-12`), the continuation pieces only the class, tip and `data-span`.
 Paragraphs (text separated by blank lines) become `<p>` elements; a span crossing a
-paragraph break is split the same way. Every text piece and attribute is escaped.
+paragraph break is split the same way. Every text piece and attribute is escaped, and a
+bidirectional control in the body is shown as a marker (events/ingest/text.py).
 
 A span's `title` is its tip, shown on hover and on keyboard focus (CSS, from `data-tip`)
 and read by screen readers (`aria-describedby` points at a hidden copy): the first piece
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from html import escape
 
 from events.ingest.segment import split_sentences
+from events.ingest.text import show_controls
 
 # A paragraph break: a newline followed by one or more (possibly blank-looking) lines.
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -101,7 +103,7 @@ def _render_paragraph(text: str, start: int, end: int, spans: list[HighlightSpan
             html.append(_open_tag(span, first))
             stack.append((b, span))
         if following is not None:
-            html.append(escape(text[position:following], quote=False))
+            html.append(escape(show_controls(text[position:following]), quote=False))
     html.extend(f"</{span.tag}>" for _, span in reversed(stack))
     return "".join(html)
 

@@ -24,6 +24,7 @@ from simple_history.utils import bulk_update_with_history
 
 from events import counts
 from events.ingest import dates as fuzzy
+from events.ingest.text import text_problem
 from events.search import SearchQuerySet
 
 
@@ -173,7 +174,35 @@ class VersionConflict(Exception):
         )
 
 
-class VersionedModel(models.Model):
+class CleanTextMixin:
+    """Every text column follows one policy (events/ingest/text.py): no control characters, and no
+    bidirectional controls outside an article's own words (`article_text_fields`, kept verbatim).
+
+    Checked in clean_fields(), so the admin's forms, the API (full_clean()) and the importers
+    refuse such text with the field's name; raw ORM writes (fixtures, migrations) are not checked.
+    """
+
+    #: Columns holding an article's own words, verbatim: bidirectional controls are kept there.
+    article_text_fields: tuple[str, ...] = ()
+
+    def clean_fields(self, exclude=None):
+        try:
+            super().clean_fields(exclude=exclude)
+            errors = {}
+        except ValidationError as error:
+            errors = error.error_dict
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField) or field.name in (exclude or ()):
+                continue
+            value = getattr(self, field.attname)
+            problem = isinstance(value, str) and text_problem(value, article_text=field.name in self.article_text_fields)
+            if problem and field.name not in errors:
+                errors[field.name] = [ValidationError(problem, code="text")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class VersionedModel(CleanTextMixin, models.Model):
     """Optimistic concurrency: a version number that every save moves on by one.
 
     Updating an existing row is a conditional UPDATE ... WHERE id = %s AND version = %s
@@ -295,7 +324,7 @@ class NaturalKeyManager(models.Manager):
         return self.get(**dict(zip(self.lookups, values, strict=True)))
 
 
-class CameoCode(models.Model):
+class CameoCode(CleanTextMixin, models.Model):
     """One entry of the CAMEO codebook (fixtures/cameo.json, from shared/data/cameo.csv)."""
 
     code = models.CharField(max_length=4, primary_key=True)
@@ -332,7 +361,7 @@ class CameoCode(models.Model):
         super().save(*args, **kwargs)
 
 
-class Outlet(models.Model):
+class Outlet(CleanTextMixin, models.Model):
     class Kind(models.TextChoices):
         WIRE = "wire", "news agency (wire)"
         STATE_MEDIA = "state_media", "state media"
@@ -375,7 +404,7 @@ class EscalationQuerySet(models.QuerySet):
         return next((escalation for escalation in self if escalation.contains(day)), None)
 
 
-class Escalation(models.Model):
+class Escalation(CleanTextMixin, models.Model):
     """A named period that groups events on the timeline."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -431,6 +460,8 @@ class Article(VersionedModel):
     Offsets are Python string indices (Unicode code points), which is also what
     SQLite's length() and PostgreSQL's char_length() count.
     """
+
+    article_text_fields = ("body",)
 
     source_ref = models.CharField(max_length=200, unique=True, help_text="Stable provenance key: the seed file name.")
     title = models.CharField(max_length=500, blank=True)
@@ -754,7 +785,7 @@ class Actor(VersionedModel):
             ancestor = ancestor.affiliation
 
 
-class ActorAlias(models.Model):
+class ActorAlias(CleanTextMixin, models.Model):
     """Another name an actor goes by in the sources."""
 
     class Kind(models.TextChoices):
@@ -901,6 +932,8 @@ class StatementQuerySet(TimelineRecordQuerySet):
 
 class Statement(VersionedModel):
     """Who said what, to or about whom, when, how, and where in which article."""
+
+    article_text_fields = ("quote",)
 
     class Kind(models.TextChoices):
         DIRECT_QUOTE = "direct", "direct quotation"
@@ -1204,7 +1237,7 @@ class Event(VersionedModel):
         super().save(*args, **kwargs)
 
 
-class EventParticipant(models.Model):
+class EventParticipant(CleanTextMixin, models.Model):
     class Role(models.TextChoices):
         INITIATOR = "initiator", "initiator"
         TARGET = "target", "target"
@@ -1241,8 +1274,10 @@ class EventParticipant(models.Model):
     natural_key.dependencies = ["events.event", "events.actor"]
 
 
-class EventSource(models.Model):
+class EventSource(CleanTextMixin, models.Model):
     """The words of an article that support an event, and the date that article gives it."""
+
+    article_text_fields = ("quote",)
 
     ref = models.SlugField(max_length=200, unique=True, help_text="Stable provenance key for re-imports.")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")

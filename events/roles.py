@@ -5,7 +5,13 @@
   changes and views every domain record in the admin and through the API, and deletes
   draft or rejected statements and events; never a verified one, never other records,
   never users or groups.
-- administrator: a superuser; everything, including deleting verified records.
+- administrator: a superuser; everything, including deleting verified records and taking a
+  record out of verification (back to draft, or rejected).
+
+Only an administrator takes a record out of verification: were a curator allowed to set a
+verified record back to draft (or reject it), the next request could delete it, and the first
+rule would be a formality. The API, the admin's change form, its inlines, its history revert
+and the "reject" action all ask `may_leave_verification()`.
 
 The group's permissions are listed here once; the migration and `create_demo_curator`
 both call `grant_curator_permissions()`. Changing the list needs a new data migration
@@ -58,3 +64,33 @@ def grant_curator_permissions(group_model, permission_model):
 def may_delete(user, record) -> bool:
     """A verified record is an analyst's finished work: only an administrator deletes it."""
     return user.is_superuser or getattr(record, "review_status", None) != ReviewStatus.VERIFIED
+
+
+DELETE_REFUSED = "A verified record can only be deleted by an administrator."
+UNVERIFY_REFUSED = (
+    "A verified record can only be set back to draft or rejected by an administrator "
+    "(a curator may edit it, and delete it only while it is a draft or rejected)."
+)
+
+
+def may_unverify(user) -> bool:
+    """Taking a record out of verification is an administrator's act (see the module docstring)."""
+    return user.is_superuser
+
+
+def may_leave_verification(user, model, pk, new_status) -> bool:
+    """May `user` set the stored record `model` `pk` to `new_status`?
+
+    Compares with the stored row, not with an instance: a form or a history revert holds a copy
+    whose status may already be the new one.
+    """
+    if new_status == ReviewStatus.VERIFIED or pk is None or may_unverify(user):
+        return True
+    stored = model._default_manager.filter(pk=pk).values_list("review_status", flat=True).first()
+    return stored != ReviewStatus.VERIFIED
+
+
+def rejectable(user, queryset):
+    """The records of `queryset` that `user` may reject: all of them for an administrator,
+    the ones not verified for anyone else."""
+    return queryset if may_unverify(user) else queryset.exclude(review_status=ReviewStatus.VERIFIED)

@@ -74,12 +74,20 @@ class ExportMixin:
                 {"format": [f"Unknown format {value!r} here; use one of {', '.join(offered)}."]}
             ) from None
 
-    def handle_exception(self, exc):
-        # An error is JSON whatever format was asked for: a CSV or calendar of a message helps nobody.
+    def _answer_in_json(self):
         if isinstance(getattr(self.request, "accepted_renderer", None), tuple(EXPORT_RENDERERS.values())):
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
+
+    def handle_exception(self, exc):
+        # An error is JSON whatever format was asked for: a CSV or calendar of a message helps nobody.
+        self._answer_in_json()
         return super().handle_exception(exc)
+
+    def options(self, request, *args, **kwargs):
+        # So is the description OPTIONS gives (`?format=csv` on it was a 500: a dict is no CSV row).
+        self._answer_in_json()
+        return super().options(request, *args, **kwargs)
 
     def is_export(self, request) -> bool:
         if not self.is_collection():

@@ -2,7 +2,7 @@
 page numbers for the small ones (actors, articles, outlets, escalations, CAMEO codes).
 
 All take `page_size`, bounded by MAX_PAGE_SIZE (a larger value gives MAX_PAGE_SIZE
-rows; a value that is not a positive integer gives the default). A cursor page neither
+rows; a value that is not a positive integer is a 400 naming it). A cursor page neither
 counts the rows nor skips any (no COUNT(*), no OFFSET): it reads from just after (or,
 going back, just before) the row its cursor names, so the thousandth page costs what
 the first does.
@@ -28,14 +28,37 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
+def page_size_of(request, default: int = DEFAULT_PAGE_SIZE) -> int:
+    """The `page_size` a request asks for, at most MAX_PAGE_SIZE; `default` without one.
+
+    Anything but a positive integer (`null`, `0`, `2.5`, empty) is a 400 naming it, not the default."""
+    value = request.query_params.get("page_size")
+    if value is None:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise exceptions.ValidationError({"page_size": [f"A whole number from 1 to {MAX_PAGE_SIZE}, not {value!r}."]})
+    return min(int(value), MAX_PAGE_SIZE)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """Page numbers with a client-chosen page size, bounded so nobody can ask for the whole table."""
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_size_query_description = (
-        f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); a larger value gives {MAX_PAGE_SIZE}."
+        f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); a larger value gives {MAX_PAGE_SIZE}, "
+        "anything but a positive whole number is an error (400)."
     )
+
+    def get_page_size(self, request) -> int:
+        return page_size_of(request, self.page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
 
 
 class CursorLinks(pagination.BasePagination):
@@ -55,11 +78,7 @@ class CursorLinks(pagination.BasePagination):
     position_description = "Opaque position in the list"
 
     def get_page_size(self, request) -> int:
-        try:
-            size = int(request.query_params[self.page_size_query_param])
-        except (KeyError, ValueError):
-            return self.page_size
-        return min(size, self.max_page_size) if size > 0 else self.page_size
+        return page_size_of(request, self.page_size)
 
     def invalid_cursor(self) -> exceptions.ValidationError:
         return exceptions.ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
@@ -124,7 +143,7 @@ class CursorLinks(pagination.BasePagination):
                 "required": False,
                 "in": "query",
                 "description": PageNumberPagination.page_size_query_description,
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 1},
             },
         ]
 

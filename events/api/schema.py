@@ -34,6 +34,11 @@ ERRORS = {
     "403": ("Authenticated, but without the model permission this write needs.", DETAIL),
     "404": ("No such record (on a list: no such page).", DETAIL),
     "409": ("Other records still refer to this one; reassign or remove them first.", DETAIL),
+    "429": (
+        "Too many requests: an anonymous client over its budget per address (API_ANON_RATE; `Retry-After` "
+        "says when to come back), or on /api/token/ a username locked out after too many wrong passwords.",
+        DETAIL,
+    ),
 }
 CONFLICT = {
     "type": "object",
@@ -70,6 +75,14 @@ EXPORT_MEDIA_TYPES = {
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_auth(self):
+        # Reads are public (DjangoModelPermissionsOrAnonReadOnly, which drf-spectacular does not
+        # know): credentials are optional there, `{}` in OpenAPI's security list.
+        auth = super().get_auth()
+        if self.method == "GET" and auth and {} not in auth:
+            auth = [*auth, {}]
+        return auth
+
     def _exports(self) -> tuple[str, ...]:
         view = self.view
         if self.method != "GET" or not isinstance(view, exports.ExportMixin) or not view.is_collection():
@@ -175,13 +188,13 @@ class AutoSchema(openapi.AutoSchema):
         method = self.method
         if method == "GET":
             # A path without a record id is a list (or the stats): its filters can be wrong,
-            # and its page number past the end.
-            return ["404"] if "{" in self.path else ["400", "404"]
-        codes = ["400", "401", "403"]
+            # and its page number past the end. Anonymous reads are throttled (429).
+            return ["404", "429"] if "{" in self.path else ["400", "404", "429"]
+        codes = ["400", "401", "403", "429"]
         if method in ("PUT", "PATCH", "DELETE"):
             codes.append("404")
         if method == "DELETE":
-            codes = ["401", "403", "404", "409"]
+            codes = ["401", "403", "404", "409", "429"]
         if method in ("PUT", "PATCH", "DELETE") and self._versioned():
             codes += ["409", "412"] if method != "DELETE" else ["412"]
         return codes

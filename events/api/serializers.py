@@ -408,6 +408,19 @@ class StrictFieldsMixin:
                 raise serializers.ValidationError(
                     {name: [f"Unknown field {name!r}: the fields are {known}."] for name in unknown}
                 )
+            # DRF's CharField takes 0 for "0": text must be sent as a JSON string (null stays null).
+            not_text = [
+                name
+                for name, value in data.items()
+                if isinstance(self.fields.get(name), serializers.CharField)
+                and not self.fields[name].read_only
+                and value is not None
+                and not isinstance(value, str)
+            ]
+            if not_text:
+                raise serializers.ValidationError(
+                    {name: [serializers.CharField.default_error_messages["invalid"]] for name in not_text}
+                )
         return super().to_internal_value(data)
 
     def build_standard_field(self, field_name, model_field):
@@ -647,7 +660,10 @@ class ArticleSerializer(VersionedSerializer):
 # Actors ---------------------------------------------------------------------------------------
 
 
-class ActorAliasSerializer(StrictFieldsMixin, ModelSerializer):
+class ActorAliasSerializer(ModelCleanSerializer):
+    # The alias is checked like any record (the text policy, its choices) before its actor exists.
+    clean_exclude = ("actor",)
+
     class Meta:
         model = ActorAlias
         fields = ("name", "kind")

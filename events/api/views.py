@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, RestrictedError
@@ -49,7 +50,7 @@ from events.models import (
     VersionConflict,
     VersionedModel,
 )
-from events.roles import may_delete
+from events.roles import DELETE_REFUSED, UNVERIFY_REFUSED, may_delete, may_leave_verification
 
 # The triggers of migrations/0002_span_triggers.py name themselves in their messages.
 INTEGRITY_ERRORS = (
@@ -95,12 +96,18 @@ def etag(version: int) -> str:
 
 
 class KeepsVerifiedRecords(permissions.BasePermission):
-    """Only an administrator deletes a verified record (events/roles.py)."""
+    """Only an administrator deletes a verified record, or takes one out of verification (events/roles.py)."""
 
-    message = "A verified record can only be deleted by an administrator; reject it instead."
+    message = DELETE_REFUSED
 
     def has_object_permission(self, request, view, obj):
-        return request.method != "DELETE" or may_delete(request.user, obj)
+        if request.method == "DELETE":
+            return may_delete(request.user, obj)
+        data = request.data if request.method in ("PUT", "PATCH") else None
+        if isinstance(data, Mapping) and "review_status" in data and hasattr(obj, "review_status"):
+            self.message = UNVERIFY_REFUSED
+            return may_leave_verification(request.user, type(obj), obj.pk, data["review_status"])
+        return True
 
 
 class CuratedViewSet(PlainRowsMixin, ExportMixin, viewsets.ModelViewSet):
@@ -281,11 +288,19 @@ class CameoCodeViewSet(PlainRowsMixin, ExportMixin, viewsets.ReadOnlyModelViewSe
 
 
 def filtered_streams(request):
-    """(events, statements) kept by the timeline's filters (None: a parameter leaves that kind out)."""
+    """(events, statements) kept by the timeline's filters (None: a parameter leaves that kind out).
+
+    The timeline and the stats have one order: an `ordering` (which the lists take) is refused,
+    not silently ignored."""
+    if "ordering" in request.query_params:
+        raise exceptions.ValidationError({"ordering": [TIMELINE_ORDER]})
     filterset = event_filters.TimelineFilter(request.query_params, queryset=Event.objects.none(), request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     return filterset.streams(Event.objects.all(), Statement.objects.all())
+
+
+TIMELINE_ORDER = "The timeline has one order (by date, events before statements on a day, then id): no ordering."
 
 
 class TimelineView(ExportMixin, generics.ListAPIView):

@@ -16,14 +16,13 @@ import stat
 from pathlib import Path
 
 from events.ingest.records import ParsedArticle, ParseError, Span
+from events.ingest.text import bidi_problem, control_problem
 
 DEFAULT_MAX_BYTES = 1_000_000
 MAX_HEADLINE_CHARS = 500
 
 # A block is a run of non-blank lines; blocks are separated by one or more blank lines.
 _BLOCK = re.compile(r"[^\r\n]*\S[^\r\n]*(?:\r?\n[^\r\n]*\S[^\r\n]*)*")
-# Control characters other than tab, newline and carriage return mark a binary file.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a file that is not an article usually turns out to be, by its first bytes.
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -115,7 +114,7 @@ def decode_seed(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES)
     """
     if len(data) > max_bytes:
         raise ParseError(source, None, _too_big(len(data), max_bytes))
-    data = data.removeprefix(codecs.BOM_UTF8)
+    original, data = data, data.removeprefix(codecs.BOM_UTF8)
     if not data.strip():
         raise ParseError(source, None, "the file is empty" if not data else "the file holds only whitespace")
     for signature, kind in _SIGNATURES:
@@ -137,14 +136,17 @@ def decode_seed(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES)
             line,
             f"not UTF-8: invalid byte 0x{bad} at byte {error.start} (Latin-1 or Windows-1252? save it as UTF-8)",
         ) from None
-    control = _CONTROL.search(text)
+    # Control characters other than tab, newline and carriage return (events/ingest/text.py).
+    control = control_problem(text)
     if control:
-        raise ParseError(
-            source,
-            _line_of(text, control.start()),
-            f"binary file: control character U+{ord(control.group()):04X} at character {control.start()}",
-        )
+        _refuse(source, text, *control, bom=len(data) < len(original), what="binary file: ")
     return text
+
+
+def _refuse(source: str, text: str, offset: int, reason: str, *, bom: bool, what: str = "") -> None:
+    """A ParseError naming the character's line and its byte offset in the file."""
+    byte = len(text[:offset].encode("utf-8")) + (len(codecs.BOM_UTF8) if bom else 0)
+    raise ParseError(source, _line_of(text, offset), f"{what}{reason} at byte {byte} (character {offset})")
 
 
 def parse_article(text: str, *, source: str) -> ParsedArticle:
@@ -169,6 +171,12 @@ def parse_article(text: str, *, source: str) -> ParsedArticle:
     caption = None
     if len(rest) > 1 and _is_caption(text, rest[0], rest[1]):
         caption, rest = rest[0], rest[1:]
+    # The headline and caption become the article's title and caption, shown as names are:
+    # no bidirectional controls there (events/ingest/text.py); the paragraphs keep theirs.
+    for block in (headline, caption):
+        problem = block is not None and bidi_problem(block.of(text))
+        if problem:
+            _refuse(source, text, block.start + problem[0], problem[1], bom=False, what="in the headline or caption: ")
     return ParsedArticle(
         source=source,
         text=text,

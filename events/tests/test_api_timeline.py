@@ -226,7 +226,7 @@ def test_page_size_gives_at_most_200_rows(api, cameo):
     )
     assert len(rows(api.get("/api/timeline/", {"page_size": 1000}))) == 200
     assert len(rows(api.get("/api/timeline/"))) == 50
-    assert len(rows(api.get("/api/timeline/", {"page_size": "two"}))) == 50
+    assert "page_size" in api.get("/api/timeline/", {"page_size": "two"}).json()  # a 400 naming it
     assert len(rows(api.get("/api/timeline/", {"page_size": 3}))) == 3
 
 

@@ -436,3 +436,21 @@ def test_metadata_curated_after_an_import_fills_the_empty_fields_only(tmp_path):
     assert str(article.published_on) == "2023-09-19" and article.outlet.slug == "rt"
     assert article.notes == "A curator's note"
     assert "1 kept as curated" in out and "1 updated" not in out
+
+
+@pytest.mark.parametrize("kind", ("file", "folder"))
+def test_a_path_named_on_the_command_line_that_is_a_symbolic_link_is_refused_naming_its_target(folder, tmp_path, kind):
+    target = folder("real.txt", GOOD)
+    if kind == "folder":
+        target = tmp_path / "real"
+        target.mkdir()
+        (target / "a.txt").write_text(GOOD, encoding="utf-8")
+    link = tmp_path / f"link-{kind}"
+    link.symlink_to(target)
+    before = all_counts()
+    with pytest.raises(CommandError, match=rf"{re.escape(str(link))}: a symbolic link to {re.escape(str(target))}"):
+        run(link, "--fixtures")
+    assert all_counts() == before
+    # Followed only when asked to.
+    run(link, "--fixtures", "--follow-links")
+    assert Article.objects.count() == 1

@@ -209,3 +209,145 @@ def test_admin_delete_selected_keeps_verified_records_from_a_curator(login, reso
     assert "permission to delete" in response.content.decode()
     assert client.post(url, selected | {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk__in=[draft.pk, verified.pk]).count() == 2
+
+
+# Taking a record out of verification: the walk-around "set it back to draft, then delete it" --
+
+
+def verified(resource, name: str):
+    record = resource(name)[0]
+    type(record).objects.filter(pk=record.pk).update(review_status=ReviewStatus.VERIFIED)
+    return record
+
+
+def status_of(record) -> str:
+    return type(record).objects.values_list("review_status", flat=True).get(pk=record.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, expected", list(zip(ROLES, (401, 403, 403, 200), strict=True)))
+@pytest.mark.parametrize("new_status", (ReviewStatus.DRAFT, ReviewStatus.REJECTED))
+@pytest.mark.parametrize("name", ("statements", "events"))
+def test_api_only_an_administrator_takes_a_record_out_of_verification(login, resource, role, expected, new_status, name):
+    record = verified(resource, name)
+    client = login(role)
+    response = client.patch(f"/api/{name}/{record.pk}/", {"review_status": new_status}, format="json")
+    assert response.status_code == expected, response.content
+    assert status_of(record) == (new_status if expected == 200 else ReviewStatus.VERIFIED)
+    if role == "curator":
+        assert "administrator" in response.json()["detail"]
+        # ...so the delete that would have followed is still refused.
+        assert client.delete(f"/api/{name}/{record.pk}/").status_code == 403
+        assert type(record).objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ("statements", "events"))
+def test_api_a_curator_still_verifies_drafts_and_edits_verified_records(login, resource, name):
+    client = login("curator")
+    draft = resource(name)[0]
+    assert client.patch(f"/api/{name}/{draft.pk}/", {"review_status": "verified"}, format="json").status_code == 200
+    assert status_of(draft) == ReviewStatus.VERIFIED
+    response = client.patch(f"/api/{name}/{draft.pk}/", {"review_status": "verified", "notes": "checked"}, format="json")
+    assert response.status_code == 200, response.content
+    assert type(draft).objects.get(pk=draft.pk).notes == "checked"
+    rejected = resource(name)[0]
+    type(rejected).objects.filter(pk=rejected.pk).update(review_status=ReviewStatus.REJECTED)
+    assert client.patch(f"/api/{name}/{rejected.pk}/", {"review_status": "draft"}, format="json").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, refused", [("curator", True), ("administrator", False)])
+@pytest.mark.parametrize("model", (Statement, Event), ids=("statement", "event"))
+def test_admin_change_form_takes_a_record_out_of_verification_for_an_administrator_only(
+    login, resource, model, role, refused
+):
+    from django.test import Client
+
+    from events.tests.test_concurrency import change_form_data
+
+    record = verified(resource, f"{model._meta.model_name}s")
+    client = login(role, Client)
+    url = reverse(f"admin:events_{model._meta.model_name}_change", args=[record.pk])
+    response = client.post(url, {**change_form_data(client.get(url)), "review_status": "draft"})
+    assert response.status_code == (200 if refused else 302)
+    assert status_of(record) == (ReviewStatus.VERIFIED if refused else ReviewStatus.DRAFT)
+    if refused:
+        assert "only be set back to draft or rejected by an administrator" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", (Statement, Event), ids=("statement", "event"))
+def test_admin_history_revert_to_a_draft_version_is_refused_to_a_curator(login, resource, model):
+    from django.test import Client
+
+    from events.tests.test_concurrency import change_form_data
+
+    record = resource(f"{model._meta.model_name}s")[0]
+    draft_version = record.history.latest()
+    stored = model.objects.get(pk=record.pk)
+    stored.review_status = ReviewStatus.VERIFIED
+    stored.save()
+    client = login("curator", Client)
+    url = reverse(f"admin:events_{model._meta.model_name}_simple_history", args=[record.pk, draft_version.history_id])
+    response = client.post(url, change_form_data(client.get(url)))
+    assert response.status_code == 200
+    assert "administrator" in response.content.decode()
+    assert status_of(record) == ReviewStatus.VERIFIED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, after", [("curator", ReviewStatus.VERIFIED), ("administrator", ReviewStatus.REJECTED)])
+@pytest.mark.parametrize("model", (Statement, Event), ids=("statement", "event"))
+def test_admin_reject_action_leaves_verified_records_to_an_administrator(login, resource, model, role, after):
+    from django.test import Client
+
+    name = f"{model._meta.model_name}s"
+    draft, record = resource(name)[0], verified(resource, name)
+    client = login(role, Client)
+    url = reverse(f"admin:events_{model._meta.model_name}_changelist")
+    response = client.post(url, {"action": "mark_rejected", "_selected_action": [draft.pk, record.pk]}, follow=True)
+    assert response.status_code == 200
+    assert (status_of(draft), status_of(record)) == (ReviewStatus.REJECTED, after)
+    if role == "curator":
+        assert "1 verified left as they are" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, refused", [("curator", True), ("administrator", False)])
+@pytest.mark.parametrize("change", ("delete", "draft"))
+def test_admin_article_inline_keeps_verified_statements_from_a_curator(login, new_article, new_statement, role, refused, change):
+    from django.test import Client
+
+    from events.tests.test_concurrency import change_form_data
+
+    article = new_article()
+    statement = new_statement(article=article, review_status=ReviewStatus.VERIFIED)
+    client = login(role, Client)
+    url = reverse("admin:events_article_change", args=[article.pk])
+    data = change_form_data(client.get(url))
+    prefix = next(key for key in data if key.endswith("-id") and data[key] == str(statement.pk))[: -len("id")]
+    data |= {f"{prefix}DELETE": "on"} if change == "delete" else {f"{prefix}review_status": "draft"}
+    response = client.post(url, data)
+    assert response.status_code == (200 if refused else 302)
+    stored = Statement.objects.filter(pk=statement.pk).values_list("review_status", flat=True).first()
+    expected = {"delete": None, "draft": ReviewStatus.DRAFT}[change]
+    assert stored == (ReviewStatus.VERIFIED if refused else expected)
+    if refused:
+        assert "administrator" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_article_inline_still_deletes_a_curators_draft(login, new_article, new_statement):
+    from django.test import Client
+
+    from events.tests.test_concurrency import change_form_data
+
+    article = new_article()
+    statement = new_statement(article=article)
+    client = login("curator", Client)
+    url = reverse("admin:events_article_change", args=[article.pk])
+    data = change_form_data(client.get(url))
+    prefix = next(key for key in data if key.endswith("-id") and data[key] == str(statement.pk))[: -len("id")]
+    assert client.post(url, data | {f"{prefix}DELETE": "on"}).status_code == 302
+    assert not Statement.objects.filter(pk=statement.pk).exists()

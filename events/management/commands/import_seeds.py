@@ -106,6 +106,12 @@ class Command(BaseCommand):
             f"(default: 1 from {WORKER_MIN_FILES} files on a machine with more than one core, else 0)",
         )
         parser.add_argument(
+            "--follow-links",
+            action="store_true",
+            help="import what a file or folder named here that is a symbolic link points to "
+            "(by default such a path is refused, naming its target)",
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             default=settings.SEED_MAX_BYTES,
@@ -115,7 +121,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["fixtures_only"] and options["paths"]:
             raise CommandError("--fixtures-only imports no seed file: give either paths or --fixtures-only")
-        files = [] if options["fixtures_only"] else self._seed_files(options["paths"])
+        files = []
+        if not options["fixtures_only"]:
+            files = self._seed_files(options["paths"], follow_links=options["follow_links"])
         fixture_paths = self._fixture_paths(options["fixtures"])
         try:
             curated = read_fixtures(fixture_paths) if fixture_paths else CuratedFixtures()
@@ -232,17 +240,24 @@ class Command(BaseCommand):
             for note in notes:
                 self.stdout.write(note)
 
-    def _seed_files(self, paths: list[str]) -> list[tuple[Path, Path | None]]:
+    def _seed_files(self, paths: list[str], *, follow_links: bool = False) -> list[tuple[Path, Path | None]]:
         """(file, the folder it was found in or None when named on the command line).
 
         A folder is not searched recursively, so a link back up cannot loop. Every `*.txt`
         entry but hidden ones (editor lock files) is taken, whatever it is: a link out of
         the folder, a link loop, a sub-folder or a pipe is then reported as a bad file.
-        A path that does not exist is a typo that stops the command before anything runs.
+        A path that does not exist is a typo that stops the command before anything runs, and
+        so is a path that is a symbolic link, unless `follow_links`: like a link out of a
+        folder, it may lead anywhere.
         """
         roots = [Path(p) for p in paths] or [_relative(Path(settings.SEEDS_DIR))]
         files = []
         for root in roots:
+            if root.is_symlink() and not follow_links:
+                raise CommandError(
+                    f"{root}: a symbolic link to {os.path.realpath(root)}: refused "
+                    "(name the file or folder itself, or give --follow-links)"
+                )
             if root.is_dir():
                 found = sorted(p for p in root.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
                 if not found:
