@@ -773,7 +773,7 @@ def _write_new_files(
         drafts, targets = [], {}
         for article, extraction, report in zip(articles, extractions, reports, strict=True):
             mine, their_targets = _build_drafts(
-                article, extraction, cache=cache, counts=report.counts, new_article=True
+                article, extraction, cache=cache, counts=report.counts, new_article=True, gazetteer=gazetteer
             )
             drafts += mine
             targets.update(their_targets)
@@ -1041,7 +1041,9 @@ def draft_statements(
     cache = cache if cache is not None else DraftCache()
     extraction = _extraction_for(article, parsed, gazetteer, extraction)
     cache.actors_by_slug(_actor_keys(extraction))
-    drafts, targets = _build_drafts(article, extraction, cache=cache, counts=counts, new_article=new_article)
+    drafts, targets = _build_drafts(
+        article, extraction, cache=cache, counts=counts, new_article=new_article, gazetteer=gazetteer
+    )
     if drafts:
         _insert_drafts(drafts, targets, label=article.source_ref)
         counts.add(CREATED, Statement, len(drafts))
@@ -1069,7 +1071,7 @@ def _actor_keys(extraction: Extraction) -> set[str]:
 
 
 def _build_drafts(
-    article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts, new_article: bool
+    article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts, new_article: bool, gazetteer: GazetteerSource
 ) -> tuple[list[Statement], dict[str, list[Actor]]]:
     """The draft statements of an extraction that no stored statement covers, checked and ready to
     insert, with their targets by ref; counts what was unchanged or skipped. The actors the
@@ -1092,7 +1094,7 @@ def _build_drafts(
         if extracted.speaker is None:
             speaker = None
             needed += 1
-            candidates = candidates if candidates is not None else _candidates(extraction)
+            candidates = candidates if candidates is not None else _candidates(article, extraction, gazetteer)
         else:
             speaker = _speaker_for(extracted, proposed, cache, counts)
         statement = Statement(
@@ -1157,16 +1159,17 @@ def _taken_spans(article: Article, extraction: Extraction) -> list[tuple[int, in
 CANDIDATES_KEPT = 8
 
 
-def _candidates(extraction: Extraction) -> list[tuple[int, str | None, str]]:
-    """(offset, slug or None, name) of each actor the article's body names (known ones by their
-    gazetteer key, which is the actor's slug; proposed ones by name only), every mention."""
-    proposed = {actor.key: actor.name for actor in extraction.proposed_actors}
-    found = []
-    for mention in extraction.mentions:
-        if mention.known:
-            found.append((mention.start, mention.actor_key, mention.name or mention.surface))
-        elif mention.actor_key in proposed:
-            found.append((mention.start, None, proposed[mention.actor_key]))
+def _candidates(
+    article: Article, extraction: Extraction, gazetteer: GazetteerSource
+) -> list[tuple[int, str | None, str]]:
+    """(offset, slug or None, name) of each actor the article names (known ones by their gazetteer
+    key, which is the actor's slug; proposed ones by name only), every mention.
+
+    The pipeline's extractions come without their mentions (events/ingest/pipeline.py sends back
+    only what drafting needed): then the gazetteer finds them again, for this article only.
+    """
+    mentions = extraction.mentions or gazetteer.gazetteer.find_mentions(article.body)
+    found = [(m.start, m.actor_key, m.name or m.surface) for m in mentions if m.known]
     for actor in extraction.proposed_actors:
         found.append((actor.start, None, actor.name))
     return found
