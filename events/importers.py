@@ -421,7 +421,7 @@ def load_knowledge(knowledge: KnowledgeBase) -> Counts:
         new = [_known_actor(known, actors) for known in level]
         bulk_create_with_history(new, Actor, default_change_reason="knowledge base")
         actors.update((actor.slug, actor) for actor in new)
-        counts.add(CREATED, Actor, len(new))
+        counts.add(CREATED, Actor, len(new))  # a level is never empty
     _load_known_aliases(knowledge, actors, counts)
     _load_tenures(knowledge, actors, counts)
     return counts
@@ -496,8 +496,9 @@ def _load_known_aliases(knowledge: KnowledgeBase, actors: dict[str, Actor], coun
                 _check_known(alias, f"knowledge base: actor '{known.slug}' alias {name!r}", exclude=("actor",))
                 new.append(alias)
             have.add(key)
-    bulk_create_with_history(new, ActorAlias, default_change_reason="knowledge base")
-    counts.add(CREATED, ActorAlias, len(new))
+    if new:
+        bulk_create_with_history(new, ActorAlias, default_change_reason="knowledge base")
+        counts.add(CREATED, ActorAlias, len(new))
 
 
 def _load_tenures(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Counts) -> None:
@@ -534,8 +535,9 @@ def _load_tenures(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Co
             _check_known(tenure, f"knowledge base: office '{office.slug}' holder '{held.actor}'", exclude=("actor", "organisation"))
             new.append(tenure)
             stored.add(key(office.slug, actor.pk, held.start))
-    bulk_create_with_history(new, Tenure, default_change_reason="knowledge base")
-    counts.add(CREATED, Tenure, len(new))
+    if new:
+        bulk_create_with_history(new, Tenure, default_change_reason="knowledge base")
+        counts.add(CREATED, Tenure, len(new))
 
 
 def articles_not_found(curated: CuratedFixtures, file_names: set[str]) -> list[str]:
