@@ -228,3 +228,15 @@ def test_the_statement_admin_lists_and_edits_a_draft_without_speaker(imported, a
     assert admin_client.get(changelist + "?speaker__isempty=1").status_code == 200
     assert BANNER[:40] in admin_client.get(changelist + "?speaker__isempty=1").content.decode()
     assert admin_client.get(reverse("admin:events_statement_change", args=[banner.pk])).status_code == 200
+
+
+def test_new_files_written_together_keep_their_drafts_without_speaker_and_candidates(reference, tmp_path):
+    # Two new files in one run: on PostgreSQL they are written in one batch (importers.FILES_PER_BATCH).
+    for name, town in (("goris-1.txt", "GORIS"), ("kapan-2.txt", "KAPAN")):
+        (tmp_path / name).write_text(ARTICLE.replace("GORIS", town), encoding="utf-8")
+    out = StringIO()
+    call_command("import_seeds", str(tmp_path), "--fixtures", "--published", "2023-05-17", stdout=out)
+    assert "4 speaker needed" in out.getvalue()
+    waiting = Statement.objects.filter(speaker__isnull=True)
+    assert waiting.count() == 4
+    assert all(s.speaker_candidates[0]["slug"] == "nikol-pashinyan" for s in waiting)
