@@ -22,7 +22,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +44,7 @@ from events.models import (
     Outlet,
     ReviewStatus,
     Statement,
+    Tenure,
     VersionConflict,
 )
 from events.recovery import RESTORABLE, RestoreError, deleted, restore_deleted
@@ -151,7 +152,10 @@ class MarkVerifiedMixin:
 
     @admin.action(description="Mark selected %(verbose_name_plural)s as verified", permissions=["change"])
     def mark_verified(self, request, queryset):
-        self._review_message(request, queryset.mark_verified(), "verified")
+        try:
+            self._review_message(request, queryset.mark_verified(), "verified")
+        except ValidationError as error:  # a statement with no speaker yet
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     @admin.action(description="Reject selected %(verbose_name_plural)s", permissions=["change"])
     def mark_rejected(self, request, queryset):
@@ -196,6 +200,12 @@ def review_queue(admin_site, request):
             if kind in chosen and pk.isdigit():
                 chosen[kind].append(int(pk))
         queue_url = reverse("admin:events_review_queue")
+        focus = request.POST.get("position", "")
+        back = f"{queue_url}?focus={focus}" if focus.isdigit() else queue_url
+        if action == "assign":
+            # "assign:statement:<id>:<actor id>": a "speaker needed" draft credited to one of its candidates.
+            _assign_speaker(admin_site, request, target)
+            return HttpResponseRedirect(back)
         if action == "reassign" and chosen["statement"]:
             ids = ",".join(map(str, chosen["statement"]))
             return HttpResponseRedirect(f"{reverse('admin:events_statement_reassign')}?ids={ids}&next={queue_url}")
@@ -206,16 +216,19 @@ def review_queue(admin_site, request):
                 model = models_by_kind[kind]
                 if not admin_site._registry[model].has_change_permission(request):
                     raise PermissionDenied
-                count = getattr(
-                    model.objects.filter(pk__in=ids, review_status=ReviewStatus.DRAFT), REVIEW_ACTIONS[action]
-                )()
+                try:
+                    count = getattr(
+                        model.objects.filter(pk__in=ids, review_status=ReviewStatus.DRAFT), REVIEW_ACTIONS[action]
+                    )()
+                except ValidationError as error:  # a statement with no speaker yet cannot be verified
+                    messages.error(request, " ".join(error.messages))
+                    continue
                 names = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
                 past = "verified" if action == "verify" else "rejected"
                 messages.success(request, f"{count} {names} {past}.")
         else:
             messages.warning(request, "Nothing was selected.")
-        focus = request.POST.get("position", "")
-        return HttpResponseRedirect(f"{queue_url}?focus={focus}" if focus.isdigit() else queue_url)
+        return HttpResponseRedirect(back)
 
     if not admin_site._registry[Statement].has_view_permission(request):
         raise PermissionDenied
@@ -225,6 +238,7 @@ def review_queue(admin_site, request):
     )
     draft_events = Event.objects.filter(review_status=ReviewStatus.DRAFT)
     events = list(draft_events.for_timeline().order_by("date_from", "id")[:QUEUE_SIZE])
+    _attach_candidates(statements)
     rows = [("statement", s, quote_context(s.article.body, s.start, s.end)) for s in statements]
     for event in events:
         source = next(iter(event.sources.all()), None)
@@ -234,11 +248,40 @@ def review_queue(admin_site, request):
         "title": "Review queue",
         "opts": Statement._meta,
         "rows": rows,
-        "statement_drafts": drafts.count(),
+        **drafts.aggregate(statement_drafts=Count("id"), speaker_needed=Count("id", filter=Q(speaker__isnull=True))),
         "event_drafts": draft_events.count(),
         "queue_size": QUEUE_SIZE,
     }
     return TemplateResponse(request, "admin/events/review_queue.html", context)
+
+
+def _attach_candidates(statements: list[Statement]) -> None:
+    """Give each "speaker needed" draft its `candidates`: (actor or None, name) of the actors its
+    article names, nearest first (Statement.speaker_candidates), the stored ones read in one query."""
+    waiting = [s for s in statements if s.needs_speaker]
+    slugs = {c["slug"] for s in waiting for c in s.speaker_candidates if c.get("slug")}
+    actors = Actor.objects.in_bulk(slugs, field_name="slug") if slugs else {}
+    for statement in waiting:
+        statement.candidates = [(actors.get(c.get("slug")), c.get("name", "")) for c in statement.speaker_candidates]
+
+
+def _assign_speaker(admin_site, request, target: str) -> None:
+    """Credit a statement to an actor from the review queue (StatementQuerySet.reassign_speaker)."""
+    kind, _, rest = target.partition(":")
+    pk, _, actor_pk = rest.partition(":")
+    if not admin_site._registry[Statement].has_change_permission(request):
+        raise PermissionDenied
+    statement = Statement.objects.filter(pk=pk).first() if kind == "statement" and pk.isdigit() else None
+    actor = Actor.objects.filter(pk=actor_pk).first() if actor_pk.isdigit() else None
+    if statement is None or actor is None:
+        messages.error(request, "Choose a statement and an actor to credit it to.")
+        return
+    try:
+        Statement.objects.filter(pk=statement.pk).reassign_speaker(actor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The statement is now credited to {actor.name}: review it as any draft.")
 
 
 class EventFamilyFilter(admin.SimpleListFilter):
@@ -262,6 +305,20 @@ class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
     extra = 1
     fields = ("name", "kind")
+
+
+class TenureInline(admin.TabularInline):
+    """The offices a person held, with their dates (from the knowledge base, or entered here)."""
+
+    model = Tenure
+    fk_name = "actor"
+    extra = 0
+    fields = ("title", "office", "organisation", "start", "end", "notes")
+    autocomplete_fields = ("organisation",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 40})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
 
 
 class StatementInline(admin.TabularInline):
@@ -487,7 +544,7 @@ class ActorAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("affiliation",)
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = TIMESTAMPS
-    inlines = (ActorAliasInline,)
+    inlines = (ActorAliasInline, TenureInline)
     actions = ("merge_actors",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "country", "role", "affiliation", "description", "review_status")}),
@@ -557,6 +614,16 @@ class ActorAliasAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("actor",)
 
 
+@admin.register(Tenure)
+class TenureAdmin(SimpleHistoryAdmin):
+    list_display = ("actor", "title", "organisation", "start", "end")
+    list_filter = ("office",)
+    list_select_related = ("actor", "organisation")
+    search_fields = ("title", "office", "actor__name", "actor__aliases__name", "organisation__name")
+    autocomplete_fields = ("actor", "organisation")
+    date_hierarchy = "start"
+
+
 # Statements and events
 
 
@@ -564,7 +631,15 @@ class ActorAliasAdmin(SimpleHistoryAdmin):
 class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = ("speaker", "short_quote", "date_label", "cameo_code", "article_title", "review_status")
     list_display_links = ("short_quote",)
-    list_filter = ("review_status", "kind", "medium", "escalation", "said_on_precision", "article__outlet")
+    list_filter = (
+        "review_status",
+        ("speaker", admin.EmptyFieldListFilter),  # empty: "speaker needed"
+        "kind",
+        "medium",
+        "escalation",
+        "said_on_precision",
+        "article__outlet",
+    )
     list_select_related = ("speaker", "cameo", "article")
     search_fields = ("quote", "summary", "ref", "speaker__name", "speaker__aliases__name")
     date_hierarchy = "said_on"

@@ -67,6 +67,11 @@ FAMILY = "CASE WHEN substr({code}, 1, 3) = '112' THEN '112' ELSE substr({code}, 
 # code. The page chooses its busiest speakers by it: one row a speaker to read (a partial index)
 # instead of all of them (392,242 rows at 10^6 statements: 60-100 ms on PostgreSQL).
 EVERY_FAMILY = ""
+# The statements counted: those with a speaker. A draft waiting for a curator to choose its
+# speaker ("speaker needed") is on no public page, so no count holds it; choosing the speaker
+# (an UPDATE of speaker_id) counts it then, with its targets. A target row of a statement
+# without a speaker counts nothing either: `r.speaker_id <> actor` is NULL there.
+ATTRIBUTED = "{r}.speaker_id IS NOT NULL"
 
 
 def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
@@ -103,12 +108,16 @@ def _statement_actors(ref: str) -> str:
 
 
 def _reaction(ref: str, sign: str) -> str:
-    """SQL adding `sign`1 to the reactions counts of the statement `ref` (NEW or OLD), and to its speaker's total."""
+    """SQL adding `sign`1 to the reactions counts of the statement `ref` (NEW or OLD), and to its
+    speaker's total; nothing for a statement without a speaker (ATTRIBUTED)."""
     return f"""
     INSERT INTO {REACTION_TABLE} (speaker_id, escalation_id, family, n, merged)
-    VALUES ({ref}.speaker_id, COALESCE({ref}.escalation_id, {NO_ESCALATION}), {FAMILY.format(code=f"{ref}.cameo_id")},
-            {sign}1, false),
-           ({ref}.speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', {sign}1, false);"""
+    SELECT {ref}.speaker_id, COALESCE({ref}.escalation_id, {NO_ESCALATION}), {FAMILY.format(code=f"{ref}.cameo_id")},
+           {sign}1, false
+    WHERE {ATTRIBUTED.format(r=ref)}
+    UNION ALL
+    SELECT {ref}.speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', {sign}1, false
+    WHERE {ATTRIBUTED.format(r=ref)};"""
 
 
 class _Link(NamedTuple):
@@ -159,8 +168,8 @@ _RECORDS = (
         "events_statement",
         "daycount",
         ("escalation_id", "date_from", "date_to", "speaker_id"),
-        _add(STATEMENT, _row("OLD"), "true", _statement_actors("OLD"), "-"),
-        _add(STATEMENT, _row("NEW"), "true", _statement_actors("NEW"), "+"),
+        _add(STATEMENT, _row("OLD"), ATTRIBUTED.format(r="OLD"), _statement_actors("OLD"), "-"),
+        _add(STATEMENT, _row("NEW"), ATTRIBUTED.format(r="NEW"), _statement_actors("NEW"), "+"),
     ),
 )
 _REACTION_RECORDS = (
@@ -302,6 +311,7 @@ FROM events_statement r JOIN (
   UNION SELECT id, speaker_id FROM events_statement
   UNION SELECT statement_id, actor_id FROM events_statement_targets
 ) AS m ON m.record_id = r.id
+WHERE {ATTRIBUTED.format(r="r")}
 GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, COALESCE(r.date_from, '{UNDATED}'),
          COALESCE(r.date_to, '{UNDATED}')
 """
@@ -310,10 +320,11 @@ GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, COALESCE(r.date
 # Every statement, as the reactions triggers count it.
 COUNTED_REACTIONS = f"""
 SELECT speaker_id, COALESCE(escalation_id, {NO_ESCALATION}), {FAMILY.format(code="cameo_id")}, COUNT(*)
-FROM events_statement
+FROM events_statement WHERE {ATTRIBUTED.format(r="events_statement")}
 GROUP BY 1, 2, 3
 UNION ALL
-SELECT speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', COUNT(*) FROM events_statement GROUP BY 1
+SELECT speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', COUNT(*)
+FROM events_statement WHERE {ATTRIBUTED.format(r="events_statement")} GROUP BY 1
 """
 
 

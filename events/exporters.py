@@ -6,7 +6,7 @@ any database, empty or not.
 
 - `cameo.json`: the CAMEO codebook (its primary key is the code, its natural key).
 - `reference.json`: outlets, escalations, actors (each after the actor it is affiliated
-  to), aliases, articles, events and their participants: everything that does not point
+  to), aliases, tenures (who held which office when), articles, events and their participants: everything that does not point
   into an article's text.
 - `curated.json`: statements (with their targets) and event sources, which point into an
   article's text; import_seeds loads them after the article.
@@ -46,6 +46,7 @@ from events.models import (
     EventSource,
     Outlet,
     Statement,
+    Tenure,
 )
 
 CHUNK = 2000
@@ -81,6 +82,10 @@ def _sections() -> dict[str, list[tuple[type[models.Model], Iterable[models.Mode
             (Escalation, Escalation.objects.order_by("slug")),
             (Actor, _actors_parents_first()),
             (ActorAlias, ActorAlias.objects.select_related("actor").order_by("actor__slug", "name", "pk")),
+            (
+                Tenure,
+                Tenure.objects.select_related("actor", "organisation").order_by("office", "actor__slug", "start", "pk"),
+            ),
             (Article, Article.objects.select_related("outlet", "republished_by").order_by("source_ref")),
             (Event, Event.objects.select_related("event_type", "escalation").order_by("slug")),
             (

@@ -35,16 +35,19 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.knowledge import KnowledgeBase, load_knowledge_base, wordings
+from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_base, wordings
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
-from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement
+from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement, Tenure
 
 CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = "created", "updated", "unchanged", "kept", "skipped"
-ACTIONS = (CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED)
+# Of the drafts created, those with no speaker: counted among "created" too, and apart.
+SPEAKER_NEEDED = "speaker needed"
+ACTIONS = (CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED, SPEAKER_NEEDED)
 
 
 class ImportFailure(Exception):
@@ -379,6 +382,164 @@ def load_standalone_fixtures(curated: CuratedFixtures) -> tuple[Counts, list[str
     return counts, kept_notes
 
 
+def load_knowledge(knowledge: KnowledgeBase) -> Counts:
+    """Insert the knowledge base's actors, their aliases and their tenures (events/ingest/knowledge.py)
+    that the database does not hold yet, by natural key; never change a stored one.
+
+    - An actor is its slug: a stored actor of that slug (reference.json's, or a curator's edit of
+      one loaded before) keeps every value it has, whatever the knowledge base says (counted as
+      unchanged), and gets only the knowledge base's aliases it lacks.
+    - What a curator deleted stays deleted: an actor whose slug, an alias whose (actor, name), a
+      tenure whose natural key the history records as deleted (merged away, removed as wrong) is
+      not inserted again, and counted as kept.
+    - New actors are verified records (the knowledge base is the team's checked data) with the
+      entry's notes, its source URL, as their description; each comes after its affiliation.
+
+    A bulk insert per model and level of affiliation, with history rows; values are checked as
+    the forms would check them, and a refused one raises ImportFailure naming the entry. The
+    caller holds the transaction: all or nothing.
+    """
+    counts = Counts()
+    slugs = [actor.slug for actor in knowledge.actors]
+    actors = Actor.objects.in_bulk(slugs, field_name="slug")
+    deleted = set(
+        Actor.history.filter(history_type="-", slug__in=[slug for slug in slugs if slug not in actors]).values_list(
+            "slug", flat=True
+        )
+    )
+    fresh: list[KnownActor] = []
+    for known in knowledge.actors:
+        stored = actors.get(known.slug)
+        if stored is None:
+            if known.slug in deleted:
+                counts.add(KEPT, Actor)
+            else:
+                fresh.append(known)
+        else:
+            counts.add(UNCHANGED, Actor)
+    for level in _affiliation_levels(fresh, knowledge):
+        new = [_known_actor(known, actors) for known in level]
+        bulk_create_with_history(new, Actor, default_change_reason="knowledge base")
+        actors.update((actor.slug, actor) for actor in new)
+        counts.add(CREATED, Actor, len(new))  # a level is never empty
+    _load_known_aliases(knowledge, actors, counts)
+    _load_tenures(knowledge, actors, counts)
+    return counts
+
+
+def _affiliation_levels(fresh: list[KnownActor], knowledge: KnowledgeBase) -> list[list[KnownActor]]:
+    """The new actors in levels: an actor's affiliation is stored, or in an earlier level (the
+    knowledge base has no affiliation loops: load_knowledge_base refuses them)."""
+    waiting = {known.slug: known for known in fresh}
+    levels = []
+    while waiting:
+        level = [known for known in waiting.values() if known.affiliation not in waiting]
+        levels.append(level)
+        for known in level:
+            del waiting[known.slug]
+    return levels
+
+
+def _known_actor(known: KnownActor, actors: dict[str, Actor]) -> Actor:
+    actor = Actor(
+        slug=known.slug,
+        name=known.name,
+        kind=known.kind,
+        country=known.country,
+        role=known.role,
+        # An affiliation to an actor a curator deleted is left empty rather than brought back.
+        affiliation=actors.get(known.affiliation) if known.affiliation else None,
+        description=known.notes,
+        review_status=ReviewStatus.VERIFIED,
+    )
+    _check_known(actor, f"knowledge base: actor '{known.slug}'", exclude=("affiliation",))
+    return actor
+
+
+def _check_known(record: models.Model, label: str, *, exclude: tuple[str, ...]) -> None:
+    """Field checks only (the relations come from rows just read; uniqueness is the database's)."""
+    try:
+        record.clean_fields(exclude=exclude)
+        record.clean()
+    except ValidationError as error:
+        raise ImportFailure(f"{label}: {_validation_reason(error)}") from error
+
+
+def _load_known_aliases(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Counts) -> None:
+    """The knowledge base's aliases each actor lacks (compared case-insensitively, as the database's
+    constraint does), but those a curator deleted from it."""
+    ids = [actors[known.slug].pk for known in knowledge.actors if known.slug in actors]
+    have: set[tuple[int, str]] = {
+        (actor_id, name.casefold()) for actor_id, name in ActorAlias.objects.filter(actor__in=ids).values_list(
+            "actor_id", "name"
+        )
+    }
+    removed = {
+        (actor_id, name.casefold())
+        for actor_id, name in ActorAlias.history.filter(history_type="-", actor_id__in=ids).values_list(
+            "actor_id", "name"
+        )
+    }
+    new = []
+    for known in knowledge.actors:
+        actor = actors.get(known.slug)
+        if actor is None:
+            continue
+        for name in known.aliases:
+            key = (actor.pk, name.casefold())
+            if key in have or name.casefold() == actor.name.casefold():
+                counts.add(UNCHANGED, ActorAlias)
+            elif key in removed:
+                counts.add(KEPT, ActorAlias)
+            else:
+                alias = ActorAlias(actor=actor, name=name, kind=ActorAlias.Kind.OTHER)
+                _check_known(alias, f"knowledge base: actor '{known.slug}' alias {name!r}", exclude=("actor",))
+                new.append(alias)
+            have.add(key)
+    if new:
+        bulk_create_with_history(new, ActorAlias, default_change_reason="knowledge base")
+        counts.add(CREATED, ActorAlias, len(new))
+
+
+def _load_tenures(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Counts) -> None:
+    """Each office's holders with their dates, by natural key (office, person, start); a holder a
+    curator deleted is not brought back, nor a tenure deleted from the admin."""
+    def key(office: str, actor_id: int, start: dt.date | None) -> tuple:
+        return (office, actor_id, start)
+
+    offices = [office.slug for office in knowledge.offices]
+    stored = set(Tenure.objects.filter(office__in=offices).values_list("office", "actor_id", "start"))
+    removed = set(
+        Tenure.history.filter(history_type="-", office__in=offices).values_list("office", "actor_id", "start")
+    )
+    new = []
+    for office in knowledge.offices:
+        organisation = actors.get(office.organisation) if office.organisation else None
+        for held in office.holders:
+            actor = actors.get(held.actor)
+            if actor is None or key(office.slug, actor.pk, held.start) in removed:
+                counts.add(KEPT, Tenure)
+                continue
+            if key(office.slug, actor.pk, held.start) in stored:
+                counts.add(UNCHANGED, Tenure)
+                continue
+            tenure = Tenure(
+                actor=actor,
+                office=office.slug,
+                title=office.title,
+                organisation=organisation,
+                start=held.start,
+                end=held.end,
+                notes=office.notes,
+            )
+            _check_known(tenure, f"knowledge base: office '{office.slug}' holder '{held.actor}'", exclude=("actor", "organisation"))
+            new.append(tenure)
+            stored.add(key(office.slug, actor.pk, held.start))
+    if new:
+        bulk_create_with_history(new, Tenure, default_change_reason="knowledge base")
+        counts.add(CREATED, Tenure, len(new))
+
+
 def articles_not_found(curated: CuratedFixtures, file_names: set[str]) -> list[str]:
     """Where fixture objects point into an article that is neither stored, nor described by the
     fixtures, nor among the files being imported: a natural key pointing to nothing."""
@@ -614,7 +775,7 @@ def _write_new_files(
         drafts, targets = [], {}
         for article, extraction, report in zip(articles, extractions, reports, strict=True):
             mine, their_targets = _build_drafts(
-                article, extraction, cache=cache, counts=report.counts, new_article=True
+                article, extraction, cache=cache, counts=report.counts, new_article=True, gazetteer=gazetteer
             )
             drafts += mine
             targets.update(their_targets)
@@ -894,7 +1055,9 @@ def draft_statements(
 
     A drafted quotation that overlaps any statement already stored for the article (curated,
     reviewed, or an earlier draft at another span) is skipped: a wrong speaker is worse than a
-    missing one. Unattributed quotations are not drafted. Re-drafting an unchanged article finds
+    missing one. Every other quotation is drafted: one whose speaker the extractor cannot tell
+    has no speaker ("speaker needed", counted apart), with the actors the article names kept
+    for the curator who chooses it (Statement.speaker_candidates). Re-drafting an unchanged article finds
     every draft by its ref and changes nothing. `new_article`: the article was created just now
     and nothing points into it yet (saves the query for its statements). `extraction`: the
     pipeline's, used when it was made with the article's publication date (it dates statements).
@@ -902,7 +1065,9 @@ def draft_statements(
     cache = cache if cache is not None else DraftCache()
     extraction = _extraction_for(article, parsed, gazetteer, extraction)
     cache.actors_by_slug(_actor_keys(extraction))
-    drafts, targets = _build_drafts(article, extraction, cache=cache, counts=counts, new_article=new_article)
+    drafts, targets = _build_drafts(
+        article, extraction, cache=cache, counts=counts, new_article=new_article, gazetteer=gazetteer
+    )
     if drafts:
         _insert_drafts(drafts, targets, label=article.source_ref)
         counts.add(CREATED, Statement, len(drafts))
@@ -914,37 +1079,48 @@ def _extraction_for(
 ) -> Extraction:
     """The pipeline's extraction when it was made with the article's publication date, else a new one."""
     if extraction is None or extraction.published_on != article.published_on:
-        # Unattributed quotations are never drafted: the extractor leaves out their targets, dates and codes.
-        extraction = extract_article(parsed, gazetteer.gazetteer, article.published_on, detail_unattributed=False)
+        # Unattributed quotations are drafted too ("speaker needed"), with their targets, dates and codes.
+        extraction = extract_article(parsed, gazetteer.gazetteer, article.published_on, detail_unattributed=True)
     return extraction
 
 
 def _actor_keys(extraction: Extraction) -> set[str]:
     """The slugs of the actors the drafts of an extraction name (speakers and targets)."""
-    return {key for s in extraction.statements if s.speaker is not None for key in (*s.targets, s.speaker.actor_key)}
+    return {
+        key
+        for s in extraction.statements
+        for key in (*s.targets, s.speaker.actor_key if s.speaker is not None else None)
+        if key
+    }
 
 
 def _build_drafts(
-    article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts, new_article: bool
+    article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts, new_article: bool, gazetteer: GazetteerSource
 ) -> tuple[list[Statement], dict[str, list[Actor]]]:
     """The draft statements of an extraction that no stored statement covers, checked and ready to
     insert, with their targets by ref; counts what was unchanged or skipped. The actors the
     extraction names must be in `cache` (DraftCache.actors_by_slug); proposed speakers are created."""
     actors = cache.actors
-    taken = [] if new_article else list(article.statements.values_list("start", "end", "ref"))
+    taken = [] if new_article else _taken_spans(article, extraction)
     proposed = {actor.key: actor for actor in extraction.proposed_actors}
     drafts, targets = [], {}
     ref_prefix = f"draft-{slugify(article.source_ref)}-"
-    unchanged = skipped = 0
+    unchanged = skipped = needed = 0
+    candidates = None  # the article's named actors, for its drafts with no speaker
     for extracted in extraction.statements:
         ref = f"{ref_prefix}{extracted.start}-{extracted.end}"
         if any(existing_ref == ref for _, _, existing_ref in taken):
             unchanged += 1
             continue
-        if extracted.speaker is None or any(_overlap(extracted.start, extracted.end, s, e) for s, e, _ in taken):
+        if any(_overlap(extracted.start, extracted.end, s, e) for s, e, _ in taken):
             skipped += 1
             continue
-        speaker = _speaker_for(extracted, proposed, cache, counts)
+        if extracted.speaker is None:
+            speaker = None
+            needed += 1
+            candidates = candidates if candidates is not None else _candidates(article, extraction, gazetteer)
+        else:
+            speaker = _speaker_for(extracted, proposed, cache, counts)
         statement = Statement(
             ref=ref,
             article=article,
@@ -961,14 +1137,16 @@ def _build_drafts(
             review_status=ReviewStatus.DRAFT,
         )
         statement.extraction = {
-            "speaker_label": extracted.speaker.label,
-            "speaker_status": extracted.speaker.status,
+            "speaker_label": extracted.speaker.label if speaker else "",
+            "speaker_status": extracted.speaker.status if speaker else SPEAKER_NEEDED,
             "attribution": extracted.attribution,
             "cue": extracted.cue,
             "date_rule": extracted.date_rule,
             "cameo_rule": extracted.cameo_rule,
             "fingerprint": statement.fingerprint(),
         }
+        if speaker is None:
+            statement.extraction["candidates"] = _nearest(candidates, extracted.start, extracted.end)
         label = f"{article.source_ref}: draft at {extracted.start}-{extracted.end}"
         try:
             # Relations come from rows just read; uniqueness, constraints and spans are the
@@ -984,7 +1162,54 @@ def _build_drafts(
         counts.add(UNCHANGED, Statement, unchanged)
     if skipped:
         counts.add(SKIPPED, Statement, skipped)
+    if needed:
+        counts.add(SPEAKER_NEEDED, Statement, needed)
     return drafts, targets
+
+
+def _taken_spans(article: Article, extraction: Extraction) -> list[tuple[int, int, str]]:
+    """(start, end, ref) of the article's stored statements, after making way for a speaker found
+    since: an untouched "speaker needed" draft at a span the extraction now credits to someone (an
+    actor added since, then --redraft) is deleted, to be drafted again with its speaker."""
+    credited = {(s.start, s.end) for s in extraction.statements if s.speaker is not None}
+    waiting = article.statements.filter(speaker__isnull=True, review_status=ReviewStatus.DRAFT)
+    replaced = [draft.pk for draft in waiting if (draft.start, draft.end) in credited and draft.is_untouched_draft]
+    if replaced:
+        Statement.objects.filter(pk__in=replaced).delete()
+    return list(article.statements.values_list("start", "end", "ref"))
+
+
+# The candidate speakers kept with a draft that has none: the article's actors nearest to it.
+CANDIDATES_KEPT = 8
+
+
+def _candidates(
+    article: Article, extraction: Extraction, gazetteer: GazetteerSource
+) -> list[tuple[int, str | None, str]]:
+    """(offset, slug or None, name) of each actor the article names (known ones by their gazetteer
+    key, which is the actor's slug; proposed ones by name only), every mention.
+
+    The pipeline's extractions come without their mentions (events/ingest/pipeline.py sends back
+    only what drafting needed): then the gazetteer finds them again, for this article only.
+    """
+    mentions = extraction.mentions or gazetteer.gazetteer.find_mentions(article.body)
+    found = [(m.start, m.actor_key, m.name or m.surface) for m in mentions if m.known]
+    for actor in extraction.proposed_actors:
+        found.append((actor.start, None, actor.name))
+    return found
+
+
+def _nearest(candidates: list[tuple[int, str | None, str]], start: int, end: int) -> list[dict]:
+    """The distinct candidates nearest to the span [start, end), at most CANDIDATES_KEPT, nearest first."""
+    by_distance = sorted(candidates, key=lambda c: (max(start - c[0], c[0] - end, 0), c[0]))
+    chosen: dict[tuple, dict] = {}
+    for _, slug, name in by_distance:
+        key = (slug,) if slug else (None, name.casefold())
+        if key not in chosen:
+            chosen[key] = {"slug": slug, "name": name}
+        if len(chosen) == CANDIDATES_KEPT:
+            break
+    return list(chosen.values())
 
 
 # Foreign keys of a draft that draft_statements takes from rows it has just read.

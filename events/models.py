@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower, Substr, Upper
+from django.db.models.functions import Coalesce, Lower, Substr, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -659,30 +659,14 @@ class ActorQuerySet(models.QuerySet):
             result.targets = through.objects.filter(pk__in=move).update(actor=survivor)
 
             roles = set(EventParticipant.objects.filter(actor=survivor).values_list("event_id", "role"))
-            moved = []
-            for participation in EventParticipant.objects.filter(actor__in=merged_ids).order_by("pk"):
-                if (participation.event_id, participation.role) in roles:
-                    participation._change_reason = reason
-                    participation.delete()
-                else:
-                    roles.add((participation.event_id, participation.role))
-                    participation.actor = survivor
-                    moved.append(participation)
-            bulk_update_with_history(moved, EventParticipant, ["actor"], default_change_reason=reason)
-            result.participations = len(moved)
+            result.participations = _move_to_survivor(
+                EventParticipant, merged_ids, survivor, roles, lambda p: (p.event_id, p.role), reason
+            )
 
             known = {survivor.name.casefold(), *(a.casefold() for a in survivor.aliases.values_list("name", flat=True))}
-            moved = []
-            for alias in ActorAlias.objects.filter(actor__in=merged_ids).order_by("pk"):
-                if alias.name.casefold() in known:
-                    alias._change_reason = reason
-                    alias.delete()
-                else:
-                    known.add(alias.name.casefold())
-                    alias.actor = survivor
-                    moved.append(alias)
-            bulk_update_with_history(moved, ActorAlias, ["actor"], default_change_reason=reason)
-            result.aliases = len(moved)
+            result.aliases = _move_to_survivor(
+                ActorAlias, merged_ids, survivor, known, lambda alias: alias.name.casefold(), reason
+            )
             for actor in duplicates:
                 if actor.name.casefold() not in known:
                     known.add(actor.name.casefold())
@@ -693,6 +677,15 @@ class ActorQuerySet(models.QuerySet):
 
             members = Actor.objects.filter(affiliation__in=merged_ids).exclude(pk=survivor.pk)
             result.members = update_with_history(members, reason=reason, affiliation=survivor)
+
+            # Offices: a merged person's tenures become the survivor's (one the survivor has
+            # already, by natural key, is dropped), and offices of a merged organisation its.
+            held = set(Tenure.objects.filter(actor=survivor).values_list("office", "start"))
+            _move_to_survivor(Tenure, merged_ids, survivor, held, lambda tenure: (tenure.office, tenure.start), reason)
+            offices = list(Tenure.objects.filter(organisation__in=merged_ids))
+            for tenure in offices:
+                tenure.organisation = survivor
+            bulk_update_with_history(offices, Tenure, ["organisation"], default_change_reason=reason)
 
             # The survivor's own record: an affiliation to a merged actor goes up to that
             # actor's own (outside the merge), and blank fields are filled from the merged ones.
@@ -715,6 +708,23 @@ class ActorQuerySet(models.QuerySet):
                 actor._change_reason = reason
                 actor.delete()
         return result
+
+
+def _move_to_survivor(model, merged_ids: list[int], survivor, kept: set, key, reason: str) -> int:
+    """Move the `model` rows of the merged actors (their `actor`) to the survivor, in the history;
+    a row whose `key` is in `kept` (the survivor has it already) is deleted instead. Returns how
+    many moved."""
+    moved = []
+    for row in model.objects.filter(actor__in=merged_ids).order_by("pk"):
+        if key(row) in kept:
+            row._change_reason = reason
+            row.delete()
+        else:
+            kept.add(key(row))
+            row.actor = survivor
+            moved.append(row)
+    bulk_update_with_history(moved, model, ["actor"], default_change_reason=reason)
+    return len(moved)
 
 
 class Actor(VersionedModel):
@@ -829,6 +839,75 @@ class ActorAlias(CleanTextMixin, models.Model):
     natural_key.dependencies = ["events.actor"]
 
 
+class Tenure(models.Model):
+    """Who held an office when: "the Kremlin spokesman" on a given day is this person.
+
+    Loaded from the knowledge base (fixtures/knowledge/, events/ingest/knowledge.py: an office
+    with its holders) by import_seeds, insert-only; curators add and correct them in the admin
+    (inline on the actor page). The office's wordings stay in the knowledge base, which the
+    extractor reads; here is what a reader and a curator see. An open end is empty.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="tenures", help_text="The holder.")
+    office = models.SlugField(max_length=100, help_text="The office's key in the knowledge base.")
+    title = models.CharField(max_length=200, help_text="The office, e.g. Press Secretary of the President of Russia.")
+    organisation = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offices",
+        help_text="Whose office it is (the Kremlin, the Russian Foreign Ministry).",
+    )
+    start = models.DateField(null=True, blank=True, help_text="Empty: not known.")
+    end = models.DateField(null=True, blank=True, help_text="Empty: still in office, or not known.")
+    notes = models.TextField(blank=True, help_text="The source (a URL) of the dates.")
+
+    objects = NaturalKeyManager("office", "actor__slug", "start")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("actor", "start", "office")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="events_tenure_end_not_before_start",
+                violation_error_message="a tenure cannot end before it starts",
+            ),
+            # The natural key: one holding of an office by a person from a day (the same person may
+            # hold it twice, as a re-appointed prime minister does). An unknown start counts as
+            # one value, so a second import cannot add the same open-dated holding again.
+            models.UniqueConstraint(
+                "office",
+                "actor",
+                Coalesce("start", models.Value(dt.date(1, 1, 1))),
+                name="events_tenure_unique_holding",
+                violation_error_message="this person already holds this office from this date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor}: {self.title} ({self.period_label})"
+
+    def natural_key(self):
+        return (self.office, *self.actor.natural_key(), self.start)
+
+    natural_key.dependencies = ["events.actor"]
+
+    @property
+    def period_label(self) -> str:
+        start = self.start.strftime("%-d %B %Y") if self.start else "?"
+        end = self.end.strftime("%-d %B %Y") if self.end else ""
+        return f"{start} – {end}".strip() if self.end or self.start else "dates not known"
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "a tenure cannot end before it starts"})
+
+
 class TimelineRecordQuerySet(SearchQuerySet):
     """What statements and events share: a review status and a dated period (date_from/date_to)."""
 
@@ -869,14 +948,36 @@ class StatementQuerySet(TimelineRecordQuerySet):
         rows = self.order_by().annotate(prefix=Substr("cameo_id", 1, 3)).annotate(family=family)
         return list(rows.values_list("speaker", "escalation", "family").annotate(n=models.Count("id")))
 
+    def attributed(self):
+        """Statements credited to a speaker: every public list, page, count and export reads only
+        these. A draft with no speaker yet ("speaker needed") is nobody's statement until a curator
+        chooses who said it; it waits in the review queue."""
+        return self.filter(speaker__isnull=False)
+
+    def needing_speaker(self):
+        """Drafts the importer could not credit to anyone (the review queue's "speaker needed")."""
+        return self.filter(speaker__isnull=True)
+
+    def mark_verified(self) -> int:
+        """Verify these statements, or none (ValidationError) when one of them has no speaker yet."""
+        with transaction.atomic():
+            waiting = self.needing_speaker().count()
+            if waiting:
+                raise ValidationError(
+                    f"{waiting} of the chosen statements {'has' if waiting == 1 else 'have'} no speaker yet "
+                    "(speaker needed): choose who said it first; nothing was verified."
+                )
+            return super().mark_verified()
+
     def for_timeline(self):
-        """The one query shape for every list of statements (timeline page, API, exports).
+        """The one query shape for every list of statements (timeline page, API, exports): the
+        attributed ones only.
 
         The article comes with its outlet but without its text: a list shows the article's
         title and link, and its body (kilobytes a row) would be read and thrown away.
         """
         return (
-            self.select_related("speaker", "article__outlet", "cameo", "escalation")
+            self.attributed().select_related("speaker", "article__outlet", "cameo", "escalation")
             .defer("article__body", "article__caption")
             .prefetch_related(Prefetch("targets", queryset=Actor.objects.order_by("name", "id")))
         )
@@ -956,7 +1057,12 @@ class Statement(VersionedModel):
     # leads with article_id (article page, span trigger, PROTECT checks) and events_statement_speaker
     # with speaker_id (speaker filter, actor page); one index fewer to write per statement.
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="statements", db_index=False)
-    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements", db_index=False)
+    # Empty on a draft whose speaker the importer could not tell ("speaker needed"; or on one
+    # rejected so): the quotation is kept for a curator to credit (events_statement_verified_has_speaker), and the
+    # public pages, the API, the exports and the counts leave it out (StatementQuerySet.attributed).
+    speaker = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="statements", db_index=False
+    )
     targets = models.ManyToManyField(Actor, blank=True, related_name="targeted_by_statements")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT_QUOTE)
     quote = models.TextField(help_text="The exact words of the article at the span.")
@@ -1015,6 +1121,13 @@ class Statement(VersionedModel):
                 name="events_statement_reported_date_has_precision",
                 violation_error_message="a reported date needs its precision",
             ),
+            models.CheckConstraint(
+                # A rejected one may stay without: rejecting words nobody should be credited with
+                # must not first require crediting someone.
+                condition=Q(speaker__isnull=False) | ~Q(review_status=ReviewStatus.VERIFIED),
+                name="events_statement_verified_has_speaker",
+                violation_error_message="a verified statement needs a speaker: choose who said it first",
+            ),
         ]
         indexes = [
             # Timeline and date-range filters: ORDER BY date_from, id with date_to >= X.
@@ -1037,7 +1150,18 @@ class Statement(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.speaker}: {self.quote[:60]}"
+        return f"{self.speaker or 'speaker needed'}: {self.quote[:60]}"
+
+    @property
+    def needs_speaker(self) -> bool:
+        """A draft the importer could not credit to anyone: a curator chooses the speaker."""
+        return self.speaker_id is None
+
+    @property
+    def speaker_candidates(self) -> list[dict]:
+        """The actors the article names, nearest to the quotation first, as the importer kept them
+        for the curator ({"slug", "name"}; slug None for a name not in the database)."""
+        return list(self.extraction.get("candidates", [])) if self.extraction else []
 
     def natural_key(self):
         return (self.ref,)
@@ -1090,6 +1214,8 @@ class Statement(VersionedModel):
         errors |= _precision_error("reported_date", self.reported_date, self.reported_precision or fuzzy.DAY)
         if self.article_id:
             errors |= _span_errors(self.article, self.start, self.end, self.quote)
+        if self.speaker_id is None and self.review_status == ReviewStatus.VERIFIED:
+            errors["speaker"] = "a verified statement needs a speaker: choose who said it first"
         if errors:
             raise ValidationError(errors)
 

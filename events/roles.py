@@ -35,6 +35,7 @@ CURATED_MODELS = (
     "event",
     "eventparticipant",
     "eventsource",
+    "tenure",
 )
 # Delete: only records that go through review, and only while they are not verified
 # (may_delete below); deleting anything else stays with administrators.
@@ -47,14 +48,15 @@ CURATOR_PERMISSIONS = (
 )
 
 
-def grant_curator_permissions(group_model, permission_model):
+def grant_curator_permissions(group_model, permission_model, codenames: tuple[str, ...] = CURATOR_PERMISSIONS):
     """Create the curators group (if missing) and set exactly its permissions.
 
-    Takes the Group and Permission models so a migration can pass its historical ones.
+    Takes the Group and Permission models so a migration can pass its historical ones, and the
+    permissions (a migration passes those of the models that exist at that point).
     """
     group, _ = group_model.objects.get_or_create(name=CURATOR_GROUP)
-    permissions = permission_model.objects.filter(content_type__app_label="events", codename__in=CURATOR_PERMISSIONS)
-    missing = set(CURATOR_PERMISSIONS) - set(permissions.values_list("codename", flat=True))
+    permissions = permission_model.objects.filter(content_type__app_label="events", codename__in=codenames)
+    missing = set(codenames) - set(permissions.values_list("codename", flat=True))
     if missing:
         raise LookupError(f"permissions missing from the database: {', '.join(sorted(missing))}")
     group.permissions.set(permissions)

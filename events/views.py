@@ -393,7 +393,7 @@ class TimelineQuery:
         cleaned = self.filterset.form.cleaned_data
         self.filterset.form.cleaned_data = {name: value for name, value in cleaned.items() if name not in skip}
         try:
-            return self.filterset.streams(Event.objects.all(), Statement.objects.all())
+            return self.filterset.streams(Event.objects.all(), Statement.objects.attributed())
         finally:
             self.filterset.form.cleaned_data = cleaned
 
@@ -626,7 +626,8 @@ def article_spans(article: Article, statements, sources, mentions=()) -> list[Hi
 
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("outlet", "republished_by"), pk=pk)
-    statements = list(article.statements.select_related("speaker", "cameo").order_by("start", "end", "id"))
+    # A draft with no speaker yet is nobody's statement: it waits in the review queue.
+    statements = list(article.statements.attributed().select_related("speaker", "cameo").order_by("start", "end", "id"))
     sources = list(
         EventSource.objects.filter(article=article)
         .select_related("event__event_type", "event__escalation")
@@ -682,6 +683,8 @@ def actor_detail(request, pk):
     context = {
         "actor": actor,
         "aliases": actor.aliases.order_by("name"),
+        # Offices held, latest first (an open end is the current one).
+        "tenures": actor.tenures.select_related("organisation").order_by(F("start").desc(nulls_last=True), "title"),
         "members": actor.members.order_by("name"),
         "per_escalation": per_escalation,
         "statement_total": sum(statement_counts.values()),
@@ -831,7 +834,7 @@ def reactions(request):
     StatementFilter), which narrow the aggregate itself.
     """
     params = {name: value for name in REACTION_FILTERS if (value := request.GET.get(name, "").strip())}
-    filterset = StatementFilter(params, queryset=Statement.objects.all())
+    filterset = StatementFilter(params, queryset=Statement.objects.attributed())
     if not filterset.is_valid():
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}

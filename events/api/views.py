@@ -297,7 +297,7 @@ def filtered_streams(request):
     filterset = event_filters.TimelineFilter(request.query_params, queryset=Event.objects.none(), request=request)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
-    return filterset.streams(Event.objects.all(), Statement.objects.all())
+    return filterset.streams(Event.objects.all(), Statement.objects.attributed())
 
 
 TIMELINE_ORDER = "The timeline has one order (by date, events before statements on a day, then id): no ordering."

@@ -98,7 +98,7 @@ def extract_article(
 ) -> Extraction:
     """Everything the extractor drafts from one article (see the module docstring).
 
-    `detail_unattributed=False` (the importer, which drafts no unattributed quotation): an
+    `detail_unattributed=False` (for a caller that drafts no unattributed quotation): an
     unattributed statement keeps its quote, span, kind, rule and cue but gets no targets, date
     or CAMEO code. The attributed ones are the same either way: an unattributed statement has
     no speaker whose later statements it could date. `list_unknowns`: also list the people and

@@ -113,10 +113,12 @@ def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepare
     if gazetteer is not None:
         drafted, published_on = expected_draft_date(job, parsed.sha256)
         if drafted:
-            # The importer drafts no unattributed quotation: they get no targets, date or code.
-            extraction = extract_article(parsed, gazetteer, published_on, detail_unattributed=False)
-            # Nor does it use the mentions and date phrases: most of what a worker would send back.
-            extraction = replace(extraction, mentions=(), dates=())
+            # Every quotation is drafted, one without a speaker too (dated and coded as the others).
+            extraction = extract_article(parsed, gazetteer, published_on)
+            # The importer reads the mentions only for the candidates of a speaker-needed draft, and
+            # never the date phrases or titles' actors: most of what a worker would send back.
+            needed = any(statement.speaker is None for statement in extraction.statements)
+            extraction = replace(extraction, mentions=extraction.mentions if needed else (), dates=(), title_mentions=())
     return Prepared(job.path, parsed, extraction)
 
 

@@ -7,10 +7,16 @@ database they do not exist yet here: create_permissions makes them first.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from events.roles import CURATOR_GROUP, grant_curator_permissions
+from events.roles import CURATOR_GROUP, CURATOR_PERMISSIONS, grant_curator_permissions
+
+# The models of this point of the schema: later migrations grant their own models' permissions
+# (0014_tenure_and_speaker_needed: tenure).
+LATER_MODELS = ("tenure",)
+PERMISSIONS = tuple(p for p in CURATOR_PERMISSIONS if p.rpartition("_")[2] not in LATER_MODELS)
 
 
-def create_curators(apps, schema_editor):
+def create_permissions_now(apps) -> None:
+    """The permissions of the models that exist at this point of the migrations (also 0014's)."""
     for app_label in ("contenttypes", "auth", "events"):
         app_config = apps.get_app_config(app_label)
         # The migration's app configs are stubs without a models module, which
@@ -18,7 +24,11 @@ def create_curators(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    grant_curator_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def create_curators(apps, schema_editor):
+    create_permissions_now(apps)
+    grant_curator_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), PERMISSIONS)
 
 
 def remove_curators(apps, schema_editor):

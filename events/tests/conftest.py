@@ -106,7 +106,8 @@ def make_statement(db, make_article, make_actor, cameo):
         fields = {
             "ref": f"statement-{next(_counter)}",
             "article": article,
-            "speaker": overrides.pop("speaker", None) or make_actor(),
+            # speaker=None: a "speaker needed" draft.
+            "speaker": overrides.pop("speaker") if "speaker" in overrides else make_actor(),
             "quote": quote,
             "start": start,
             "end": start + len(quote),

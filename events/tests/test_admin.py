@@ -21,6 +21,7 @@ from events.models import (
     EventSource,
     ReviewStatus,
     Statement,
+    Tenure,
 )
 from events.tests.conftest import SAMPLE_BODY
 
@@ -37,6 +38,8 @@ def one_of_each(make_article, make_actor, make_escalation, make_event, make_stat
     article = make_article()
     actor = make_actor(name="Azerbaijan", slug="azerbaijan", kind=Actor.Kind.STATE, country="AZ")
     ActorAlias.objects.create(actor=actor, name="Azeri", kind=ActorAlias.Kind.DEMONYM)
+    minister = make_actor(name="Minister Example", slug="minister-example")
+    Tenure.objects.create(actor=minister, office="minister", title="Minister", organisation=actor)
     escalation = make_escalation()
     statement = make_statement(article=article, speaker=actor, escalation=escalation)
     event = make_event(
@@ -71,6 +74,7 @@ def test_every_events_model_is_registered(db):
         "EventSource",
         "Outlet",
         "Statement",
+        "Tenure",
     }
 
 

@@ -110,12 +110,14 @@ BRUSSELS: Diplomats prepared for a new round of talks on Tuesday.
 
 
 def test_an_unchanged_file_is_not_drafted_again_when_a_speaker_was_proposed_since(reference, tmp_path):
-    # follow-up.txt sorts before the council article: its "Holt" is unknown when it is drafted.
+    # follow-up.txt sorts before the council article: its "Holt" is unknown when it is drafted,
+    # so the quotation waits as "speaker needed".
     first, second = tmp_path / "council.txt", tmp_path / "a-follow-up.txt"
     first.write_text(ARTICLE, encoding="utf-8")
     second.write_text(FOLLOW_UP, encoding="utf-8")
-    run(tmp_path, "--fixtures", "--published", "2023-05-16")
-    assert "Both delegations have confirmed," not in drafted(second)
+    out, _ = run(tmp_path, "--fixtures", "--published", "2023-05-16")
+    assert drafted(second)["Both delegations have confirmed,"].speaker is None
+    assert " 1 speaker needed" in out
     assert Actor.objects.filter(name="Maren Holt").exists()  # proposed by the council article
     before = sorted(Statement.objects.values_list("pk", "updated_at"))
 
@@ -123,8 +125,9 @@ def test_an_unchanged_file_is_not_drafted_again_when_a_speaker_was_proposed_sinc
     assert " 0 created, 0 updated" in out
     assert sorted(Statement.objects.values_list("pk", "updated_at")) == before
 
+    # --redraft credits the waiting draft, untouched since, to the speaker known now.
     out, _ = run(second, "--fixtures", "--redraft")
-    assert " 1 created, 0 updated" in out
+    assert " 1 created, 0 updated" in out and " 0 speaker needed" in out
     assert drafted(second)["Both delegations have confirmed,"].speaker.name == "Maren Holt"
 
 

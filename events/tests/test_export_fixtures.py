@@ -25,10 +25,23 @@ from events.models import (
     Outlet,
     ReviewStatus,
     Statement,
+    Tenure,
 )
 
 # Every curated model, parents first (the order an empty database is filled and emptied in reverse).
-MODELS = (CameoCode, Outlet, Escalation, Actor, ActorAlias, Article, Event, EventParticipant, Statement, EventSource)
+MODELS = (
+    CameoCode,
+    Outlet,
+    Escalation,
+    Actor,
+    ActorAlias,
+    Tenure,
+    Article,
+    Event,
+    EventParticipant,
+    Statement,
+    EventSource,
+)
 FILES = ("cameo.json", "reference.json", "curated.json")
 
 

@@ -568,8 +568,8 @@ def test_actor_page_query_count_does_not_grow_with_rows(
         make_event(actors=[(actor, "initiator"), (other, "target")])
     # 1 actor + affiliation   2 escalations   3 its statements and 4 its events per escalation (GROUP BY)
     # 5 statements by it   6 their targets   7 events it took part in   8 aliases   9 members
-    # 10 statements about it (none here, so no targets to prefetch)
-    with django_assert_num_queries(10):
+    # 10 offices it held   11 statements about it (none here, so no targets to prefetch)
+    with django_assert_num_queries(11):
         html = client.get(reverse("events:actor", args=[actor.pk])).content.decode()
     assert html.count('class="entry entry-statement"') == rows
 

@@ -287,6 +287,8 @@ def test_an_admin_edit_is_recorded_with_who_and_what_and_can_be_reverted(admin_c
         "review_status": "draft",
         "aliases-TOTAL_FORMS": "0",
         "aliases-INITIAL_FORMS": "0",
+        "tenures-TOTAL_FORMS": "0",
+        "tenures-INITIAL_FORMS": "0",
     }
     assert admin_client.post(change, data).status_code == 302
     actor.refresh_from_db()

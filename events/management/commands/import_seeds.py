@@ -5,9 +5,11 @@
     python manage.py import_seeds --dry-run       # report only, write nothing
 
 Fixtures first (CAMEO codes, outlets, escalations, actors, article metadata, events),
+then the knowledge base (fixtures/knowledge/: actors, aliases, who held which office when),
 then each file in its own transaction with the curated statements and event sources
 that point into it, and draft statements the extractor finds beyond them (review status
-"draft"; `--no-draft` to skip). Insert-only: a record that exists is never overwritten, so curated
+"draft"; `--no-draft` to skip): every quotation found, those whose speaker the extractor
+cannot tell as "speaker needed" drafts with no speaker, for a curator to credit. Insert-only: a record that exists is never overwritten, so curated
 edits survive a re-import, and a second run creates and changes nothing. A bad file is
 reported with its path and reason, leaves nothing behind, does not stop the others, and
 makes the command exit non-zero.
@@ -27,6 +29,7 @@ from django.db import connection, transaction
 from events import counts as day_counts
 from events.importers import (
     CREATED,
+    SPEAKER_NEEDED,
     UPDATED,
     Counts,
     CuratedFixtures,
@@ -38,10 +41,14 @@ from events.importers import (
     import_article_files,
     import_curated_spans,
     import_jobs,
+    load_knowledge,
     load_standalone_fixtures,
     read_fixtures,
 )
+from events.ingest.knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
+from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
 from events.ingest.pipeline import GazetteerSource, prepare_files
+from events.ingest.records import ParseError
 from events.models import CameoCode, Outlet
 from events.search import deferred_indexing
 
@@ -90,6 +97,14 @@ class Command(BaseCommand):
             "give the option with no file to load none",
         )
         parser.add_argument(
+            "--knowledge",
+            metavar="DIR",
+            default=str(DEFAULT_KNOWLEDGE_DIR),
+            help="the knowledge base's folder (*.json: actors, aliases, offices and their holders), loaded "
+            f"after the fixtures, insert-only (default: {_relative(DEFAULT_KNOWLEDGE_DIR)})",
+        )
+        parser.add_argument("--no-knowledge", action="store_true", help="do not load the knowledge base")
+        parser.add_argument(
             "--published",
             type=parse_iso_date,
             metavar="YYYY-MM-DD",
@@ -129,10 +144,11 @@ class Command(BaseCommand):
             curated = read_fixtures(fixture_paths) if fixture_paths else CuratedFixtures()
         except ImportFailure as error:
             raise CommandError(str(error)) from error
+        knowledge = None if options["no_knowledge"] else self._knowledge(options["knowledge"])
 
         try:
             with transaction.atomic():
-                failed, units = self._import(curated, files, options)
+                failed, units = self._import(curated, knowledge, files, options)
                 if options["dry_run"]:
                     raise DryRunRollback
         except DryRunRollback:
@@ -142,7 +158,11 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failed)} of {units} {unit} failed: {', '.join(failed)}")
 
     def _import(
-        self, curated: CuratedFixtures, files: list[tuple[Path, Path | None]], options
+        self,
+        curated: CuratedFixtures,
+        knowledge: KnowledgeBase | None,
+        files: list[tuple[Path, Path | None]],
+        options,
     ) -> tuple[list[str], int]:
         """Load the fixtures and the files; returns what failed and how many units (files, articles) ran."""
         verbosity = options["verbosity"]
@@ -156,12 +176,22 @@ class Command(BaseCommand):
         if verbosity >= 1 and curated.standalone:
             self.stdout.write(f"fixtures: {fixture_counts.describe()}")
         self._notes(kept, verbosity)
+        if knowledge is not None:
+            # After the fixtures: a curated actor of the same slug keeps its values and gains aliases.
+            try:
+                knowledge_counts = load_knowledge(knowledge)
+            except ImportFailure as error:
+                raise CommandError(f"knowledge base not loaded, nothing was written: {error}") from error
+            if verbosity >= 1:
+                self.stdout.write(f"knowledge base: {knowledge_counts.describe()}")
+            fixture_counts.merge(knowledge_counts)
 
         outlet = self._outlet(options["outlet"])
         gazetteer = None
         if not options["no_draft"]:
             if CameoCode.objects.exists():
-                gazetteer = GazetteerSource(gazetteer_entries())
+                # The gazetteer knows the knowledge base that was loaded (none with --no-knowledge).
+                gazetteer = GazetteerSource(gazetteer_entries(knowledge or KnowledgeBase()))
             elif verbosity >= 1:
                 self.stderr.write(
                     self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
@@ -205,7 +235,8 @@ class Command(BaseCommand):
                 f"{units - len(failed)} of {units} {unit} imported: "
                 f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
                 f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
-                f"{total.total('skipped')} drafts skipped (unattributed or overlapping a stored statement)"
+                f"{total.total('skipped')} drafts skipped (overlapping a stored statement), "
+                f"{total.total(SPEAKER_NEEDED)} speaker needed (drafts with no speaker, in the review queue)"
             )
             self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
         return failed, units
@@ -268,6 +299,16 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"{root}: no such file or folder")
         return files
+
+    def _knowledge(self, directory: str) -> KnowledgeBase:
+        """The knowledge base of `directory`, checked before anything is written."""
+        path = Path(directory)
+        if not path.is_dir():
+            raise CommandError(f"--knowledge {directory}: no such folder")
+        try:
+            return load_knowledge_base(path)
+        except ParseError as error:
+            raise CommandError(f"knowledge base not loaded, nothing was written: {error}") from error
 
     def _fixture_paths(self, names: list[str] | None) -> list[Path]:
         if names is None:
