@@ -233,6 +233,11 @@ _SUBJECT_BEFORE = frozenset(
 _DETERMINER = frozenset({"the", "a", "an"})
 # Words of titles: a capitalised run of only these ("Prime Minister", "Foreign Minister") names no one.
 _TITLE_WORDS = TITLE_HEADS | {"prime", "foreign", "defence", "defense", "deputy", "vice", "first", "interior", "of"}
+# Words of a body's name that say what it does, not whose it is ("Defence Ministry", "General Staff").
+_GENERIC_BODY_WORDS = _TITLE_WORDS | set(_ORG_HEADS) | {
+    "affairs", "armed", "national", "state", "general", "staff", "security", "internal", "emergency", "situations",
+    "justice", "health", "border", "press", "and", "the",
+}  # fmt: skip
 _BOUNDARY = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|with)\b|\s[—–]\s|\bbut\b|\bwhile\b")
 _DEMONYM_ENDINGS = ("ian", "ean", "ani", "eri", "ish", "ese", "ch", "ic")
 _NEXT_WORD = re.compile(r"\s+([\w-]+)")
@@ -847,14 +852,16 @@ class Attributor:
             # "Azerbaijani Defence Ministry": a body whose name may contain a known demonym.
             uncovered = [w for w in words if not any(c.start <= w[0] < c.end for c in known)]
             org = next((_ORG_HEADS[w[2].lower()] for w in uncovered if w[2].lower() in _ORG_HEADS), None)
+            if org and len(uncovered) == len(words) and all(w[2].lower() in _GENERIC_BODY_WORDS for w in words):
+                return None  # "the Defence Ministry": whose, the text does not say here; no new actor
             if org:
                 return self._proposal(self.text[start:end], org, "", start, end)
         if any(c.start < name_end and name_start < c.end for c in known):
             return None  # the name itself is known: its mention is the candidate
         if not all(w[2][0].isupper() and w[2].isalpha() and w[2] not in _NOT_NAME for w in name_words):
             return None
-        if all(w[2].lower() in _TITLE_WORDS for w in name_words):
-            return None  # "the Prime Minister": a title, resolved as a nominal
+        if all(w[2].lower() in _GENERIC_BODY_WORDS for w in name_words):
+            return None  # "the Prime Minister", "the General Staff": a title or a function, no one's name
         name = self.text[name_start:name_end]
         title = self.text[title_words[0][0] : title_words[-1][1]] if title_words else ""
         if len(name_words) == 1:

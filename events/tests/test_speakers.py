@@ -363,3 +363,10 @@ def test_the_agency_a_dateline_credits_is_among_the_actors_named():
     e = extract("OTHERBURG (TLW) – “We are ready,” Lilit Sample said.")
     assert "testland-wire" in {m.actor_key for m in e.mentions}
     assert said(e) == [("lilit-sample", "We are ready,")]
+
+
+def test_a_body_named_only_by_what_it_does_is_not_a_new_actor():
+    e = extract("A soldier was killed in what the Defence Ministry described as a “hostile provocation” near the post.")
+    assert e.proposed_actors == ()
+    e = extract("“Positions were shelled,” the General Staff said.")
+    assert said(e) == [(None, "Positions were shelled,")] and e.proposed_actors == ()
