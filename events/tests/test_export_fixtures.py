@@ -110,7 +110,7 @@ def curated_edits(seeded, admin_user):
     ActorAlias.objects.create(actor=twin, name="Washington DC", kind=ActorAlias.Kind.CAPITAL)
     Statement.objects.filter(ref="000-eu-denounce-azeri-operation").get().targets.add(twin)
     Actor.objects.filter(pk__in=[united_states.pk, twin.pk]).merge_into(united_states)
-    ActorAlias.objects.create(actor=Actor.objects.get(slug="antony-blinken"), name="Tony Blinken", kind="other")
+    ActorAlias.objects.create(actor=Actor.objects.get(slug="antony-blinken"), name="A. J. Blinken", kind="other")
 
     article = Article.objects.get(source_ref="004_18fe2a88e90ce931.txt")
     quote = article.body[article.body.index("Sochi") - 10 : article.body.index("Sochi") + 5]
