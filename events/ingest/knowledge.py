@@ -159,13 +159,7 @@ def load_knowledge_base(directory: Path | str = DEFAULT_DIR) -> KnowledgeBase:
 
 @lru_cache(maxsize=4)
 def _cached(files: tuple[tuple[str, int], ...]) -> KnowledgeBase:
-    actors: list[tuple[str, KnownActor]] = []
-    offices: list[tuple[str, Office]] = []
-    for name, _ in files:
-        data = _read(name)
-        actors += [(name, _actor(name, i, raw)) for i, raw in enumerate(_list(name, data, "actors"))]
-        offices += [(name, _office(name, i, raw)) for i, raw in enumerate(_list(name, data, "offices"))]
-    return check(actors, offices)
+    return parse_knowledge_base((name, _read(name)) for name, _ in files)
 
 
 def parse_knowledge_base(documents: Iterable[tuple[str, dict]]) -> KnowledgeBase:
@@ -328,13 +322,11 @@ def _date(name: str, where: str, value: object, key: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else _fail()
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value)
     except ValueError:
-        raise ParseError(name, None, f"{where}: '{key}' must be an ISO date (YYYY-MM-DD) or null, not {value!r}") from None
-
-
-def _fail():
-    raise ValueError
+        pass
+    raise ParseError(name, None, f"{where}: '{key}' must be an ISO date (YYYY-MM-DD) or null, not {value!r}")
 
 
 def _office(name: str, index: int, raw: object) -> Office:
