@@ -32,9 +32,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from events import models
 from events.api.serializers import StatementSerializer
-from events.models import Actor, Event, ReviewStatus, Statement, VersionConflict
+from events.models import Actor, Event, ReviewStatus, Statement, VersionConflict, versioning
 from events.roles import grant_curator_permissions
 
 QUOTE = "both sides must stop firing now."
@@ -165,7 +164,7 @@ def test_bulk_verify_and_reject_move_every_version_on(make_statement, make_event
 
 @pytest.mark.django_db
 def test_bulk_changes_go_in_batches_and_record_each_change(monkeypatch, make_statement, new_article):
-    monkeypatch.setattr(models, "BULK_BATCH", 2)
+    monkeypatch.setattr(versioning, "BULK_BATCH", 2)
     for _ in range(5):
         make_statement(article=new_article())
     assert Statement.objects.all().mark_verified() == 5
