@@ -164,7 +164,13 @@ def actor_keys(extraction: Extraction) -> set[str]:
 
 
 def build_drafts(
-    article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts, new_article: bool, gazetteer: GazetteerSource
+    article: Article,
+    extraction: Extraction,
+    *,
+    cache: DraftCache,
+    counts: Counts,
+    new_article: bool,
+    gazetteer: GazetteerSource,
 ) -> tuple[list[Statement], dict[str, list[Actor]]]:
     """The draft statements of an extraction that no stored statement covers, checked and ready to
     insert, with their targets by ref; counts what was unchanged or skipped. The actors the

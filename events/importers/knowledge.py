@@ -108,9 +108,8 @@ def _load_known_aliases(knowledge: KnowledgeBase, actors: dict[str, Actor], coun
     constraint does), but those a curator deleted from it."""
     ids = [actors[known.slug].pk for known in knowledge.actors if known.slug in actors]
     have: set[tuple[int, str]] = {
-        (actor_id, name.casefold()) for actor_id, name in ActorAlias.objects.filter(actor__in=ids).values_list(
-            "actor_id", "name"
-        )
+        (actor_id, name.casefold())
+        for actor_id, name in ActorAlias.objects.filter(actor__in=ids).values_list("actor_id", "name")
     }
     removed = {
         (actor_id, name.casefold())
@@ -142,6 +141,7 @@ def _load_known_aliases(knowledge: KnowledgeBase, actors: dict[str, Actor], coun
 def _load_tenures(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Counts) -> None:
     """Each office's holders with their dates, by natural key (office, person, start); a holder a
     curator deleted is not brought back, nor a tenure deleted from the admin."""
+
     def key(office: str, actor_id: int, start: dt.date | None) -> tuple:
         return (office, actor_id, start)
 
@@ -170,7 +170,11 @@ def _load_tenures(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Co
                 end=held.end,
                 notes=office.notes,
             )
-            _check_known(tenure, f"knowledge base: office '{office.slug}' holder '{held.actor}'", exclude=("actor", "organisation"))
+            _check_known(
+                tenure,
+                f"knowledge base: office '{office.slug}' holder '{held.actor}'",
+                exclude=("actor", "organisation"),
+            )
             new.append(tenure)
             stored.add(key(office.slug, actor.pk, held.start))
     if new:

@@ -117,7 +117,6 @@ def merge_actors(actors: models.QuerySet, survivor: Actor) -> ActorMerge:
     return result
 
 
-
 def _move_to_survivor(model, merged_ids: list[int], survivor, kept: set, key, reason: str) -> int:
     """Move the `model` rows of the merged actors (their `actor`) to the survivor, in the history;
     a row whose `key` is in `kept` (the survivor has it already) is deleted instead. Returns how

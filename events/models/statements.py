@@ -65,7 +65,8 @@ class StatementQuerySet(TimelineRecordQuerySet):
         title and link, and its body (kilobytes a row) would be read and thrown away.
         """
         return (
-            self.attributed().select_related("speaker", "article__outlet", "cameo", "escalation")
+            self.attributed()
+            .select_related("speaker", "article__outlet", "cameo", "escalation")
             .defer("article__body", "article__caption")
             .prefetch_related(Prefetch("targets", queryset=Actor.objects.order_by("name", "id")))
         )
