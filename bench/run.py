@@ -84,7 +84,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 # The server's start-up (conflictdb/wsgi.py): the application, then its objects frozen out of the
 # garbage collector's full collections, so requests are measured as gunicorn serves them.
 import conflictdb.wsgi  # noqa: E402, F401
-from events import corpus  # noqa: E402
+from scale import corpus  # noqa: E402
 from events.models import Escalation, Event, EventParticipant, Statement  # noqa: E402
 
 SEQ_SCAN = re.compile(r"Seq Scan on (events_event|events_statement)(?=\s|$)", re.M)

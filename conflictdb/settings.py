@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "events",
+    "scale",
 ]
 
 MIDDLEWARE = [

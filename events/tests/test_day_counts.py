@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from events import counts
-from events.corpus import CorpusSpec, generate_corpus, purge_synthetic
 from events.models import Actor, DatePrecision, DayCount, Event, EventParticipant, ReactionCount, Statement
 from events.views.timeline_page import TimelineQuery
+from scale.corpus import CorpusSpec, generate_corpus, purge_synthetic
 
 ROLES = [role for role, _ in EventParticipant.Role.choices]
 

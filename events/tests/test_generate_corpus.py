@@ -1,4 +1,4 @@
-"""The synthetic corpus generator (events/corpus.py, manage.py generate_corpus).
+"""The synthetic corpus generator (scale/corpus/, manage.py generate_corpus).
 
 Small corpora only: the timings are measured by bench/, not by tests.
 """
@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from events import corpus
 from events.ingest import dates as fuzzy
 from events.ingest.parser import parse_article
 from events.models import (
@@ -30,6 +29,7 @@ from events.models import (
     Outlet,
     Statement,
 )
+from scale import corpus
 
 pytestmark = pytest.mark.django_db
 
