@@ -12,7 +12,7 @@ from events.ingest import dates as fuzzy
 from events.models.actors import Actor
 from events.models.articles import Article
 from events.models.base import CleanTextMixin, DatePrecision, NaturalKeyManager, ReviewStatus, precision_error
-from events.models.records import TimelineRecordQuerySet, span_errors
+from events.models.records import SpanRecord, TimelineRecordQuerySet
 from events.models.reference import CameoCode, Escalation
 from events.models.versioning import VersionedModel
 
@@ -185,21 +185,11 @@ class EventParticipant(CleanTextMixin, models.Model):
     natural_key.dependencies = ["events.event", "events.actor"]
 
 
-class EventSource(CleanTextMixin, models.Model):
+class EventSource(SpanRecord):
     """The words of an article that support an event, and the date that article gives it."""
 
-    article_text_fields = ("quote",)
-
-    ref = models.SlugField(max_length=200, unique=True, help_text="Stable provenance key for re-imports.")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="event_sources")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    quote = models.TextField(help_text="The article text at the span.")
-    date_phrase = models.CharField(max_length=200, blank=True)
-    reported_date = models.DateField(null=True, blank=True, help_text="The date this article gives the event.")
-    reported_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
-    notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager("ref")
     history = HistoricalRecords()
@@ -207,20 +197,11 @@ class EventSource(CleanTextMixin, models.Model):
     class Meta:
         ordering = ("event", "article", "start")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")),
-                name="events_eventsource_span_not_empty",
-                violation_error_message="the span is empty or reversed: end must be after start",
-            ),
+            *SpanRecord.Meta.constraints,
             models.UniqueConstraint(
                 fields=["event", "article", "start", "end"],
                 name="events_eventsource_unique_span",
                 violation_error_message="this span of this article already supports the event",
-            ),
-            models.CheckConstraint(
-                condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
-                name="events_eventsource_reported_date_has_precision",
-                violation_error_message="a reported date needs its precision",
             ),
         ]
 
@@ -229,16 +210,3 @@ class EventSource(CleanTextMixin, models.Model):
 
     def natural_key(self):
         return (self.ref,)
-
-    @property
-    def reported_date_label(self) -> str:
-        if self.reported_date is None:
-            return ""
-        return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
-
-    def clean(self):
-        errors = precision_error("reported_date", self.reported_date, self.reported_precision or fuzzy.DAY)
-        if self.article_id:
-            errors |= span_errors(self.article, self.start, self.end, self.quote)
-        if errors:
-            raise ValidationError(errors)

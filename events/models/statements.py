@@ -6,14 +6,14 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 
 from events.ingest import dates as fuzzy
 from events.models.actors import Actor
 from events.models.articles import Article
 from events.models.base import DatePrecision, NaturalKeyManager, ReviewStatus, precision_error
-from events.models.records import TimelineRecordQuerySet, span_errors
+from events.models.records import SpanRecord, TimelineRecordQuerySet
 from events.models.reference import CameoCode, Escalation
 from events.models.versioning import HistoricalRecordsWithM2M, VersionedModel, update_with_history
 
@@ -120,10 +120,8 @@ class StatementQuerySet(TimelineRecordQuerySet):
         return self.filter(pk__in=spoken.union(addressed, all=True))
 
 
-class Statement(VersionedModel):
+class Statement(VersionedModel, SpanRecord):
     """Who said what, to or about whom, when, how, and where in which article."""
-
-    article_text_fields = ("quote",)
 
     class Kind(models.TextChoices):
         DIRECT_QUOTE = "direct", "direct quotation"
@@ -141,7 +139,6 @@ class Statement(VersionedModel):
         SPEECH = "speech", "speech or public remarks"
         UNSPECIFIED = "unspecified", "not stated"
 
-    ref = models.SlugField(max_length=200, unique=True, help_text="Stable provenance key for re-imports.")
     # No single-column indexes on these two (db_index=False): events_statement_unique_span_speaker
     # leads with article_id (article page, span trigger, PROTECT checks) and events_statement_speaker
     # with speaker_id (speaker filter, actor page); one index fewer to write per statement.
@@ -154,26 +151,17 @@ class Statement(VersionedModel):
     )
     targets = models.ManyToManyField(Actor, blank=True, related_name="targeted_by_statements")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.DIRECT_QUOTE)
-    quote = models.TextField(help_text="The exact words of the article at the span.")
-    start = models.PositiveIntegerField(help_text="Character offset of the span in the article body.")
-    end = models.PositiveIntegerField(help_text="Offset just past the span.")
     summary = models.CharField(max_length=500, blank=True, help_text="One line in the curator's words.")
     cameo = models.ForeignKey(CameoCode, on_delete=models.PROTECT, related_name="statements", verbose_name="CAMEO code")
     medium = models.CharField(max_length=20, choices=Medium, default=Medium.UNSPECIFIED)
     medium_detail = models.CharField(max_length=200, blank=True, help_text='As the source puts it, e.g. "on X".')
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, as best known.")
     said_on_precision = models.CharField(max_length=12, choices=DatePrecision, default=DatePrecision.DAY)
-    reported_date = models.DateField(
-        null=True, blank=True, help_text="The date the article gives, when it differs from what is known."
-    )
-    reported_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
-    date_phrase = models.CharField(max_length=200, blank=True, help_text='The words that date it, e.g. "on Tuesday".')
     # Indexed by events_statement_escalation (escalation_id, date_from), not on its own.
     escalation = models.ForeignKey(
         Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="statements", db_index=False
     )
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
-    notes = models.TextField(blank=True)
     extraction = models.JSONField(
         default=dict,
         blank=True,
@@ -195,20 +183,11 @@ class Statement(VersionedModel):
     class Meta:
         ordering = ("date_from", "id")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")),
-                name="events_statement_span_not_empty",
-                violation_error_message="the span is empty or reversed: end must be after start",
-            ),
+            *SpanRecord.Meta.constraints,
             models.UniqueConstraint(
                 fields=["article", "speaker", "start", "end"],
                 name="events_statement_unique_span_speaker",
                 violation_error_message="this speaker already has a statement at this span of this article",
-            ),
-            models.CheckConstraint(
-                condition=Q(reported_date__isnull=True) | ~Q(reported_precision=""),
-                name="events_statement_reported_date_has_precision",
-                violation_error_message="a reported date needs its precision",
             ),
             models.CheckConstraint(
                 # A rejected one may stay without: rejecting words nobody should be credited with
@@ -262,12 +241,6 @@ class Statement(VersionedModel):
     def date_label(self) -> str:
         return fuzzy.format_fuzzy_date(self.said_on, self.said_on_precision)
 
-    @property
-    def reported_date_label(self) -> str:
-        if self.reported_date is None:
-            return ""
-        return fuzzy.format_fuzzy_date(self.reported_date, self.reported_precision or fuzzy.DAY)
-
     def fingerprint(self) -> str:
         """A digest of the values a curator reviews; stored when the importer drafts the record.
 
@@ -300,9 +273,7 @@ class Statement(VersionedModel):
     def clean(self):
         errors = {}
         errors |= precision_error("said_on", self.said_on, self.said_on_precision)
-        errors |= precision_error("reported_date", self.reported_date, self.reported_precision or fuzzy.DAY)
-        if self.article_id:
-            errors |= span_errors(self.article, self.start, self.end, self.quote)
+        errors |= self.span_errors()
         if self.speaker_id is None and self.review_status == ReviewStatus.VERIFIED:
             errors["speaker"] = "a verified statement needs a speaker: choose who said it first"
         if errors:

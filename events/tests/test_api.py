@@ -936,7 +936,7 @@ def test_a_span_refused_by_the_database_trigger_is_400_not_500(
     curator_api, make_article, make_actor, cameo, monkeypatch
 ):
     # Switch off the model's span check so the write reaches the database trigger.
-    monkeypatch.setattr("events.models.statements.span_errors", lambda *args: {})
+    monkeypatch.setattr("events.models.records.span_errors", lambda *args: {})
     cameo("0256")
     payload = _statement_payload(make_article(), make_actor(), quote="both sides must stop firing")
     messages = assert_400_naming(curator_api.post("/api/statements/", payload, format="json"), "non_field_errors")
