@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
-    # Records who made each change to the models with HistoricalRecords (events/models.py).
+    # Records who made each change to the models with HistoricalRecords (events/models/).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page (below).
     "axes.middleware.AxesMiddleware",

@@ -1,6 +1,6 @@
 """Write the whole curated database as fixtures that `import_seeds` reads back.
 
-The opposite of events/importers.py, in the same format as fixtures/: Django fixture JSON
+The opposite of events/importers/, in the same format as fixtures/: Django fixture JSON
 with natural keys (slugs, refs, source_refs), never database ids, so an export loads into
 any database, empty or not.
 
