@@ -167,14 +167,7 @@ def timeline(request):
     """
     escalations = list(Escalation.objects.all())
     query = TimelineQuery.from_request(request)
-    cursor = None
-    if after := request.GET.get("after"):
-        try:
-            cursor = decode_cursor(after)
-        except ValueError:
-            query.errors.setdefault("after", []).append(
-                "Not a timeline position; follow the “Later entries” link instead."
-            )
+    cursor = _cursor(request, query)
 
     context = {
         "query": query,
@@ -196,38 +189,11 @@ def timeline(request):
     following = keys[size - 1] if len(keys) > size else None
     entries = keyset.entries(keys[:size])
 
-    # The chart: the filters without the date range, so it shows the selected weeks among
-    # their neighbours, counted per escalation and day. Without a date range these counts
-    # are also the result line's totals and the band headers' totals (every escalation's);
-    # with one, the rows in the range are counted (a bounded index range). A "later
-    # entries" fragment shows neither: nothing is counted again.
     page_link = reverse("events:timeline")
     fragment = request.GET.get("fragment") == "entries"
-    low, high = query.cleaned("date_from"), query.cleaned("date_to")
-    chart, matching = None, [0, 0]
-    totals: dict[int | None, list[int]] | None = None
-    if not fragment:
-        counts = _grouped(query, "escalation", "date_from", skip=DATE_PARAMS)
-        chart = build_chart(
-            [(kind, day, n) for kind, _escalation, day, n in counts],
-            (low, high),
-            lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
-        )
-        if low is None and high is None:
-            totals = defaultdict(lambda: [0, 0])
-            for kind, escalation_id, _day, n in counts:
-                matching[KIND_RANK[kind]] += n
-                totals[escalation_id][KIND_RANK[kind]] += n
-        else:
-            for kind, n in _grouped(query):
-                matching[KIND_RANK[kind]] += n
-    # Otherwise the totals of the escalations on this page (the band headers): one GROUP BY
-    # per table, bounded to those escalations (a range of the escalation index).
+    chart, matching, totals = (None, [0, 0], None) if fragment else _chart_and_totals(query, page_link)
     if totals is None:
-        totals = defaultdict(lambda: [0, 0])
-        if shown := {entry.obj.escalation_id for entry in entries} - {None}:
-            for kind, escalation_id, n in _grouped(query, "escalation", escalations=shown):
-                totals[escalation_id][KIND_RANK[kind]] += n
+        totals = _shown_band_totals(query, entries)
     context.update(
         bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
         entries_shown=len(entries),
@@ -241,6 +207,56 @@ def timeline(request):
     )
     template = "events/_timeline_page.html" if fragment else "events/timeline.html"
     return render(request, template, context)
+
+
+def _cursor(request, query: TimelineQuery):
+    """The keyset cursor of `?after=`, or None; an unreadable one is one of the query's errors."""
+    if after := request.GET.get("after"):
+        try:
+            return decode_cursor(after)
+        except ValueError:
+            query.errors.setdefault("after", []).append(
+                "Not a timeline position; follow the “Later entries” link instead."
+            )
+    return None
+
+
+def _chart_and_totals(query: TimelineQuery, page_link: str):
+    """The chart, the result line's [events, statements] and, without a date range, every band's totals.
+
+    The chart counts the filters without the date range, so it shows the selected weeks among
+    their neighbours, counted per escalation and day. Without a date range these counts are
+    also the result line's totals and the band headers' totals (every escalation's); with one,
+    the rows in the range are counted (a bounded index range) and the band totals are left to
+    _shown_band_totals (None). A "later entries" fragment calls neither: nothing is counted again.
+    """
+    low, high = query.cleaned("date_from"), query.cleaned("date_to")
+    matching = [0, 0]
+    counts = _grouped(query, "escalation", "date_from", skip=DATE_PARAMS)
+    chart = build_chart(
+        [(kind, day, n) for kind, _escalation, day, n in counts],
+        (low, high),
+        lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+    )
+    if low is not None or high is not None:
+        for kind, n in _grouped(query):
+            matching[KIND_RANK[kind]] += n
+        return chart, matching, None
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, escalation_id, _day, n in counts:
+        matching[KIND_RANK[kind]] += n
+        totals[escalation_id][KIND_RANK[kind]] += n
+    return chart, matching, totals
+
+
+def _shown_band_totals(query: TimelineQuery, entries) -> dict[int | None, list[int]]:
+    """The totals of the escalations on this page (the band headers): one GROUP BY per table,
+    bounded to those escalations (a range of the escalation index)."""
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    if shown := {entry.obj.escalation_id for entry in entries} - {None}:
+        for kind, escalation_id, n in _grouped(query, "escalation", escalations=shown):
+            totals[escalation_id][KIND_RANK[kind]] += n
+    return totals
 
 
 def _filter_menu(query: TimelineQuery) -> dict:
