@@ -224,8 +224,17 @@ class CastBuilder:
 
     def build(self, count: int) -> None:
         """About `count` synthetic actors: states, their bodies, organisations, groups, populations, persons."""
-        rng = self.rng
         start = len(self.actors)
+        self._build_states_and_bodies()
+        budget = max(count - (len(self.actors) - start), 0)
+        self._build_organisations_and_groups(
+            n_orgs=max(budget // 40, 5), n_groups=max(budget // 25, 5), n_populations=max(budget // 40, 3)
+        )
+        # The states and their bodies are a fixed ~250; persons fill the rest (some always exist).
+        self._build_persons(max(count - (len(self.actors) - start), 30))
+
+    def _build_states_and_bodies(self) -> None:
+        """Every country of COUNTRIES as a state (unless curated already), and its government bodies."""
         for code, name, demonym, capital in COUNTRIES:
             if code not in self.states:
                 self._new(
@@ -249,8 +258,10 @@ class CastBuilder:
                     aliases=[(alias.format(demonym=demonym), ActorAlias.Kind.OTHER)],
                 )
                 self.bodies.setdefault(code, []).append((cast, member_role.format(country=name)))
-        budget = max(count - (len(self.actors) - start), 0)
-        n_orgs, n_groups, n_populations = max(budget // 40, 5), max(budget // 25, 5), max(budget // 40, 3)
+
+    def _build_organisations_and_groups(self, *, n_orgs: int, n_groups: int, n_populations: int) -> None:
+        """International organisations, armed groups of the two sides, and populations."""
+        rng = self.rng
         for n in range(n_orgs):
             words = [rng.choice(part) for part in ORG_WORDS]
             name = self._unique(" ".join(w for w in words if w), n, person=False)
@@ -277,9 +288,11 @@ class CastBuilder:
                 person=False,
             )
             self._new(slug=f"population-{n}", name=name, kind=Actor.Kind.POPULATION)
+
+    def _build_persons(self, n_persons: int) -> None:
+        """People of every country (weighted), with roles in its bodies, surnames and other aliases."""
+        rng = self.rng
         countries = Weighted(_country_weights())
-        # The states and their bodies are a fixed ~250; persons fill the rest (some always exist).
-        n_persons = max(count - (len(self.actors) - start), 30)
         for n in range(n_persons):
             code = countries.pick(rng)
             group = code if code in FIRST_NAMES else ""

@@ -444,33 +444,9 @@ class CorpusWriter:
         medium, medium_phrase = MEDIA.pick(rng)
         how = f" {medium_phrase}" if medium_phrase else ""
         who = speaker.as_speaker(rng)
-        who_first = capitalise(who)  # at the start of a sentence
+
         slots = {"t": t, "loc": draft.loc}
-        if kind == Statement.Kind.DIRECT_QUOTE:
-            quote = rng.choice(QUOTES[root]).format(**slots)
-            if rng.random() < 0.5:
-                body.add("“")
-                start, end = body.add(quote)
-                body.add(f",” {who} said{when}{how}.")
-            else:
-                body.add(f"{who_first} said{when}{how}: “")
-                start, end = body.add(quote)
-                body.add(".”")
-        elif kind == Statement.Kind.PARTIAL_QUOTE:
-            before, quote, after = rng.choice(PARTIALS[root])
-            body.add(f"{who_first} said{when}{how} {before.format(**slots)}“")
-            start, end = body.add(quote)
-            body.add(f"”{after.format(**slots)}.")
-        elif kind == Statement.Kind.REPORTED:
-            quote = rng.choice(PARAPHRASES[root]).format(**slots)
-            body.add(f"{who_first} said{when}{how} that ")
-            start, end = body.add(quote)
-            body.add(".")
-        else:
-            body.add(f"{who_first} described the events near {draft.loc} as “")
-            quote = rng.choice(TERMS)
-            start, end = body.add(quote)
-            body.add(f"”{when}.")
+        quote, start, end = self._write_words(body, kind, root, slots, who=who, when=when, how=how)
         date_from = date_to = reported = None
         if said_on is not None:
             date_from, date_to = fuzzy.period_bounds(said_on, precision)
@@ -504,3 +480,36 @@ class CorpusWriter:
         for target in targets:
             if target.id != speaker.id:
                 batch.targets.append((statement_id, target.id))
+
+    def _write_words(
+        self, body: Body, kind: str, root: str, slots: dict, *, who: str, when: str, how: str
+    ) -> tuple[str, int, int]:
+        """Write the sentence that carries a statement's words into `body`: its words and their span."""
+        rng = self.rng
+        who_first = capitalise(who)  # at the start of a sentence
+        if kind == Statement.Kind.DIRECT_QUOTE:
+            quote = rng.choice(QUOTES[root]).format(**slots)
+            if rng.random() < 0.5:
+                body.add("“")
+                start, end = body.add(quote)
+                body.add(f",” {who} said{when}{how}.")
+            else:
+                body.add(f"{who_first} said{when}{how}: “")
+                start, end = body.add(quote)
+                body.add(".”")
+        elif kind == Statement.Kind.PARTIAL_QUOTE:
+            before, quote, after = rng.choice(PARTIALS[root])
+            body.add(f"{who_first} said{when}{how} {before.format(**slots)}“")
+            start, end = body.add(quote)
+            body.add(f"”{after.format(**slots)}.")
+        elif kind == Statement.Kind.REPORTED:
+            quote = rng.choice(PARAPHRASES[root]).format(**slots)
+            body.add(f"{who_first} said{when}{how} that ")
+            start, end = body.add(quote)
+            body.add(".")
+        else:
+            body.add(f"{who_first} described the events near {slots['loc']} as “")
+            quote = rng.choice(TERMS)
+            start, end = body.add(quote)
+            body.add(f"”{when}.")
+        return quote, start, end
