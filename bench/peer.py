@@ -135,9 +135,10 @@ def main() -> None:
         wait_for(f"http://127.0.0.1:{app_port}/api/events/?page_size=1", app)
         wait_for(f"http://127.0.0.1:{ds_port}/-/versions.json", peer)
         for name, (path, sql) in queries.items():
-            with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as sql_file, tempfile.NamedTemporaryFile(
-                suffix=".json", delete=False
-            ) as out:
+            with (
+                tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as sql_file,
+                tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out,
+            ):
                 sql_file.write(sql)
             peer_url = f"http://127.0.0.1:{ds_port}/{database.stem}.json?{urlencode({'sql': sql, '_shape': 'array'})}"
             load_before = os.getloadavg()[0]

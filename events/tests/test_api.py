@@ -565,7 +565,9 @@ def _walk(api, url, params) -> tuple[list[int], list[dict]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("ordering", [None, "-date_from", "title", "-title,start_date", "fatalities", "-fatalities,title"])
+@pytest.mark.parametrize(
+    "ordering", [None, "-date_from", "title", "-title,start_date", "fatalities", "-fatalities,title"]
+)
 def test_event_cursors_walk_every_row_once_in_any_ordering_and_back(api, make_event, ordering):
     """Ties (same day, same title) and NULLs (no fatalities, no end date) across page boundaries."""
     for n in range(9):

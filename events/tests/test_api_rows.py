@@ -23,7 +23,25 @@ from rest_framework import renderers as drf_renderers
 from events.api import fastjson, rows
 from events.models import Actor, Article, Event, EventSource, Outlet, ReviewStatus, Statement
 
-AWKWARD = ['"', "\\", "\t", "\n", "\r", "\x01", "\x1f", "\x7f", "\u2028", "\u2029", "é", "Ղ", "ə", "😀", "<&>", "'", " "]
+AWKWARD = [
+    '"',
+    "\\",
+    "\t",
+    "\n",
+    "\r",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\u2028",
+    "\u2029",
+    "é",
+    "Ղ",
+    "ə",
+    "😀",
+    "<&>",
+    "'",
+    " ",
+]
 
 
 def random_text(rng: random.Random, length: int) -> str:

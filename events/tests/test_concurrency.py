@@ -308,7 +308,9 @@ def test_without_if_match_or_version_a_write_still_goes_through(as_curator, make
 @pytest.mark.parametrize("header", ["3", 'W/"1"', '"one"', '"²"', ""])
 def test_an_if_match_that_is_not_a_quoted_version_is_a_400_naming_it(as_curator, make_statement, header):
     statement = make_statement()
-    response = as_curator().patch(detail("statements", statement.pk), {"summary": "x"}, format="json", HTTP_IF_MATCH=header)
+    response = as_curator().patch(
+        detail("statements", statement.pk), {"summary": "x"}, format="json", HTTP_IF_MATCH=header
+    )
     assert response.status_code == 400
     assert "If-Match" in response.json()
     assert Statement.objects.get(pk=statement.pk).version == 1
