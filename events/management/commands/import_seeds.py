@@ -9,10 +9,11 @@ then the knowledge base (fixtures/knowledge/: actors, aliases, who held which of
 then each file in its own transaction with the curated statements and event sources
 that point into it, and draft statements the extractor finds beyond them (review status
 "draft"; `--no-draft` to skip): every quotation found, those whose speaker the extractor
-cannot tell as "speaker needed" drafts with no speaker, for a curator to credit. Insert-only: a record that exists is never overwritten, so curated
-edits survive a re-import, and a second run creates and changes nothing. A bad file is
-reported with its path and reason, leaves nothing behind, does not stop the others, and
-makes the command exit non-zero.
+cannot tell as "speaker needed" drafts with no speaker, for a curator to credit.
+Insert-only: a record that exists is never overwritten, so curated edits survive a
+re-import, and a second run creates and changes nothing. A bad file is reported with its
+path and reason, leaves nothing behind, does not stop the others, and makes the command
+exit non-zero.
 """
 
 import datetime as dt

@@ -23,9 +23,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from scale.corpus import CorpusSpec, curated_record_counts, generate_corpus, purge_synthetic, synthetic_event_count
 from events.importers import ImportFailure
 from events.management.commands.import_seeds import whole_number
+from scale.corpus import CorpusSpec, curated_record_counts, generate_corpus, purge_synthetic, synthetic_event_count
 
 
 class DryRunRollback(Exception):
