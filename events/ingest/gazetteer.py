@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -343,17 +343,16 @@ class WordScan:
         plain = all(re.fullmatch(r"\w(?:.*\w)?", word, re.DOTALL) for word in words)
         self.after = re.compile(rf"\W({alternation})\b") if plain else None
 
-    def scan(self, text: str, start: int, stop: int) -> Iterator[tuple[int, str]]:
+    def scan(self, text: str, start: int, stop: int) -> list[tuple[int, str]]:
+        # A list, not a generator: a generator's resumption per word costs more than the list.
         if self.after is None:
-            for match in self.at.finditer(text, start, stop):
-                yield match.start(), match.group()
-            return
+            return [(match.start(), match.group()) for match in self.at.finditer(text, start, stop)]
         first = self.at.match(text, start, stop)
+        found = [(start, first.group())] if first else []
         if first:
-            yield start, first.group()
             start = first.end()
-        for match in self.after.finditer(text, start, stop):
-            yield match.start(1), match.group(1)
+        found += [(match.start(1), match.group(1)) for match in self.after.finditer(text, start, stop)]
+        return found
 
 
 def _alias_pattern(tokens: Sequence[str]) -> str:

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 
 from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, word_alternation
@@ -296,13 +297,24 @@ _NAMED, _ANON, _NOMINAL_RANK, _PRONOUN_RANK = 3, 2, 1, 0
 # a frozen dataclass costs five times as much to create.
 @dataclass(slots=True)
 class Candidate:
-    """Something in the text that could be a speaker, with what it resolves to (None: unresolved)."""
+    """Something in the text that could be a speaker, with what it resolves to (None: unresolved).
+
+    A pronoun or a description ("he", "the ministry") is resolved when its speaker is first
+    asked for (`resolve`): most candidates are never chosen, and resolving one walks the article.
+    """
 
     start: int
     end: int
     rank: int
-    speaker: Speaker | None
+    resolved: Speaker | None
     kind: str = ""  # the actor kind, when known
+    resolve: Callable[[], Speaker | None] | None = None
+
+    @property
+    def speaker(self) -> Speaker | None:
+        if self.resolve is not None:
+            self.resolved, self.resolve = self.resolve(), None
+        return self.resolved
 
 
 @dataclass(frozen=True)
@@ -751,9 +763,11 @@ class Attributor:
             )
         nominal = _NOMINAL.finditer(self.lower, start, end) if _NOMINAL_HINT.search(self.lower, start, end) else ()
         for match in nominal:
-            found.append(Candidate(match.start(), match.end(), _NOMINAL_RANK, self._resolve_nominal(match)))
+            resolve = partial(self._resolve_nominal, match)
+            found.append(Candidate(match.start(), match.end(), _NOMINAL_RANK, None, "", resolve))
         for match in _PRONOUN.finditer(self.lower, start, end):
-            found.append(Candidate(match.start(), match.end(), _PRONOUN_RANK, self._resolve_pronoun(match.start())))
+            resolve = partial(self._resolve_pronoun, match.start())
+            found.append(Candidate(match.start(), match.end(), _PRONOUN_RANK, None, "", resolve))
         named = {(c.start, c.end) for c in found if c.rank == _NAMED}
         for match in _NAME.finditer(text, start, end):
             if match.span() in named:
