@@ -23,7 +23,8 @@ from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
 from events.ingest.dates import APPROXIMATE, DAY
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.quotes import Attribution, Attributor, Quotation, find_quotations
+from events.ingest.quotations import Quotation, find_quotations
+from events.ingest.quotes import Attribution, Attributor
 from events.ingest.records import (
     KNOWN,
     PROPOSED,

@@ -94,7 +94,9 @@ class Actor:
         """The key of the one actor holding this office on `day` (None: unknown date, vacancy or doubt)."""
         if day is None:
             return None
-        found = {key for key, start, end in self.holders if (start is None or start <= day) and (end is None or day <= end)}
+        found = {
+            key for key, start, end in self.holders if (start is None or start <= day) and (end is None or day <= end)
+        }
         return found.pop() if len(found) == 1 else None
 
 
@@ -183,7 +185,9 @@ class Gazetteer:
         gazetteer._after_the = frozenset(first for first, the in gazetteer._index if the)
         gazetteer._plain = frozenset(first for first, the in gazetteer._index if not the)
         gazetteer._plain_longest = {
-            first: max(len(alias.surface) for alias in aliases) for (first, the), aliases in gazetteer._index.items() if not the
+            first: max(len(alias.surface) for alias in aliases)
+            for (first, the), aliases in gazetteer._index.items()
+            if not the
         }
         if gazetteer._index:
             firsts = {first for first, _ in gazetteer._index}
