@@ -259,6 +259,11 @@ class CandidateFinder:
     def _sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
 
+    def release(self) -> None:
+        """Drop the candidates found: an unresolved one refers back to this finder (its `resolve`),
+        a cycle that only the garbage collector would otherwise free. Call when done."""
+        self._cache.clear()
+
     def _candidates(self, start: int, end: int) -> list[Candidate]:
         """Possible speakers in text[start:end], in order, without overlaps (longer and better first)."""
         if (start, end) not in self._cache:

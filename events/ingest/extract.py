@@ -153,6 +153,9 @@ def extract_article(
         if not is_a_name(text[a.quotation.start : a.quotation.end])
     ]
 
+    named_unknowns = tuple(attributor.named_unknowns()) if list_unknowns else ()
+    attributor.release()
+
     proposed_mentions = {
         (s.speaker.start, s.speaker.end): s.speaker for s in statements if s.speaker and s.speaker.status == PROPOSED
     }
@@ -169,7 +172,7 @@ def extract_article(
         dates=tuple(dates),
         proposed_actors=tuple(attributor.proposed.values()),
         title_mentions=tuple(gazetteer.named_in_titles(in_titles)),
-        named_unknowns=tuple(attributor.named_unknowns()) if list_unknowns else (),
+        named_unknowns=named_unknowns,
     )
 
 
