@@ -84,6 +84,8 @@ def logging_config(log_format: str, level: str) -> dict:
     handler = {"class": "logging.StreamHandler"}
     config = {"version": 1, "disable_existing_loggers": False, "handlers": {"console": handler}}
     config["root"] = {"handlers": ["console"], "level": level}
+    # The request lines are JSON's alone (LOG_LEVEL=INFO does not add them to the text format).
+    config["loggers"] = {"conflictdb.requests": {"level": "WARNING"}}
     if log_format == "json":
         config["formatters"] = {"json": {"()": JsonFormatter}}
         handler["formatter"] = "json"
