@@ -27,8 +27,6 @@ from events.ingest.pipeline import GazetteerEntry, GazetteerSource
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, ReviewStatus, Statement
 
-# Drafting -----------------------------------------------------------------------------------
-
 
 def gazetteer_entries(knowledge: KnowledgeBase | None = None) -> list[GazetteerEntry]:
     """The gazetteer's entries (2 queries): every actor of the database that is not rejected,

@@ -19,7 +19,7 @@ from events.models.versioning import HistoricalRecordsWithM2M, VersionedModel, u
 
 
 class StatementQuerySet(TimelineRecordQuerySet):
-    # The reactions page counts (views.reactions): these two read the rows; ReactionCount's
+    # The reactions page counts (views/reactions_page.py): these two read the rows; ReactionCount's
     # methods of the same names read the counts the triggers keep, for the filters it has.
     def statements_per_speaker(self) -> list[tuple[int, int]]:
         """[(speaker id, statements)] of these statements (every row read: 0.6-0.9 s at 10^6 on PostgreSQL)."""

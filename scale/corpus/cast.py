@@ -13,8 +13,6 @@ from events.models import (
     Actor,
     ActorAlias,
 )
-
-# Text: casts, dates, sentences -------------------------------------------------------------
 from scale.corpus.vocabulary import (
     BODIES,
     CITIES,

@@ -23,9 +23,6 @@ from events.models import (
 )
 from scale.corpus.writer import MODELS, ROWS, Batch
 
-# Bulk loading -----------------------------------------------------------------------------
-
-
 # The columns a load stamps with its time: every model's timestamps, and an article's import time.
 STAMPS = ("created_at", "updated_at", "imported_at")
 

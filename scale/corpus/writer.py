@@ -23,8 +23,6 @@ from events.models import (
     Statement,
 )
 from scale.corpus.cast import Body, Cast, CastBuilder, capitalise, date_phrase, period_start
-
-# The corpus writer ------------------------------------------------------------------------
 from scale.corpus.vocabulary import (
     CITIES,
     EVENT_KIND_CHOICE,
