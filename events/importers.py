@@ -43,6 +43,7 @@ from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_ba
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement, Tenure
+from events.webarticles import page_columns  # a saved web page's date, outlet, URL, language
 
 CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = "created", "updated", "unchanged", "kept", "skipped"
 # Of the drafts created, those with no speaker: counted among "created" too, and apart.
@@ -860,8 +861,7 @@ def _new_article(
         source_ref=path.name,
         title=parsed.headline_text,
         caption=parsed.caption_text,
-        published_on=published_on,
-        outlet=outlet,
+        **page_columns(parsed, published_on=published_on, outlet=outlet),
         **fresh,
     )
 

@@ -369,6 +369,7 @@ class Outlet(CleanTextMixin, models.Model):
         DIASPORA_PRESS = "diaspora_press", "diaspora press"
         BROADCASTER = "broadcaster", "broadcaster"
         OFFICIAL = "official", "official channel"
+        INDEPENDENT = "independent", "independent media"
         AGGREGATOR = "aggregator", "aggregator / republisher"
         OTHER = "other", "other"
 
@@ -481,6 +482,12 @@ class Article(VersionedModel):
     published_on = models.DateField(null=True, blank=True, help_text="Empty: the article is flagged as undated.")
     language = models.CharField(max_length=10, default="en")
     file_name = models.CharField(max_length=255, blank=True)
+    html_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the saved web page the body was extracted from (empty for a text file).",
+    )
     notes = models.TextField(blank=True, help_text="What a reader should know about this source.")
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     drafted_at = models.DateTimeField(
@@ -1590,3 +1597,6 @@ class ReactionCount(models.Model):
 
     def __str__(self):
         return f"{self.speaker_id} {self.escalation_id} {self.family}: {self.n}"
+
+
+from events.outlet_domains import OutletDomain  # noqa: E402,F401  (a page's host names its outlet)
