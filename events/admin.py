@@ -233,6 +233,9 @@ def review_queue(admin_site, request):
     if not admin_site._registry[Statement].has_view_permission(request):
         raise PermissionDenied
     drafts = Statement.objects.filter(review_status=ReviewStatus.DRAFT)
+    article = request.GET.get("article", "")
+    if article.isdigit():  # the drafts of one article (where "Add an article" lands)
+        drafts = drafts.filter(article_id=int(article))
     statements = list(
         drafts.select_related("speaker", "article__outlet", "cameo").order_by("article_id", "start", "id")[:QUEUE_SIZE]
     )
@@ -525,6 +528,13 @@ class ArticleAdmin(VersionCheckedAdmin, admin.ModelAdmin):
     @admin.display(description="published", ordering="published_on")
     def published_label(self, obj):
         return obj.published_on or "undated"
+
+    def get_urls(self):
+        # Paste text, upload a file or give a URL: events/admin_intake.py.
+        from events.admin_intake import add_article_view
+
+        view = self.admin_site.admin_view(lambda request: add_article_view(self, request))
+        return [path("add-from-source/", view, name="events_article_add_from_source"), *super().get_urls()]
 
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, obj):

@@ -43,6 +43,7 @@ from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_ba
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement, Tenure
+from events.outlets import load_known_outlets
 from events.webarticles import page_columns  # a saved web page's date, outlet, URL, language
 
 CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = "created", "updated", "unchanged", "kept", "skipped"
@@ -425,6 +426,7 @@ def load_knowledge(knowledge: KnowledgeBase) -> Counts:
         counts.add(CREATED, Actor, len(new))  # a level is never empty
     _load_known_aliases(knowledge, actors, counts)
     _load_tenures(knowledge, actors, counts)
+    load_known_outlets(knowledge, counts)  # events/outlets.py: its media that publish articles
     return counts
 
 

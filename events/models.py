@@ -1599,4 +1599,4 @@ class ReactionCount(models.Model):
         return f"{self.speaker_id} {self.escalation_id} {self.family}: {self.n}"
 
 
-from events.outlet_domains import OutletDomain  # noqa: E402,F401  (a page's host names its outlet)
+from events.outlets import OutletDomain  # noqa: E402,F401  (a page's host names its outlet)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from events.ingest.records import ParsedArticle
 from events.models import Outlet
-from events.outlet_domains import OutletDomain
+from events.outlets import OutletDomain
 
 
 def page_columns(parsed: ParsedArticle, *, published_on: dt.date | None, outlet: Outlet | None) -> dict:
