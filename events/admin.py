@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.admin_span import SpanInContextMixin  # the span in its sentences on the change pages
 from events.highlight import quote_context
 from events.ingest.text import show_controls
 from events.models import (
@@ -638,7 +639,7 @@ class TenureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
+class StatementAdmin(SpanInContextMixin, VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = ("speaker", "short_quote", "date_label", "cameo_code", "article_title", "review_status")
     list_display_links = ("short_quote",)
     list_filter = (
@@ -654,11 +655,11 @@ class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin)
     search_fields = ("quote", "summary", "ref", "speaker__name", "speaker__aliases__name")
     date_hierarchy = "said_on"
     autocomplete_fields = ("speaker", "targets", "cameo", "article", "escalation")
-    readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
+    readonly_fields = ("span_in_context", "date_from", "date_to", *TIMESTAMPS)
     actions = ("mark_verified", "mark_rejected", "reassign_speaker")
     fieldsets = (
         (None, {"fields": ("speaker", "targets", "kind", "cameo", "summary", "review_status", "escalation")}),
-        ("Where in the source", {"fields": ("article", ("start", "end"), "quote")}),
+        ("Where in the source", {"fields": ("article", "span_in_context", ("start", "end"), "quote")}),
         (
             "How and when",
             {
@@ -870,7 +871,7 @@ class EventParticipantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventSource)
-class EventSourceAdmin(SimpleHistoryAdmin):
+class EventSourceAdmin(SpanInContextMixin, SimpleHistoryAdmin):
     list_display = ("ref", "event", "article", "span", "short_quote", "reported_date_label")
     list_select_related = ("event", "article")
     list_filter = ("article__outlet",)
@@ -881,7 +882,7 @@ class EventSourceAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).defer("article__body", "article__caption")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("ref",) if obj else ()
+        return ("ref", "span_in_context") if obj else ()
 
     @admin.display(description="span")
     def span(self, obj):

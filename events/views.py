@@ -31,7 +31,10 @@ from django_filters.constants import EMPTY_VALUES
 
 from events.api import timeline as keyset
 from events.api.timeline import EVENT, STATEMENT, Entry
+from events.actor_lookup import loose_match
 from events.filters import StatementFilter, TimelineFilter
+from events.visibility import ANY, default_review, effective_review
+from events.visibility import CHOICES as REVIEW_CHOICES
 from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
 from events.ingest.gazetteer import Gazetteer
@@ -71,7 +74,7 @@ ACTOR_SUGGESTIONS = 300
 # Speakers (rows) of the reactions matrix, the busiest first; `?all=1` shows every one.
 REACTION_ROWS = 150
 # The statement filters the reactions page takes, to reach the speakers past REACTION_ROWS.
-REACTION_FILTERS = ("speaker", "speaker_country")
+REACTION_FILTERS = ("speaker", "speaker_country", "review_status")
 # Those the counts the database keeps (ReactionCount, events/counts.py) answer: it has the
 # statements' `speaker` relation. Any other filter counts the statements themselves.
 REACTION_COUNTED_FILTERS = ("speaker", "speaker_country")
@@ -301,11 +304,15 @@ class Chart:
         )
 
 
-def build_chart(counts, window: tuple[dt.date | None, dt.date | None], link) -> Chart | None:
+def build_chart(
+    counts, window: tuple[dt.date | None, dt.date | None], link, *, start_at: dt.date | None = None
+) -> Chart | None:
     """Bars of events and statements per period over the window (or the span of the data).
 
     `counts` are (kind, date, n) triples; `link(start, end)` gives a bar's URL. The unit is
-    a week unless that would make more than three years of bars.
+    a week unless that would make more than three years of bars. `start_at` (the first
+    escalation's start): with no window, the chart starts there rather than at an older
+    background record, which would squeeze the escalations into a corner of it.
     """
     dated = [(kind, day, n) for kind, day, n in counts if day is not None]
     if not dated:
@@ -313,6 +320,8 @@ def build_chart(counts, window: tuple[dt.date | None, dt.date | None], link) -> 
     # The window, within the span of the data: a date range reaching far beyond it (say to
     # 9999-12-31) would otherwise be thousands of empty bars, or run past the last date.
     first, last = min(day for _, day, _ in dated), max(day for _, day, _ in dated)
+    if start_at is not None and window[0] is None and first < start_at <= last:
+        first = start_at
     low = max(window[0], first) if window[0] else first
     high = min(window[1], last) if window[1] else last
     if (high - low).days < CHART_MIN_WEEKS * 7:
@@ -377,7 +386,7 @@ class TimelineQuery:
     def from_request(cls, request) -> TimelineQuery:
         names = TimelineFilter.base_filters
         params = {name: value for name in names if (value := request.GET.get(name, "").strip())}
-        filterset = TimelineFilter(params, queryset=Event.objects.none())
+        filterset = TimelineFilter(params, queryset=Event.objects.none(), request=request)
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         return cls(params, filterset, errors)
 
@@ -405,6 +414,9 @@ class TimelineQuery:
         """
         cleaned = self.filterset.form.cleaned_data
         given = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES and name not in skip}
+        if effective_review(self.filterset) != ANY:  # the kept counts count every review status
+            return None
+        given.pop("review_status", None)
         if set(given) - {"escalation", "actor", *DATE_PARAMS}:
             return None
         actors = given.get("actor") or [None]
@@ -491,6 +503,9 @@ def timeline(request):
         **_filter_menu(query),
     }
     if query.errors:
+        if "actor" in query.errors:  # the actors the reader may have meant, as links (events/actor_lookup.py)
+            choices = loose_match(query.params["actor"]).suggestions
+            context["actor_choices"] = [(name, query.url(reverse("events:timeline"), actor=slug)) for name, slug in choices]
         return render(request, "events/timeline.html", context, status=400)
 
     events, statements = query.querysets()
@@ -515,6 +530,7 @@ def timeline(request):
             [(kind, day, n) for kind, _escalation, day, n in counts],
             (low, high),
             lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+            start_at=min((e.start_date for e in escalations), default=None),
         )
         if low is None and high is None:
             totals = defaultdict(lambda: [0, 0])
@@ -566,7 +582,8 @@ def _filter_menu(query: TimelineQuery) -> dict:
         "families": list(families),
         "countries": [(code, name) for code, name in countries if code in used_countries],
         "outlet_kinds": Outlet.Kind.choices,
-        "review_statuses": Statement._meta.get_field("review_status").choices,
+        "review_statuses": REVIEW_CHOICES,
+        "review_default": "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only",
         "actor_suggestions": list(suggestions),
         "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
         "extra_filters": [
@@ -834,15 +851,16 @@ def reactions(request):
     StatementFilter), which narrow the aggregate itself.
     """
     params = {name: value for name in REACTION_FILTERS if (value := request.GET.get(name, "").strip())}
-    filterset = StatementFilter(params, queryset=Statement.objects.attributed())
+    filterset = StatementFilter(params, queryset=Statement.objects.attributed(), request=request)
     if not filterset.is_valid():
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
         return render(request, "events/reactions.html", context, status=400)
     escalations = list(Escalation.objects.all())
-    if set(params) <= set(REACTION_COUNTED_FILTERS):
+    # The kept counts count every review status: read them only when every status is shown.
+    if set(params) - {"review_status"} <= set(REACTION_COUNTED_FILTERS) and effective_review(filterset) == ANY:
         counted = ReactionCount.objects.all()
-        for name in params:  # the statements' filters, on the counts' `speaker` relation
+        for name in set(params) - {"review_status"}:  # the statements' filters, on the counts' `speaker` relation
             counted = filterset.filters[name].filter(counted, filterset.form.cleaned_data[name])
     else:
         counted = filterset.qs
