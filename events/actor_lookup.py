@@ -44,12 +44,18 @@ def loose_match(value: str) -> LooseMatch:
     wanted = fold(value)
     if not wanted:
         return LooseMatch()
-    actors = {pk: (name, slug, kind) for pk, name, slug, kind in Actor.objects.values_list("pk", "name", "slug", "kind")}
+    actors = {
+        pk: (name, slug, kind) for pk, name, slug, kind in Actor.objects.values_list("pk", "name", "slug", "kind")
+    }
     aliases = list(ActorAlias.objects.values_list("actor_id", "name"))
     levels = (
         {pk for pk, (name, _, _) in actors.items() if fold(name) == wanted},
         {pk for pk, name in aliases if fold(name) == wanted},
-        {pk for pk, (name, _, kind) in actors.items() if kind == Actor.Kind.PERSON and fold(name).split()[-1:] == [wanted]},
+        {
+            pk
+            for pk, (name, _, kind) in actors.items()
+            if kind == Actor.Kind.PERSON and fold(name).split()[-1:] == [wanted]
+        },
     )
     for found in levels:
         if found:

@@ -25,7 +25,9 @@ class AddArticleForm(forms.Form):
         help_text="The headline on the first line, a blank line, then the paragraphs separated by blank lines.",
     )
     file = forms.FileField(required=False, help_text="A seed text file (.txt, UTF-8) or a saved web page (.html).")
-    url = forms.URLField(required=False, assume_scheme="https", help_text="The article's web address: the page is fetched.")
+    url = forms.URLField(
+        required=False, assume_scheme="https", help_text="The article's web address: the page is fetched."
+    )
     published_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -37,7 +37,6 @@ from django_filters.constants import EMPTY_VALUES
 
 from events import search
 from events.actor_lookup import describe, loose_match
-from events.visibility import ReviewStatusFilter
 from events.models import (
     Actor,
     Article,
@@ -50,6 +49,7 @@ from events.models import (
     ReviewStatus,
     Statement,
 )
+from events.visibility import ReviewStatusFilter
 
 
 class IsoDateFilter(django_filters.DateFilter):

@@ -29,12 +29,10 @@ from django.utils.safestring import mark_safe
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
+from events.actor_lookup import loose_match
 from events.api import timeline as keyset
 from events.api.timeline import EVENT, STATEMENT, Entry
-from events.actor_lookup import loose_match
 from events.filters import StatementFilter, TimelineFilter
-from events.visibility import ANY, default_review, effective_review
-from events.visibility import CHOICES as REVIEW_CHOICES
 from events.highlight import HighlightSpan, highlight, tips
 from events.ingest import dates as fuzzy
 from events.ingest.gazetteer import Gazetteer
@@ -50,6 +48,8 @@ from events.models import (
     ReactionCount,
     Statement,
 )
+from events.visibility import ANY, default_review, effective_review
+from events.visibility import CHOICES as REVIEW_CHOICES
 
 # Rows (events + statements) per timeline page: bounds the page's size and render time
 # (rendering is most of a page's time). 25: the first page of 50 was 13,900 px tall (issue 18);
@@ -506,7 +506,8 @@ def timeline(request):
     if query.errors:
         if "actor" in query.errors:  # the actors the reader may have meant, as links (events/actor_lookup.py)
             choices = loose_match(query.params["actor"]).suggestions
-            context["actor_choices"] = [(name, query.url(reverse("events:timeline"), actor=slug)) for name, slug in choices]
+            link = reverse("events:timeline")
+            context["actor_choices"] = [(name, query.url(link, actor=slug)) for name, slug in choices]
         return render(request, "events/timeline.html", context, status=400)
 
     events, statements = query.querysets()
@@ -584,7 +585,9 @@ def _filter_menu(query: TimelineQuery) -> dict:
         "countries": [(code, name) for code, name in countries if code in used_countries],
         "outlet_kinds": Outlet.Kind.choices,
         "review_statuses": REVIEW_CHOICES,
-        "review_default": "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only",
+        "review_default": (
+            "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only"
+        ),
         "actor_suggestions": list(suggestions),
         "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
         "extra_filters": [

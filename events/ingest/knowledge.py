@@ -48,7 +48,8 @@ _URL = re.compile(r"https?://\S+")
 
 
 OUTLET_KINDS = frozenset(
-    {"wire", "state_media", "newspaper", "diaspora_press", "broadcaster", "official", "independent", "aggregator", "other"}
+    {"wire", "state_media", "newspaper", "diaspora_press", "broadcaster", "official", "independent"}
+    | {"aggregator", "other"}
 )
 _DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
 
@@ -352,7 +353,8 @@ def _outlet(name: str, where: str, raw: object) -> KnownOutlet | None:
     if raw.get("kind") not in OUTLET_KINDS:
         raise ParseError(name, None, f"{where}: 'kind' must be one of {', '.join(sorted(OUTLET_KINDS))}")
     domains = raw.get("domains", [])
-    if not isinstance(domains, list) or not domains or not all(isinstance(d, str) and _DOMAIN.match(d) for d in domains):
+    hosts = all(isinstance(d, str) and _DOMAIN.match(d) for d in domains) if isinstance(domains, list) else False
+    if not domains or not hosts:
         raise ParseError(name, None, f"{where}: 'domains' must be a non-empty list of lower-case host names (rt.com)")
     if any(d.startswith("www.") for d in domains):
         raise ParseError(name, None, f"{where}: give domains without 'www.' (a sub-domain finds its domain)")

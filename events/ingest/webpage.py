@@ -97,7 +97,9 @@ def parse_page(data: bytes, *, source: str, url: str = "", max_bytes: int = DEFA
         paragraphs = paragraphs[1:]  # the page's own heading, which trafilatura keeps as the first line
     if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
         raise ParseError(
-            source, None, "no article text found in the page (a list of links, a login or cookie page, or an empty article?)"
+            source,
+            None,
+            "no article text found in the page (a list of links, a login or cookie page, or an empty article?)",
         )
     if not title:
         title = paragraphs[0] if len(paragraphs[0]) <= MAX_TITLE_CHARS else ""
@@ -155,7 +157,9 @@ def _language(data: bytes) -> str:
     except (ValueError, TypeError, SyntaxError):
         return ""
     candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang")]
-    candidates += root.xpath("//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content")
+    candidates += root.xpath(
+        "//meta[translate(@http-equiv,'CONTENT-LANGUAGE','content-language')='content-language']/@content"
+    )
     candidates += root.xpath("//meta[@property='og:locale']/@content")
     for candidate in candidates:
         tag = (candidate or "").strip().split(",")[0].strip()

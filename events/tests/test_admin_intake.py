@@ -57,7 +57,9 @@ def test_the_review_queue_for_one_article_leaves_out_the_others(curator, make_ar
     )
     response = curator.post(URL, {"text": SEED_TEXT, "published_on": "2023-09-30"})
     queue = curator.get(response["Location"])
-    assert {row[1].article_id for row in queue.context["rows"]} == {Article.objects.get(source_ref__startswith="pasted").pk}
+    assert {row[1].article_id for row in queue.context["rows"]} == {
+        Article.objects.get(source_ref__startswith="pasted").pk
+    }
 
 
 def test_a_pasted_text_an_uploaded_page_and_a_seed_file_draft_the_same_statements(curator, tmp_path):
@@ -71,7 +73,9 @@ def test_a_pasted_text_an_uploaded_page_and_a_seed_file_draft_the_same_statement
     Statement.objects.all().delete()
     Article.objects.all().delete()
     (tmp_path / "story.txt").write_text(SEED_TEXT, encoding="utf-8")
-    call_command("import_seeds", str(tmp_path / "story.txt"), "--fixtures", "--published", "2023-09-30", stdout=StringIO())
+    call_command(
+        "import_seeds", str(tmp_path / "story.txt"), "--fixtures", "--published", "2023-09-30", stdout=StringIO()
+    )
     from_file = drafts(Article.objects.get(source_ref="story.txt"))
     assert pasted and pasted == uploaded == from_file
 

@@ -38,4 +38,3 @@ def test_a_curator_adds_an_article_in_the_browser_and_reviews_its_drafts(live_se
         quote = article.statements.get().quote
         assert quote in tab.locator("main, #content").first.inner_text()
         screenshot(tab, "admin-add-article-review")
-

@@ -26,7 +26,8 @@ SECOND = page(
 
 def rss(base: str) -> str:
     items = "".join(
-        f"<item><title>Story {n}</title><link>{base}{path}</link></item>" for n, path in enumerate(("/story", "/second"))
+        f"<item><title>Story {n}</title><link>{base}{path}</link></item>"
+        for n, path in enumerate(("/story", "/second"))
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title><link>{base}/</link>{items}</channel></rss>'
 
@@ -166,7 +167,10 @@ def test_fetch_refuses_private_addresses_unless_allowed(server):
 
 
 def test_feed_links_lists_each_entrys_page():
-    assert feed_links(rss("http://x.example").encode(), source="f") == ["http://x.example/story", "http://x.example/second"]
+    assert feed_links(rss("http://x.example").encode(), source="f") == [
+        "http://x.example/story",
+        "http://x.example/second",
+    ]
     with pytest.raises(ParseError, match="feed with no entries|not a feed"):
         feed_links(b"<html><body>no feed</body></html>", source="f")
 

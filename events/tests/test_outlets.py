@@ -85,5 +85,7 @@ def test_a_domain_claimed_by_two_outlets_is_refused_naming_both(tmp_path):
     (tmp_path / "k").mkdir()
     (tmp_path / "k" / "m.json").write_text(json.dumps(data))
     with pytest.raises(CommandError, match="domain 'one.example' is also 'one''s"):
-        call_command("import_seeds", "--fixtures-only", "--fixtures", "--knowledge", str(tmp_path / "k"), stdout=StringIO())
+        call_command(
+            "import_seeds", "--fixtures-only", "--fixtures", "--knowledge", str(tmp_path / "k"), stdout=StringIO()
+        )
     assert not Outlet.objects.exists()

@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from events.ingest.fetch import Fetched, FetchError, fetch, feed_links, is_feed_name, looks_like_url, source_ref_for
+from events.ingest.fetch import Fetched, FetchError, feed_links, fetch, is_feed_name, looks_like_url, source_ref_for
 from events.ingest.parser import read_seed
 from events.ingest.records import ParseError
 from events.management.commands import import_seeds
@@ -51,8 +51,9 @@ class Command(import_seeds.Command):
             super().handle(*args, **options)
         except CommandError as error:
             if self._unfetched:
-                raise CommandError(f"{error}; and {len(self._unfetched)} address(es) not fetched: "
-                                   f"{', '.join(self._unfetched)}") from error
+                raise CommandError(
+                    f"{error}; and {len(self._unfetched)} address(es) not fetched: {', '.join(self._unfetched)}"
+                ) from error
             raise
         if self._unfetched:
             raise CommandError(f"{len(self._unfetched)} address(es) not fetched: {', '.join(self._unfetched)}")

@@ -74,7 +74,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "paths",
             nargs="*",
-            help="seed files (.txt, UTF-8), saved web pages (.html, .htm) or folders of them; default: the seeds/ folder",
+            help="seed files (.txt, UTF-8), saved web pages (.html, .htm) or folders of them; "
+            "default: the seeds/ folder",
         )
         parser.add_argument("--dry-run", action="store_true", help="validate and report, then roll everything back")
         parser.add_argument(
