@@ -112,3 +112,13 @@ def test_the_page_needs_the_add_article_permission(client, db):
     user = User.objects.create_user("reader", password="a-long-test-password", is_staff=True)
     client.force_login(user)
     assert client.get(URL).status_code == 403
+
+
+def test_reviewing_in_the_queue_of_one_article_stays_in_it(curator):
+    response = curator.post(URL, {"text": SEED_TEXT, "published_on": "2023-09-30"})
+    queue = response["Location"]
+    statement = Article.objects.get().statements.first()
+    back = curator.post(queue, {"do": f"reject:statement:{statement.pk}", "position": "0"})
+    assert back["Location"] == f"{queue}&focus=0"
+    statement.refresh_from_db()
+    assert statement.review_status == "rejected"
