@@ -47,6 +47,7 @@ class Command(import_seeds.Command):
         self._fetched: dict[str, Fetched] = {}
         self._unfetched: list[str] = []
         self._max_bytes = options["max_bytes"]
+        self.verbosity = options["verbosity"]
         try:
             super().handle(*args, **options)
         except CommandError as error:
@@ -117,7 +118,3 @@ class Command(import_seeds.Command):
     def _fail(self, what: str, message: str) -> None:
         self._unfetched.append(what)
         self.stderr.write(self.style.ERROR(message))
-
-    def execute(self, *args, **options):
-        self.verbosity = options.get("verbosity", 1)
-        return super().execute(*args, **options)
