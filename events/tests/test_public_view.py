@@ -76,6 +76,7 @@ def test_the_timeline_page_shows_verified_records_and_drafts_on_request(client, 
     assert f'id="statement-{verified.pk}"' in page and f'id="statement-{draft.pk}"' not in page
     assert "Verified clash" in page and "Drafted clash" not in page
     assert "Verified only" in page  # the review status menu says what is shown
+    assert "Download this timeline, verified only:" in " ".join(page.split())  # and the downloads
     page = client.get("/?review_status=any").content.decode()
     assert f'id="statement-{draft.pk}"' in page and "Drafted clash" in page
 
