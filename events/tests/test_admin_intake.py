@@ -16,17 +16,10 @@ from django.urls import reverse
 
 from events.models import Article, Statement
 from events.tests.test_fetch_articles import server  # noqa: F401  (the local HTTP server fixture)
-from events.tests.webpages import SEED_TEXT, link_list, page
+from events.tests.webpages import SEED_TEXT, drafts, link_list, page
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = "/admin/events/article/add-from-source/"
-
-
-def drafts(article: Article) -> list[tuple]:
-    return sorted(
-        (s.start, s.end, s.quote, s.speaker.name if s.speaker else None, s.cameo_id, s.said_on)
-        for s in Statement.objects.filter(article=article).select_related("speaker")
-    )
 
 
 @pytest.fixture

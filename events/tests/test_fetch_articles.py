@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from events.ingest.fetch import FetchError, feed_links, fetch, source_ref_for
 from events.ingest.records import ParseError
 from events.models import Article, Outlet, OutletDomain
-from events.tests.webpages import PARAGRAPHS, SEED_TEXT, page
+from events.tests.webpages import PARAGRAPHS, SEED_TEXT, drafts, page
 
 SECOND = page(
     title="Detainee lists exchanged at the crossing",
@@ -232,3 +232,28 @@ def test_without_the_setting_a_local_address_is_refused(server, settings):
     assert "private or local network address: refused" in err
     assert failure is not None
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_url_and_a_feed_entry_draft_what_the_same_text_in_a_seed_file_drafts(server, allow_local, tmp_path):
+    from pathlib import Path
+
+    from events.models import Statement
+
+    cameo = str(Path(__file__).resolve().parents[2] / "fixtures" / "cameo.json")
+
+    def clear():
+        Statement.objects.all().delete()
+        Article.objects.all().delete()
+
+    out, err = StringIO(), StringIO()
+    call_command("import_articles", f"{server}/story", fixtures=[cameo], stdout=out, stderr=err)
+    from_url = drafts(Article.objects.get())
+    clear()
+    call_command("import_articles", f"{server}/feed.xml", fixtures=[], stdout=out, stderr=err)
+    from_feed = drafts(Article.objects.get(body=SEED_TEXT))
+    clear()
+    (tmp_path / "story.txt").write_text(SEED_TEXT, encoding="utf-8")
+    call_command("import_seeds", str(tmp_path / "story.txt"), fixtures=[], published=dt.date(2023, 9, 30), stdout=out)
+    from_file = drafts(Article.objects.get())
+    assert from_url and from_url == from_feed == from_file

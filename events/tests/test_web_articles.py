@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from events.ingest.records import ParseError
 from events.ingest.webpage import parse_page
 from events.models import Article, Outlet, OutletDomain, Statement
-from events.tests.webpages import SEED_TEXT, TITLE, link_list, page
+from events.tests.webpages import SEED_TEXT, TITLE, drafts, link_list, page
 
 ROOT = Path(__file__).resolve().parents[2]
 CAMEO = ROOT / "fixtures" / "cameo.json"
@@ -23,13 +23,6 @@ def run(*args, **options):
     out, err = StringIO(), StringIO()
     call_command("import_seeds", *[str(a) for a in args], stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
-
-
-def drafts(article: Article) -> list[tuple]:
-    return sorted(
-        (s.start, s.end, s.quote, s.speaker.name if s.speaker else None, s.cameo_id, s.said_on)
-        for s in Statement.objects.filter(article=article).select_related("speaker")
-    )
 
 
 # The pure part ------------------------------------------------------------------------------

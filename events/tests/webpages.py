@@ -54,3 +54,13 @@ def link_list() -> str:
     """An index page: links and nothing to read."""
     links = "\n".join(f'<li><a href="/story/{n}">Story {n}</a></li>' for n in range(30))
     return f"<!DOCTYPE html><html lang='en'><head><title>Index</title></head><body><ul>{links}</ul></body></html>"
+
+
+def drafts(article) -> list[tuple]:
+    """What drafting made of an article, to compare two ways in: span, words, speaker, code, date."""
+    from events.models import Statement
+
+    return sorted(
+        (s.start, s.end, s.quote, s.speaker.name if s.speaker else None, s.cameo_id, s.said_on)
+        for s in Statement.objects.filter(article=article).select_related("speaker")
+    )
