@@ -194,6 +194,18 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where import_seeds looks when no path is given, and the largest seed file it accepts.
 SEEDS_DIR = BASE_DIR / "seeds"
 SEED_MAX_BYTES = env_int("SEED_MAX_BYTES", 1_000_000)
+# import_articles (saved pages, URLs, feeds; events/ingest/fetch.py): the largest page or feed, the
+# seconds to wait for a server, and the private networks (CIDR) a URL may lead to (none: only
+# public addresses; the tests allow 127.0.0.1 for the server they start).
+PAGE_MAX_BYTES = env_int("PAGE_MAX_BYTES", 5_000_000)
+ARTICLE_FETCH_TIMEOUT = env_int("ARTICLE_FETCH_TIMEOUT", 10)
+ARTICLE_FETCH_ALLOW_NETWORKS = env_list("ARTICLE_FETCH_ALLOW_NETWORKS", [])
+# What a reader who does not curate sees of events and statements when they do not choose a review
+# status (events/visibility.py): "verified" (public means verified), or "any" (drafts too: a site
+# where the curators are the readers; the test suite written before this rule runs with it).
+PUBLIC_REVIEW_STATUS = os.environ.get("PUBLIC_REVIEW_STATUS", "verified")
+if PUBLIC_REVIEW_STATUS not in ("verified", "any"):
+    raise ImproperlyConfigured(f"PUBLIC_REVIEW_STATUS={PUBLIC_REVIEW_STATUS!r}: use verified or any")
 
 LOGIN_URL = "admin:login"
 

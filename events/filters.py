@@ -36,6 +36,7 @@ from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from events import search
+from events.actor_lookup import describe, loose_match
 from events.models import (
     Actor,
     Article,
@@ -48,6 +49,7 @@ from events.models import (
     ReviewStatus,
     Statement,
 )
+from events.visibility import ReviewStatusFilter
 
 
 class IsoDateFilter(django_filters.DateFilter):
@@ -111,9 +113,22 @@ class ActorReferenceField(forms.CharField):
             condition |= Q(pk=int(value))
         rows = list(Actor.objects.filter(condition).with_frequency().values_list("pk", "frequent"))
         if not rows:
-            raise forms.ValidationError(
-                "No actor has the id, slug or name %(value)r.", code="invalid_choice", params={"value": value}
-            )
+            # Surnames, aliases, other cases and accents; suggestions when ambiguous or unknown.
+            match = loose_match(value)
+            if match.ambiguous:
+                raise forms.ValidationError(
+                    "%(value)r may mean several actors: %(names)s. Give the one you mean by its name or slug.",
+                    code="ambiguous",
+                    params={"value": value, "names": describe(match.suggestions)},
+                )
+            if not match.ids:
+                hint = f" Did you mean: {describe(match.suggestions)}?" if match.suggestions else ""
+                raise forms.ValidationError(
+                    "No actor has the id, slug or name %(value)r.%(hint)s",
+                    code="invalid_choice",
+                    params={"value": value, "hint": hint},
+                )
+            rows = list(Actor.objects.filter(pk__in=match.ids).with_frequency().values_list("pk", "frequent"))
         return ActorIds((pk for pk, _ in rows), frequent=any(frequent for _, frequent in rows))
 
 
@@ -482,7 +497,7 @@ class EventFilter(ParticipantFilterSet):
     location = django_filters.CharFilter(
         field_name="location", lookup_expr="icontains", help_text="Case-insensitive text in the location."
     )
-    review_status = _review_status_filter()
+    review_status = ReviewStatusFilter()  # events/visibility.py: verified unless asked
     outlet, outlet_kind, exclude_outlet_kind = _source_filters("events with a source", "article")
     article = _article_filter("Article id: events with a source in this article.", method="filter_article")
     q = SearchFilter(
@@ -537,7 +552,7 @@ class StatementFilter(ParticipantFilterSet):
     date_from, date_to = _overlap_filters("statements")
     article = _article_filter("Article id: statements quoted from this article.", field_name="article")
     outlet, outlet_kind, exclude_outlet_kind = _source_filters("statements quoted from an", "article")
-    review_status = _review_status_filter()
+    review_status = ReviewStatusFilter()  # events/visibility.py: verified unless asked
     kind = django_filters.ChoiceFilter(
         field_name="kind",
         choices=Statement.Kind.choices,

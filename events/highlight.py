@@ -164,3 +164,18 @@ def quote_context(text: str, start: int, end: int, sentences: int = 1, limit: in
     if len(after) > limit:
         after = after[:limit].rsplit(" ", 1)[0]
     return QuoteContext(before, text[start:end], after, clipped_before, clipped_after)
+
+
+def context_html(text: str, start: int, end: int) -> str:
+    """The span `start`–`end` of `text` highlighted (`<mark>`) in the sentences around it, as escaped
+    HTML: what the admin's change pages show instead of bare offsets."""
+    context = quote_context(text, start, end)
+    if not context.span:
+        return f'<span class="span-empty">(no text at {start}–{end}: the span is empty or outside the article)</span>'
+    return (
+        ("… " if context.clipped_before else "")
+        + escape(show_controls(context.before))
+        + f'<mark data-span="{start}-{end}">{escape(show_controls(context.span))}</mark>'
+        + escape(show_controls(context.after))
+        + (" …" if context.clipped_after else "")
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.urls import path
 
 from events.admin.base import (
     TIMESTAMPS,
@@ -81,6 +82,13 @@ class ArticleAdmin(VersionCheckedAdmin, admin.ModelAdmin):
     @admin.display(description="published", ordering="published_on")
     def published_label(self, obj):
         return obj.published_on or "undated"
+
+    def get_urls(self):
+        # Paste text, upload a file or give a URL: events/admin/intake.py.
+        from events.admin.intake import add_article_view
+
+        view = self.admin_site.admin_view(lambda request: add_article_view(self, request))
+        return [path("add-from-source/", view, name="events_article_add_from_source"), *super().get_urls()]
 
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, obj):

@@ -16,6 +16,7 @@ from events.admin.inlines import (
     EventParticipantInline,
     EventSourceInline,
 )
+from events.admin.span import SpanInContextMixin  # the span in its sentences on the change pages
 from events.ingest.text import show_controls
 from events.models import (
     CameoCode,
@@ -107,7 +108,7 @@ class EventParticipantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventSource)
-class EventSourceAdmin(SimpleHistoryAdmin):
+class EventSourceAdmin(SpanInContextMixin, SimpleHistoryAdmin):
     list_display = ("ref", "event", "article", "span", "short_quote", "reported_date_label")
     list_select_related = ("event", "article")
     list_filter = ("article__outlet",)
@@ -118,7 +119,7 @@ class EventSourceAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).defer("article__body", "article__caption")
 
     def get_readonly_fields(self, request, obj=None):
-        return ("ref",) if obj else ()
+        return ("ref", "span_in_context") if obj else ()
 
     @admin.display(description="span")
     def span(self, obj):

@@ -3,6 +3,8 @@ rejected or re-credited from the keyboard) and "Recently deleted" (restored by e
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -58,15 +60,19 @@ def review_queue(admin_site, request):
             if kind in chosen and pk.isdigit():
                 chosen[kind].append(int(pk))
         queue_url = reverse("admin:events_review_queue")
+        article = request.GET.get("article", "")
+        if article.isdigit():  # the queue of one article (the form posts to its own URL) stays so
+            queue_url = f"{queue_url}?article={article}"
         focus = request.POST.get("position", "")
-        back = f"{queue_url}?focus={focus}" if focus.isdigit() else queue_url
+        back = f"{queue_url}{'&' if '?' in queue_url else '?'}focus={focus}" if focus.isdigit() else queue_url
         if action == "assign":
             # "assign:statement:<id>:<actor id>": a "speaker needed" draft credited to one of its candidates.
             _assign_speaker(admin_site, request, target)
             return HttpResponseRedirect(back)
         if action == "reassign" and chosen["statement"]:
             ids = ",".join(map(str, chosen["statement"]))
-            return HttpResponseRedirect(f"{reverse('admin:events_statement_reassign')}?ids={ids}&next={queue_url}")
+            query = urlencode({"ids": ids, "next": queue_url}, safe=",/")
+            return HttpResponseRedirect(f"{reverse('admin:events_statement_reassign')}?{query}")
         if action in REVIEW_ACTIONS:
             for kind, ids in chosen.items():
                 if not ids:
@@ -91,6 +97,9 @@ def review_queue(admin_site, request):
     if not admin_site._registry[Statement].has_view_permission(request):
         raise PermissionDenied
     drafts = Statement.objects.filter(review_status=ReviewStatus.DRAFT)
+    article = request.GET.get("article", "")
+    if article.isdigit():  # the drafts of one article (where "Add an article" lands)
+        drafts = drafts.filter(article_id=int(article))
     statements = list(
         drafts.select_related("speaker", "article__outlet", "cameo").order_by("article_id", "start", "id")[:QUEUE_SIZE]
     )

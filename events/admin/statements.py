@@ -17,6 +17,7 @@ from events.admin.base import (
     VersionCheckedAdmin,
 )
 from events.admin.review import SpeakerForm, recently_deleted, review_queue
+from events.admin.span import SpanInContextMixin  # the span in its sentences on the change pages
 from events.highlight import quote_context
 from events.ingest.text import show_controls
 from events.models import (
@@ -27,7 +28,7 @@ from events.models import (
 
 
 @admin.register(Statement)
-class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
+class StatementAdmin(SpanInContextMixin, VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     list_display = ("speaker", "short_quote", "date_label", "cameo_code", "article_title", "review_status")
     list_display_links = ("short_quote",)
     list_filter = (
@@ -43,11 +44,11 @@ class StatementAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin)
     search_fields = ("quote", "summary", "ref", "speaker__name", "speaker__aliases__name")
     date_hierarchy = "said_on"
     autocomplete_fields = ("speaker", "targets", "cameo", "article", "escalation")
-    readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
+    readonly_fields = ("span_in_context", "date_from", "date_to", *TIMESTAMPS)
     actions = ("mark_verified", "mark_rejected", "reassign_speaker")
     fieldsets = (
         (None, {"fields": ("speaker", "targets", "kind", "cameo", "summary", "review_status", "escalation")}),
-        ("Where in the source", {"fields": ("article", ("start", "end"), "quote")}),
+        ("Where in the source", {"fields": ("article", "span_in_context", ("start", "end"), "quote")}),
         (
             "How and when",
             {

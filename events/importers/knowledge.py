@@ -17,7 +17,7 @@ from events.importers.results import (
     validation_reason,
 )
 from events.ingest.knowledge import KnowledgeBase, KnownActor
-from events.models import Actor, ActorAlias, ReviewStatus, Tenure
+from events.models import Actor, ActorAlias, Outlet, OutletDomain, ReviewStatus, Tenure
 
 
 def load_knowledge(knowledge: KnowledgeBase) -> Counts:
@@ -62,6 +62,7 @@ def load_knowledge(knowledge: KnowledgeBase) -> Counts:
         counts.add(CREATED, Actor, len(new))  # a level is never empty
     _load_known_aliases(knowledge, actors, counts)
     _load_tenures(knowledge, actors, counts)
+    load_known_outlets(knowledge, counts)  # its media that publish articles
     return counts
 
 
@@ -180,3 +181,47 @@ def _load_tenures(knowledge: KnowledgeBase, actors: dict[str, Actor], counts: Co
     if new:
         bulk_create_with_history(new, Tenure, default_change_reason="knowledge base")
         counts.add(CREATED, Tenure, len(new))
+
+
+def load_known_outlets(knowledge: KnowledgeBase, counts) -> None:
+    """Insert the outlets of the knowledge base (its media with an `outlet` entry) and their domains
+    that the database does not hold, by natural key (slug; domain); never change a stored one.
+
+    An outlet takes its media actor's slug, name (or the entry's short name), country and notes
+    (the source URL); a stored outlet of that slug (reference.json's, a curator's edit) keeps its
+    values and gains only the domains no outlet holds yet. The caller holds the transaction.
+    """
+    known = [actor for actor in knowledge.actors if actor.outlet is not None]
+    stored = Outlet.objects.in_bulk([actor.slug for actor in known], field_name="slug")
+    fresh = []
+    for actor in known:
+        if actor.slug in stored:
+            counts.add(UNCHANGED, Outlet)
+            continue
+        outlet = Outlet(
+            slug=actor.slug,
+            name=actor.outlet.name or actor.name,
+            kind=actor.outlet.kind,
+            country=actor.country,
+            url=f"https://{actor.outlet.domains[0]}/",
+            notes=f"{actor.role}. {actor.notes}" if actor.role else actor.notes,
+        )
+        try:
+            outlet.full_clean(validate_unique=False)
+        except ValidationError as error:
+            raise ImportFailure(f"knowledge base: outlet '{actor.slug}': {validation_reason(error)}") from error
+        fresh.append(outlet)
+    Outlet.objects.bulk_create(fresh)
+    if fresh:
+        counts.add(CREATED, Outlet, len(fresh))
+    outlets = Outlet.objects.in_bulk([actor.slug for actor in known], field_name="slug")
+    taken = set(OutletDomain.objects.values_list("domain", flat=True))
+    domains = [
+        OutletDomain(outlet=outlets[actor.slug], domain=domain)
+        for actor in known
+        for domain in actor.outlet.domains
+        if domain not in taken
+    ]
+    OutletDomain.objects.bulk_create(domains)
+    if domains:
+        counts.add(CREATED, OutletDomain, len(domains))

@@ -29,6 +29,7 @@ from events.importers.results import (
     model_key,
     validation_reason,
 )
+from events.importers.webarticles import page_columns  # a saved web page's date, outlet, URL, language
 from events.ingest.pipeline import GazetteerSource, Job, Prepared, Stored
 from events.ingest.records import ParsedArticle
 from events.models import Article, Outlet, ReviewStatus, Statement
@@ -188,8 +189,7 @@ def new_article(
         source_ref=path.name,
         title=parsed.headline_text,
         caption=parsed.caption_text,
-        published_on=published_on,
-        outlet=outlet,
+        **page_columns(parsed, published_on=published_on, outlet=outlet),
         **fresh,
     )
 

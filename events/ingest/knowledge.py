@@ -9,7 +9,11 @@ A file holds two lists:
 - `actors`: `slug` (natural key; reference.json's slugs are reused for the same actor),
   `name` (the English Wikipedia title), `kind` (Actor.Kind), `country` (ISO 3166 alpha-2 or
   ""), `gender` ("male"/"female" for people, for he/she), `affiliation` (slug or null),
-  `role`, `aliases` (surnames, transliterations, demonyms, institution wordings), `notes`.
+  `role`, `aliases` (surnames, transliterations, demonyms, institution wordings), `notes`;
+  for a medium that publishes articles, `outlet`: its `kind` (events.Outlet.Kind: wire,
+  state_media, independent, broadcaster…; with `country` it says whose state media),
+  `domains` (the hosts its pages are on: an imported page finds its outlet by them) and an
+  optional short `name` ("RT" for "RT (TV network)").
 - `offices`: a title that names whoever holds it ("the Kremlin spokesman"): `slug`, `title`,
   `organisation` (slug or null), `aliases` (the wordings), `holders` (`actor` slug, `start`,
   `end`, ISO dates or null for open ends), `notes`. An office mention resolves to its holder
@@ -43,6 +47,20 @@ _COUNTRY = re.compile(r"^(?:[A-Z]{2})?$")
 _URL = re.compile(r"https?://\S+")
 
 
+OUTLET_KINDS = frozenset(
+    {"wire", "state_media", "newspaper", "diaspora_press", "broadcaster", "official", "independent"}
+    | {"aggregator", "other"}
+)
+_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+
+
+@dataclass(frozen=True)
+class KnownOutlet:
+    kind: str
+    domains: tuple[str, ...]
+    name: str = ""
+
+
 @dataclass(frozen=True)
 class KnownActor:
     slug: str
@@ -54,6 +72,7 @@ class KnownActor:
     role: str = ""
     aliases: tuple[str, ...] = ()
     notes: str = ""
+    outlet: KnownOutlet | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +204,12 @@ def check(actors: list[tuple[str, KnownActor]], offices: list[tuple[str, Office]
         if a.slug in slugs:
             raise ParseError(source, None, f"actor '{a.slug}' is defined twice (also in {slugs[a.slug]})")
         slugs[a.slug] = source
+    domains: dict[str, str] = {}
+    for source, a in actors:
+        for domain in a.outlet.domains if a.outlet else ():
+            if domain in domains:
+                raise ParseError(source, None, f"actor '{a.slug}': domain '{domain}' is also '{domains[domain]}''s")
+            domains[domain] = a.slug
     for source, a in actors:
         if a.affiliation is not None and a.affiliation not in slugs:
             raise ParseError(source, None, f"actor '{a.slug}': affiliation '{a.affiliation}' is not a known actor")
@@ -291,7 +316,7 @@ def _keys(name: str, where: str, raw: object, allowed: set[str]) -> dict:
     return raw
 
 
-_ACTOR_KEYS = {"slug", "name", "kind", "country", "gender", "affiliation", "role", "aliases", "notes"}
+_ACTOR_KEYS = {"slug", "name", "kind", "country", "gender", "affiliation", "role", "aliases", "notes", "outlet"}
 _OFFICE_KEYS = {"slug", "title", "organisation", "aliases", "holders", "notes"}
 
 
@@ -319,7 +344,25 @@ def _actor(name: str, index: int, raw: object) -> KnownActor:
         role=_text(name, where, raw, "role"),
         aliases=_aliases(name, where, raw),
         notes=_notes(name, where, raw),
+        outlet=_outlet(name, where, raw.get("outlet")),
     )
+
+
+def _outlet(name: str, where: str, raw: object) -> KnownOutlet | None:
+    """An actor's `outlet` entry: None when it has none (a person, a social network)."""
+    if raw is None:
+        return None
+    where = f"{where} outlet"
+    raw = _keys(name, where, raw, {"kind", "domains", "name"})
+    if raw.get("kind") not in OUTLET_KINDS:
+        raise ParseError(name, None, f"{where}: 'kind' must be one of {', '.join(sorted(OUTLET_KINDS))}")
+    domains = raw.get("domains", [])
+    hosts = all(isinstance(d, str) and _DOMAIN.match(d) for d in domains) if isinstance(domains, list) else False
+    if not domains or not hosts:
+        raise ParseError(name, None, f"{where}: 'domains' must be a non-empty list of lower-case host names (rt.com)")
+    if any(d.startswith("www.") for d in domains):
+        raise ParseError(name, None, f"{where}: give domains without 'www.' (a sub-domain finds its domain)")
+    return KnownOutlet(kind=raw["kind"], domains=tuple(dict.fromkeys(domains)), name=_text(name, where, raw, "name"))
 
 
 def _date(name: str, where: str, value: object, key: str) -> dt.date | None:

@@ -34,6 +34,7 @@ from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.parser import decode_seed, parse_article, read_seed
 from events.ingest.records import Extraction, ParsedArticle, ParseError
+from events.ingest.webpage import is_page, parse_page
 
 # (actor_key, canonical name, kind, aliases): what Gazetteer.from_entries takes.
 # (key, name, kind, aliases) or with a fifth item, a mapping of extras (Gazetteer.from_entries).
@@ -68,6 +69,9 @@ class Job:
     stored: Stored | None = None  # None: no article of this name yet
     published_on: dt.date | None = None  # for an article with no date of its own (--published)
     redraft: bool = False
+    # A page fetched from the web (events/ingest/fetch.py): its bytes and URL instead of a file to read.
+    data: bytes | None = None
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,10 +107,15 @@ def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepare
     A file that cannot be read or parsed gives its error as text (ParseError's message):
     the result may cross a process boundary, and an exception would not pickle back intact.
     """
-    source = str(job.path)
+    source = job.url or str(job.path)
     try:
-        data = read_seed(job.path, max_bytes=max_bytes, within=job.within)
-        parsed = parse_article(decode_seed(data, source=source, max_bytes=max_bytes), source=source)
+        data = job.data if job.data is not None else read_seed(job.path, max_bytes=max_bytes, within=job.within)
+        if job.url or is_page(job.path.name):
+            parsed = parse_page(data, source=source, url=job.url, max_bytes=max_bytes)
+            if parsed.page.published_on is not None:  # the page's own date before --published
+                job = replace(job, published_on=parsed.page.published_on)
+        else:
+            parsed = parse_article(decode_seed(data, source=source, max_bytes=max_bytes), source=source)
     except ParseError as error:
         return Prepared(job.path, error=str(error))
     extraction = None

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from events.ingest.webpage import PageMeta
 
 
 class ParseError(ValueError):
@@ -47,6 +51,8 @@ class ParsedArticle:
     headline: Span
     caption: Span | None
     paragraphs: tuple[Span, ...]
+    # A saved web page's metadata (events/ingest/webpage.py PageMeta); None for a seed text file.
+    page: PageMeta | None = None
 
     @property
     def headline_text(self) -> str:

@@ -26,7 +26,7 @@ from events.models.base import CleanTextMixin, DatePrecision, NaturalKeyManager,
 from events.models.events import Event, EventParticipant, EventQuerySet, EventSource
 from events.models.merge import ActorMerge
 from events.models.records import TimelineRecordQuerySet
-from events.models.reference import CameoCode, Escalation, EscalationQuerySet, Outlet
+from events.models.reference import CameoCode, Escalation, EscalationQuerySet, Outlet, OutletDomain
 from events.models.statements import Statement, StatementQuerySet
 from events.models.versioning import (
     BULK_BATCH,
@@ -60,6 +60,7 @@ __all__ = [
     "HistoricalRecordsWithM2M",
     "NaturalKeyManager",
     "Outlet",
+    "OutletDomain",
     "ReactionCount",
     "ReactionCountQuerySet",
     "ReviewStatus",

@@ -52,6 +52,12 @@ class Article(VersionedModel):
     published_on = models.DateField(null=True, blank=True, help_text="Empty: the article is flagged as undated.")
     language = models.CharField(max_length=10, default="en")
     file_name = models.CharField(max_length=255, blank=True)
+    html_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the saved web page the body was extracted from (empty for a text file).",
+    )
     notes = models.TextField(blank=True, help_text="What a reader should know about this source.")
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     drafted_at = models.DateTimeField(

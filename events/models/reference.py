@@ -7,9 +7,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 from events.ingest import dates as fuzzy
+from events.ingest.webpage import hostname_of
 from events.models.base import CleanTextMixin, NaturalKeyManager
 
 
@@ -58,6 +60,7 @@ class Outlet(CleanTextMixin, models.Model):
         DIASPORA_PRESS = "diaspora_press", "diaspora press"
         BROADCASTER = "broadcaster", "broadcaster"
         OFFICIAL = "official", "official channel"
+        INDEPENDENT = "independent", "independent media"
         AGGREGATOR = "aggregator", "aggregator / republisher"
         OTHER = "other", "other"
 
@@ -78,6 +81,56 @@ class Outlet(CleanTextMixin, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class OutletDomainQuerySet(models.QuerySet):
+    def outlet_for(self, *, url: str = "", site_name: str = ""):
+        """The outlet of a page: by its host (en.apa.az finds apa.az), else by its site name
+        matching an outlet's name; None when neither is known."""
+        host = hostname_of(url)
+        if host:
+            # The host and each parent domain but the top-level one: en.apa.az, apa.az.
+            labels = host.split(".")
+            candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+            found = {d.domain: d.outlet for d in self.filter(domain__in=candidates).select_related("outlet")}
+            for candidate in candidates:
+                if candidate in found:
+                    return found[candidate]
+        name = " ".join(site_name.split())
+        if name:
+            return Outlet.objects.annotate(lower=Lower("name")).filter(lower=name.lower()).first()
+        return None
+
+
+class OutletDomain(models.Model):
+    """A domain an outlet publishes under (rt.com, apa.az): a page's host names its outlet."""
+
+    outlet = models.ForeignKey("events.Outlet", on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=200, unique=True, help_text="Lower-case, without “www.”: a sub-domain finds it too."
+    )
+
+    objects = OutletDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("domain",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(domain__regex=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"),
+                name="events_outletdomain_lower_case_host",
+                violation_error_message="a domain is a lower-case host name such as rt.com",
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    def natural_key(self):
+        return (self.domain,)
+
+    def save(self, *args, **kwargs):
+        self.domain = hostname_of(f"http://{self.domain.strip()}") or self.domain
+        super().save(*args, **kwargs)
 
 
 class EscalationQuerySet(models.QuerySet):

@@ -285,8 +285,10 @@ def test_generated_article_files_are_valid_seed_files():
 # reference.json's Kremlin, now named "Kremlin" (its Wikipedia title) as the knowledge base names it;
 # then (issue 20) by snapshot() itself, which now lists each row's columns by name instead of in the
 # model's field order, not by the data: the name-ordered snapshot of the generator before issue 20's
-# split (commit 2807db8, the last before SpanRecord reordered the fields) has this same digest.
-SEED_11_DIGEST = "b0b179ec298144d578983cbf9f6c004cef01b898a66e6c03f49dda5b9ad4df1c"
+# split (commit 2807db8, the last before SpanRecord reordered the fields) had the same digest;
+# then by the new `html_sha256` column of articles (empty on every generated article) and the September
+# 2023 escalation running to 3 October 2023 (issue 18; the mix below is unchanged).
+SEED_11_DIGEST = "ff4643050d50ce55bc2b7f4666a366abc70014c62598bd8130e2b1347318dbc3"
 
 
 def test_a_seed_gives_the_same_rows_on_every_database():

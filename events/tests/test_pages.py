@@ -434,7 +434,9 @@ def _many_rows(n, make_article, make_actor, make_escalation, make_event, make_st
         )
 
 
-@pytest.mark.parametrize("rows", [1, 20])
+# Both fit the first page (PAGE_SIZE, 25 entries): with more, the dated rows alone fill it and
+# the undated statements' query (7 below) is not needed.
+@pytest.mark.parametrize("rows", [1, 12])
 def test_timeline_query_count_does_not_grow_with_rows(
     client, django_assert_num_queries, rows, make_article, make_actor, make_escalation, make_event, make_statement
 ):
@@ -784,12 +786,11 @@ def test_a_date_range_far_beyond_the_data_charts_the_data_only(client, filter_ti
 
     unit, unfiltered = bars({})
     assert 0 < len(unfiltered) < 200
-    for params in (
-        {"date_to": "9999-12-31"},
-        {"date_from": "0001-01-01"},
-        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
-    ):
-        assert bars(params) == (unit, unfiltered)
+    assert bars({"date_to": "9999-12-31"}) == (unit, unfiltered)
+    # From year one: every record, the old war too (unfiltered, the chart starts at the escalations).
+    unit, everything = bars({"date_from": "0001-01-01"})
+    assert 0 < len(everything) < 200
+    assert bars({"date_from": "0001-01-01", "date_to": "9999-12-31"}) == (unit, everything)
 
 
 def test_timeline_shows_edit_links_to_staff_only(client, admin_client, small_timeline):

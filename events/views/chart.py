@@ -109,11 +109,15 @@ class Chart:
         )
 
 
-def build_chart(counts, window: tuple[dt.date | None, dt.date | None], link) -> Chart | None:
+def build_chart(
+    counts, window: tuple[dt.date | None, dt.date | None], link, *, start_at: dt.date | None = None
+) -> Chart | None:
     """Bars of events and statements per period over the window (or the span of the data).
 
     `counts` are (kind, date, n) triples; `link(start, end)` gives a bar's URL. The unit is
-    a week unless that would make more than three years of bars.
+    a week unless that would make more than three years of bars. `start_at` (the first
+    escalation's start): with no window, the chart starts there rather than at an older
+    background record, which would squeeze the escalations into a corner of it.
     """
     dated = [(kind, day, n) for kind, day, n in counts if day is not None]
     if not dated:
@@ -121,6 +125,8 @@ def build_chart(counts, window: tuple[dt.date | None, dt.date | None], link) -> 
     # The window, within the span of the data: a date range reaching far beyond it (say to
     # 9999-12-31) would otherwise be thousands of empty bars, or run past the last date.
     first, last = min(day for _, day, _ in dated), max(day for _, day, _ in dated)
+    if start_at is not None and window[0] is None and first < start_at <= last:
+        first = start_at
     low = max(window[0], first) if window[0] else first
     high = min(window[1], last) if window[1] else last
     if (high - low).days < CHART_MIN_WEEKS * 7:

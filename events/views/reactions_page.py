@@ -25,13 +25,14 @@ from events.views.reaction_table import (
     reaction_kinds_of,
 )
 from events.views.timeline_page import EXPORT_FORMATS
+from events.visibility import ANY, effective_review
 
 # Speakers (rows) of the reactions matrix, the busiest first; `?all=1` shows every one.
 REACTION_ROWS = 150
 
 
 # The statement filters the reactions page takes, to reach the speakers past REACTION_ROWS.
-REACTION_FILTERS = ("speaker", "speaker_country")
+REACTION_FILTERS = ("speaker", "speaker_country", "review_status")
 
 
 # Those the counts the database keeps (ReactionCount, events/counts.py) answer: it has the
@@ -52,15 +53,16 @@ def reactions(request):
     StatementFilter), which narrow the aggregate itself.
     """
     params = {name: value for name in REACTION_FILTERS if (value := request.GET.get(name, "").strip())}
-    filterset = StatementFilter(params, queryset=Statement.objects.attributed())
+    filterset = StatementFilter(params, queryset=Statement.objects.attributed(), request=request)
     if not filterset.is_valid():
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
         return render(request, "events/reactions.html", context, status=400)
     escalations = list(Escalation.objects.all())
-    if set(params) <= set(REACTION_COUNTED_FILTERS):
+    # The kept counts count every review status: read them only when every status is shown.
+    if set(params) - {"review_status"} <= set(REACTION_COUNTED_FILTERS) and effective_review(filterset) == ANY:
         counted = ReactionCount.objects.all()
-        for name in params:  # the statements' filters, on the counts' `speaker` relation
+        for name in set(params) - {"review_status"}:  # the statements' filters, on the counts' `speaker` relation
             counted = filterset.filters[name].filter(counted, filterset.form.cleaned_data[name])
     else:
         counted = filterset.qs

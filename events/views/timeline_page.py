@@ -10,6 +10,7 @@ are counted for the escalations the page shows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
+from events.actor_lookup import loose_match
 from events.api import timeline as keyset
 from events.filters import TimelineFilter
 from events.models import (
@@ -33,10 +35,13 @@ from events.models import (
 )
 from events.views.bands import decode_cursor, encode_cursor, group_into_bands
 from events.views.chart import KIND_RANK, KINDS, build_chart
+from events.visibility import ANY, default_review, effective_review
+from events.visibility import CHOICES as REVIEW_CHOICES
 
 # Rows (events + statements) per timeline page: bounds the page's size and render time
-# (rendering is most of a page's time: 50 rows as the API's pages).
-PAGE_SIZE = 50
+# (rendering is most of a page's time). 25: the first page of 50 was 13,900 px tall (issue 18);
+# "Later entries" loads the next 25 in place (static/js/timeline.js).
+PAGE_SIZE = 25
 
 
 MAX_PAGE_SIZE = 200
@@ -74,7 +79,7 @@ class TimelineQuery:
     def from_request(cls, request) -> TimelineQuery:
         names = TimelineFilter.base_filters
         params = {name: value for name in names if (value := request.GET.get(name, "").strip())}
-        filterset = TimelineFilter(params, queryset=Event.objects.none())
+        filterset = TimelineFilter(params, queryset=Event.objects.none(), request=request)
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         return cls(params, filterset, errors)
 
@@ -102,6 +107,9 @@ class TimelineQuery:
         """
         cleaned = self.filterset.form.cleaned_data
         given = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES and name not in skip}
+        if effective_review(self.filterset) != ANY:  # the kept counts count every review status
+            return None
+        given.pop("review_status", None)
         if set(given) - {"escalation", "actor", *DATE_PARAMS}:
             return None
         actors = given.get("actor") or [None]
@@ -181,6 +189,10 @@ def timeline(request):
         **_filter_menu(query),
     }
     if query.errors:
+        if "actor" in query.errors:  # the actors the reader may have meant, as links (events/actor_lookup.py)
+            choices = loose_match(query.params["actor"]).suggestions
+            link = reverse("events:timeline")
+            context["actor_choices"] = [(name, query.url(link, actor=slug)) for name, slug in choices]
         return render(request, "events/timeline.html", context, status=400)
 
     events, statements = query.querysets()
@@ -191,7 +203,10 @@ def timeline(request):
 
     page_link = reverse("events:timeline")
     fragment = request.GET.get("fragment") == "entries"
-    chart, matching, totals = (None, [0, 0], None) if fragment else _chart_and_totals(query, page_link)
+    first_escalation = min((e.start_date for e in escalations), default=None)
+    chart, matching, totals = (
+        (None, [0, 0], None) if fragment else _chart_and_totals(query, page_link, first_escalation)
+    )
     if totals is None:
         totals = _shown_band_totals(query, entries)
     context.update(
@@ -221,7 +236,7 @@ def _cursor(request, query: TimelineQuery):
     return None
 
 
-def _chart_and_totals(query: TimelineQuery, page_link: str):
+def _chart_and_totals(query: TimelineQuery, page_link: str, first_escalation: dt.date | None):
     """The chart, the result line's [events, statements] and, without a date range, every band's totals.
 
     The chart counts the filters without the date range, so it shows the selected weeks among
@@ -229,6 +244,7 @@ def _chart_and_totals(query: TimelineQuery, page_link: str):
     also the result line's totals and the band headers' totals (every escalation's); with one,
     the rows in the range are counted (a bounded index range) and the band totals are left to
     _shown_band_totals (None). A "later entries" fragment calls neither: nothing is counted again.
+    Without a date range the chart starts at `first_escalation` (build_chart's `start_at`).
     """
     low, high = query.cleaned("date_from"), query.cleaned("date_to")
     matching = [0, 0]
@@ -237,6 +253,7 @@ def _chart_and_totals(query: TimelineQuery, page_link: str):
         [(kind, day, n) for kind, _escalation, day, n in counts],
         (low, high),
         lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+        start_at=first_escalation,
     )
     if low is not None or high is not None:
         for kind, n in _grouped(query):
@@ -279,7 +296,10 @@ def _filter_menu(query: TimelineQuery) -> dict:
         "families": list(families),
         "countries": [(code, name) for code, name in countries if code in used_countries],
         "outlet_kinds": Outlet.Kind.choices,
-        "review_statuses": Statement._meta.get_field("review_status").choices,
+        "review_statuses": REVIEW_CHOICES,
+        "review_default": (
+            "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only"
+        ),
         "actor_suggestions": list(suggestions),
         "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
         "extra_filters": [

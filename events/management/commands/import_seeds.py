@@ -48,8 +48,9 @@ from events.importers import (
 )
 from events.ingest.knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
-from events.ingest.pipeline import GazetteerSource, prepare_files
+from events.ingest.pipeline import GazetteerSource, Job, prepare_files
 from events.ingest.records import ParseError
+from events.ingest.webpage import is_page
 from events.models import CameoCode, Outlet
 from events.search import deferred_indexing
 
@@ -72,7 +73,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="*", help="seed files (.txt, UTF-8) or folders of them; default: the seeds/ folder"
+            "paths",
+            nargs="*",
+            help="seed files (.txt, UTF-8), saved web pages (.html, .htm) or folders of them; "
+            "default: the seeds/ folder",
         )
         parser.add_argument("--dry-run", action="store_true", help="validate and report, then roll everything back")
         parser.add_argument(
@@ -176,7 +180,7 @@ class Command(BaseCommand):
         workers = options["workers"]
         if workers is None:
             workers = 1 if len(files) >= WORKER_MIN_FILES and (os.cpu_count() or 1) > 1 else 0
-        jobs = import_jobs(files, published_on=options["published"], redraft=options["redraft"])
+        jobs = self._jobs(files, options)
         prepared_files = prepare_files(jobs, max_bytes=options["max_bytes"], source=gazetteer, workers=workers)
         # One FTS index write for all files at the end instead of one per file (events/search.py).
         with deferred_indexing(), closing(prepared_files):
@@ -256,6 +260,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
 
+    def _jobs(self, files: list[tuple[Path, Path | None]], options) -> Iterable[Job]:
+        """The pipeline's jobs for the files (import_articles adds the pages it fetched)."""
+        return import_jobs(files, published_on=options["published"], redraft=options["redraft"])
+
     def _record(self, report: FileReport, total: Counts, failed: list[str], verbosity: int) -> None:
         """Report one file (or one article's spans): its error, or its counts, warnings and notes."""
         if report.error:
@@ -305,9 +313,11 @@ class Command(BaseCommand):
                     "(name the file or folder itself, or give --follow-links)"
                 )
             if root.is_dir():
-                found = sorted(p for p in root.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
+                found = sorted(
+                    p for p in root.iterdir() if (p.suffix == ".txt" or is_page(p.name)) and not p.name.startswith(".")
+                )
                 if not found:
-                    raise CommandError(f"{root}: no .txt seed files in this folder")
+                    raise CommandError(f"{root}: no .txt seed files or .html pages in this folder")
                 files.extend((path, root) for path in found)
             elif root.exists() or root.is_symlink():
                 files.append((root, None))
