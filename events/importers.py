@@ -37,10 +37,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_base, wordings
-from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored
+from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored, extract_for_drafting
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement, Tenure
 
@@ -1080,7 +1079,7 @@ def _extraction_for(
     """The pipeline's extraction when it was made with the article's publication date, else a new one."""
     if extraction is None or extraction.published_on != article.published_on:
         # Unattributed quotations are drafted too ("speaker needed"), with their targets, dates and codes.
-        extraction = extract_article(parsed, gazetteer.gazetteer, article.published_on, detail_unattributed=True)
+        extraction = extract_for_drafting(parsed, gazetteer.gazetteer, article.published_on)
     return extraction
 
 
