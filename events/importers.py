@@ -37,11 +37,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from events.event_drafting import clear_event_drafts, draft_article_events
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_base, wordings
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored, extract_for_drafting
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
-from events.models import Actor, ActorAlias, Article, Escalation, Outlet, ReviewStatus, Statement, Tenure
+from events.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Escalation,
+    Event,
+    EventSource,
+    Outlet,
+    ReviewStatus,
+    Statement,
+    Tenure,
+)
 
 CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = "created", "updated", "unchanged", "kept", "skipped"
 # Of the drafts created, those with no speaker: counted among "created" too, and apart.
@@ -781,6 +793,8 @@ def _write_new_files(
             if mine:  # counted before the INSERT: a batch that fails is rolled back with its reports
                 report.counts.add(CREATED, Statement, len(mine))
         _insert_drafts(drafts, targets, label=f"{names[0]} to {names[-1]}")
+        for article, extraction, report in zip(articles, extractions, reports, strict=True):
+            _draft_events(article, extraction, cache=cache, counts=report.counts)
     return reports
 
 
@@ -912,6 +926,7 @@ def _check_article(article: Article) -> None:
 def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
     """Make way for a changed file: drop the importer's untouched drafts, refuse if anything else
     points into the old text (verified, rejected or edited statements, event sources)."""
+    clear_event_drafts(article)
     statements = list(article.statements.select_related("speaker"))
     kept = [statement for statement in statements if not statement.is_untouched_draft]
     if kept or article.event_sources.exists():
@@ -1070,7 +1085,24 @@ def draft_statements(
     if drafts:
         _insert_drafts(drafts, targets, label=article.source_ref)
         counts.add(CREATED, Statement, len(drafts))
+    _draft_events(article, extraction, cache=cache, counts=counts)
     return extraction
+
+
+def _draft_events(article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts) -> None:
+    """The events the article reports, as drafts or as new sources of stored events (events/event_drafting.py)."""
+    keys = {key for e in extraction.events for key in (*(p.actor_key for p in e.participants), *e.reported_by)}
+    keys |= {f.side for e in extraction.events for f in e.figures if f.side}
+    actors = cache.actors_by_slug(keys)
+    done = draft_article_events(article, extraction.events, actors=actors, escalation_of=cache.escalation)
+    for action, model, n in (
+        (CREATED, Event, done.events_created),
+        (CREATED, EventSource, done.sources_created),
+        (UNCHANGED, EventSource, done.unchanged),
+        (SKIPPED, EventSource, done.skipped),
+    ):
+        if n:
+            counts.add(action, model, n)
 
 
 def _extraction_for(

@@ -1282,7 +1282,9 @@ class Event(VersionedModel):
     escalation = models.ForeignKey(
         Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="events", db_index=False
     )
-    fatalities = models.PositiveIntegerField(null=True, blank=True, help_text="Where reported.")
+    fatalities = models.PositiveIntegerField(null=True, blank=True, help_text="Where reported: the best estimate.")
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True, help_text="The lowest count the sources allow.")
+    fatalities_high = models.PositiveIntegerField(null=True, blank=True, help_text="The highest count the sources allow.")
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     notes = models.TextField(blank=True)
     actors = models.ManyToManyField(Actor, through="EventParticipant", related_name="events")
@@ -1414,6 +1416,12 @@ class EventSource(CleanTextMixin, models.Model):
     date_phrase = models.CharField(max_length=200, blank=True)
     reported_date = models.DateField(null=True, blank=True, help_text="The date this article gives the event.")
     reported_precision = models.CharField(max_length=12, choices=DatePrecision, blank=True)
+    place = models.CharField(max_length=200, blank=True, help_text="The place as this article writes it.")
+    reported_by = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="event_reports",
+        help_text="Whom the article credits with this account (“X said”, “according to X”), if anyone.",
+    )  # fmt: skip
+    extraction = models.JSONField(default=dict, blank=True, help_text="How the importer drafted it (empty: curated).")
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager("ref")
@@ -1590,3 +1598,6 @@ class ReactionCount(models.Model):
 
     def __str__(self):
         return f"{self.speaker_id} {self.escalation_id} {self.family}: {self.n}"
+
+
+from events.event_accounts import EventStatement, ReportedFigure  # noqa: E402, F401  (accounts of an event)

@@ -1,0 +1,127 @@
+"""Every account of an event: the figures each source reports, and the statements about it.
+
+An event (models.Event) is one incident; each EventSource is one article's account of it.
+An account keeps what that article says: its date (EventSource.reported_date), its place as
+written, who the article says reports it, and here the dead and injured it reports
+(`ReportedFigure`, as worded, with the side they belong to and low / best / high). The event
+keeps one estimate over its accounts (Event.fatalities_low / fatalities / fatalities_high).
+
+`EventStatement` links a statement to the event it is about, with the stance it takes
+(claims, denies, condemns, blames, calls for, responds).
+
+models.py imports this module in one line; the drafting workflow is events/event_drafting.py.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+# This module is imported at the end of models.py, which has defined these by then.
+from events.models import ReviewStatus
+
+
+class ReportedFigure(models.Model):
+    """A count of dead or injured as one source reports it ("at least 200 soldiers")."""
+
+    class Kind(models.TextChoices):
+        KILLED = "killed", "killed"
+        INJURED = "injured", "injured"
+
+    source = models.ForeignKey("events.EventSource", on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField(max_length=8, choices=Kind)
+    wording = models.CharField(max_length=100, help_text="The words of the count as written: “at least 200”, “dozens”.")
+    victims = models.CharField(max_length=200, blank=True, help_text="Who the count is of, as written: “civilians”.")
+    side = models.ForeignKey(
+        "events.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_losses",
+        help_text="The side the victims belong to, where the source says.",
+    )
+    low = models.PositiveIntegerField(null=True, blank=True)
+    best = models.PositiveIntegerField(null=True, blank=True)
+    high = models.PositiveIntegerField(null=True, blank=True)
+    start = models.PositiveIntegerField(help_text="Where the count is written in the source's article.")
+    end = models.PositiveIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("source", "start", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(best__isnull=True) | Q(low__lte=F("best")),
+                name="events_reportedfigure_low_le_best",
+                violation_error_message="the low estimate is above the best",
+            ),
+            models.CheckConstraint(
+                condition=Q(high__isnull=True) | Q(best__isnull=True) | Q(best__lte=F("high")),
+                name="events_reportedfigure_best_le_high",
+                violation_error_message="the best estimate is above the high",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="events_reportedfigure_span_not_empty",
+                violation_error_message="the span is empty or reversed: end must be after start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wording} {self.victims} {self.kind}".replace("  ", " ")
+
+
+class EventStatement(models.Model):
+    """A statement about an event, and the stance it takes towards it."""
+
+    class Stance(models.TextChoices):
+        CLAIMS = "claims", "claims"
+        DENIES = "denies", "denies"
+        CONDEMNS = "condemns", "condemns"
+        BLAMES = "blames", "blames"
+        CALLS_FOR = "calls_for", "calls for"
+        RESPONDS = "responds", "responds"
+
+    statement = models.ForeignKey("events.Statement", on_delete=models.CASCADE, related_name="event_links")
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="statement_links")
+    stance = models.CharField(max_length=10, choices=Stance, default=Stance.RESPONDS)
+    review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
+    rule = models.CharField(
+        max_length=100, blank=True, help_text="Why the importer linked them (empty: a curator did)."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("event", "statement", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "event"],
+                name="events_eventstatement_unique",
+                violation_error_message="this statement is already linked to this event",
+            ),
+        ]
+        indexes = [
+            # The event page and the API's statements of an event: WHERE event_id = X.
+            models.Index(fields=["event", "stance"], name="events_eventstatement_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.statement_id} {self.stance} {self.event_id}"
+
+
+def combined_estimate(accounts: list[tuple[int | None, int | None, int | None]]) -> tuple[int | None, ...]:
+    """The event's (low, best, high) over its accounts' own: the lowest low, the median best,
+    the highest high (a bound no account gives stays open)."""
+    lows = [low for low, _, _ in accounts if low is not None]
+    bests = [best for _, best, _ in accounts if best is not None]
+    highs = [high for _, _, high in accounts if high is not None]
+    return (
+        min(lows) if lows else None,
+        int(statistics.median_low(bests)) if bests else None,
+        max(highs) if highs else None,
+    )

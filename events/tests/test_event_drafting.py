@@ -1,0 +1,164 @@
+"""Events drafted by the importer (events/event_drafting.py): stored as draft Events with their
+sources, figures and participants; one incident reported twice is one event with two sources.
+
+The articles are written for these tests (invented countries, towns and outlets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from events.models import (
+    Actor,
+    ActorAlias,
+    Event,
+    EventParticipant,
+    EventSource,
+    Outlet,
+    ReportedFigure,
+    ReviewStatus,
+    Statement,
+)
+
+WIRE_REPORT = """Shelling hits Orsk
+
+Valdorian artillery shelled the town of Orsk overnight, killing at least 12 civilians and injuring dozens, the Ostmarkian defence ministry said.
+
+“We will answer this attack,” Ostmark’s president Mira Holt said on Wednesday.
+
+Lumerian envoy Piet Varga met officials in Helvik on Tuesday.
+"""
+
+GAZETTE_REPORT = """Orsk under fire
+
+The Valdorian army shelled Orsk overnight and 15 people were killed, according to Ostmark.
+"""
+
+OTHER_TOWN = """Fighting near Kell
+
+Valdorian artillery shelled Kell overnight, Ostmark said.
+"""
+
+
+@pytest.fixture
+def actors(db):
+    call_command("loaddata", "cameo", stdout=StringIO())
+    made = {}
+    for slug, name, aliases in [
+        ("valdoria", "Valdoria", ["Valdorian"]),
+        ("ostmark", "Ostmark", ["Ostmarkian"]),
+        ("lumeria", "Lumeria", ["Lumerian"]),
+    ]:
+        actor = Actor.objects.create(slug=slug, name=name, kind=Actor.Kind.STATE)
+        for alias in aliases:
+            ActorAlias.objects.create(actor=actor, name=alias, kind=ActorAlias.Kind.DEMONYM)
+        made[slug] = actor
+    for slug, kind in [("north-wire", Outlet.Kind.WIRE), ("south-gazette", Outlet.Kind.NEWSPAPER)]:
+        Outlet.objects.create(slug=slug, name=slug.replace("-", " ").title(), kind=kind)
+    return made
+
+
+def import_file(tmp_path, name: str, text: str, *, outlet: str = "north-wire", published="2024-03-06", extra=()):
+    folder = tmp_path / name.removesuffix(".txt")
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "import_seeds", str(folder / name), "--fixtures", "--no-knowledge", "--published", published,
+        "--outlet", outlet, *extra, stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_an_imported_article_drafts_its_events_beside_its_statements(actors, tmp_path):
+    output = import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    assert "2 events" in output and "2 event sources" in output
+    shelling = Event.objects.get(event_type="194")
+    assert shelling.review_status == ReviewStatus.DRAFT
+    assert (shelling.start_date, shelling.end_date, shelling.start_precision) == (
+        dt.date(2024, 3, 5),
+        dt.date(2024, 3, 6),
+        "day",
+    )
+    assert shelling.location == "Orsk"
+    assert {(p.actor.slug, p.role) for p in shelling.participants.select_related("actor")} == {
+        ("valdoria", "initiator")
+    }
+    (source,) = shelling.sources.all()
+    assert source.quote.startswith("Valdorian artillery shelled the town of Orsk overnight")
+    assert source.article.body[source.start : source.end] == source.quote
+    assert source.reported_by is not None and source.reported_by.slug == "ostmark"
+    assert (source.date_phrase, source.place, source.extraction["rule"]) == ("overnight", "Orsk", "shelling")
+    killed, injured = source.figures.order_by("start")
+    assert (killed.kind, killed.wording, killed.victims, killed.low, killed.best, killed.high) == (
+        "killed", "at least 12", "civilians", 12, 12, None,
+    )  # fmt: skip
+    assert (injured.kind, injured.wording, injured.low, injured.high) == ("injured", "dozens", 24, 99)
+    assert (shelling.fatalities_low, shelling.fatalities, shelling.fatalities_high) == (12, 12, None)
+    talks = Event.objects.get(event_type="040")
+    assert talks.start_date == dt.date(2024, 3, 5) and talks.location == "Helvik"
+    # The statements are drafted as before, in the same review queue.
+    assert Statement.objects.filter(review_status=ReviewStatus.DRAFT).exists()
+
+
+def test_importing_again_changes_nothing(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    before = list(EventSource.objects.values_list("ref", "event_id"))
+    output = import_file(tmp_path, "wire.txt", WIRE_REPORT, extra=("--redraft",))
+    assert "0 created" in output
+    assert list(EventSource.objects.values_list("ref", "event_id")) == before
+    assert Event.objects.count() == 2
+
+
+def test_a_second_outlet_on_the_same_incident_becomes_another_source_of_its_event(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    output = import_file(tmp_path, "gazette.txt", GAZETTE_REPORT, outlet="south-gazette")
+    assert "1 event source" in output and " event," not in output
+    shelling = Event.objects.get(event_type="194")
+    sources = list(shelling.sources.select_related("article__outlet").order_by("id"))
+    assert [s.article.outlet.slug for s in sources] == ["north-wire", "south-gazette"]
+    assert [f.wording for f in ReportedFigure.objects.filter(source=sources[1])] == ["15"]
+    # The event's estimate spans both accounts: the lowest low, the median best, the highest high.
+    assert (shelling.fatalities_low, shelling.fatalities, shelling.fatalities_high) == (12, 12, 15)
+
+
+def test_the_same_kind_of_incident_elsewhere_is_another_event(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    import_file(tmp_path, "kell.txt", OTHER_TOWN, outlet="south-gazette")
+    assert sorted(Event.objects.filter(event_type="194").values_list("location", flat=True)) == ["Kell", "Orsk"]
+
+
+def test_a_verified_event_gains_the_source_and_keeps_its_curated_fields(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    shelling = Event.objects.get(event_type="194")
+    Event.objects.filter(pk=shelling.pk).update(
+        review_status=ReviewStatus.VERIFIED, title="Shelling of Orsk", fatalities=11
+    )
+    import_file(tmp_path, "gazette.txt", GAZETTE_REPORT, outlet="south-gazette")
+    shelling.refresh_from_db()
+    assert (shelling.title, shelling.fatalities, shelling.sources.count()) == ("Shelling of Orsk", 11, 2)
+    assert EventParticipant.objects.filter(event=shelling).count() == 1
+
+
+def test_a_changed_file_replaces_its_untouched_event_drafts(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    changed = WIRE_REPORT.replace("Orsk overnight", "Orsk on Monday")
+    output = import_file(tmp_path, "wire.txt", changed)
+    assert "failed" not in output.lower()
+    shelling = Event.objects.get(event_type="194")
+    assert shelling.start_date == dt.date(2024, 3, 4) and shelling.end_date is None
+    assert EventSource.objects.count() == 2
+
+
+def test_an_undated_article_drafts_no_event(actors, tmp_path):
+    folder = tmp_path / "undated"
+    folder.mkdir()
+    (folder / "undated.txt").write_text(OTHER_TOWN, encoding="utf-8")
+    call_command(
+        "import_seeds", str(folder), "--fixtures", "--no-knowledge", "--outlet", "north-wire",
+        stdout=StringIO(), stderr=StringIO(),
+    )  # fmt: skip
+    assert Event.objects.count() == 0
