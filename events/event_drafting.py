@@ -14,14 +14,15 @@ Re-drafting finds every source by its ref and changes nothing. The importer call
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.text import slugify
 
-from events.event_accounts import ReportedFigure, combined_estimate
+from events.event_accounts import EventStatement, ReportedFigure, combined_estimate
 from events.ingest import dates as fuzzy
 from events.ingest.eventdraft import DraftedEvent, fatalities
+from events.ingest.eventlinks import EventLink
 from events.ingest.eventtypes import family_of
 from events.models import Actor, Article, Escalation, Event, EventParticipant, EventSource, ReviewStatus
 
@@ -35,6 +36,9 @@ class EventDrafts:
     corroborated: int = 0  # sources added to an event that was already stored
     unchanged: int = 0
     skipped: int = 0  # undated, or at a span a curated source of the article covers
+    links_created: int = 0  # statements linked to the events they are about
+    # The event each draft was stored as (None: skipped), in the order of the drafts.
+    events: list[Event | None] = field(default_factory=list)
 
 
 def source_ref(article: Article, draft: DraftedEvent) -> str:
@@ -60,9 +64,11 @@ def draft_article_events(
         ref = source_ref(article, draft)
         if ref in refs:
             result.unchanged += 1
+            result.events.append(Event.objects.filter(sources__ref=ref).first())
             continue
         if draft.date is None or any(s < draft.end and draft.start < e for _, s, e in stored):
             result.skipped += 1
+            result.events.append(None)
             continue
         participants = [(actors[p.actor_key], p.role) for p in draft.participants if p.actor_key in actors]
         event = matching_event(draft, participants)
@@ -75,10 +81,36 @@ def draft_article_events(
         refs.add(ref)
         stored.append((ref, draft.start, draft.end))
         result.sources_created += 1
+        result.events.append(event)
         if event.review_status == ReviewStatus.DRAFT:
             _add_participants(event, participants)
             update_fatalities(event)
     return result
+
+
+def link_article_statements(article: Article, links: list[EventLink], statements, events: list[Event | None]) -> int:
+    """Store the drafted links (eventlinks.link_statements) between the article's stored statements
+    (found by their spans) and the events the drafts became; a link that exists is left as it is."""
+    by_span = {(start, end): pk for pk, start, end in article.statements.values_list("pk", "start", "end")}
+    wanted = {}
+    for link in links:
+        statement = statements[link.statement]
+        event = events[link.event] if link.event < len(events) else None
+        pk = by_span.get((statement.start, statement.end))
+        if event is not None and pk is not None:
+            wanted.setdefault((pk, event.pk), link)
+    if not wanted:
+        return 0
+    have = set(
+        EventStatement.objects.filter(statement_id__in={pk for pk, _ in wanted}).values_list("statement_id", "event_id")
+    )
+    new = [
+        EventStatement(statement_id=pk, event_id=event_id, stance=link.stance, rule=link.rule)
+        for (pk, event_id), link in wanted.items()
+        if (pk, event_id) not in have
+    ]
+    EventStatement.objects.bulk_create(new)
+    return len(new)
 
 
 def draft_window(draft: DraftedEvent) -> tuple[dt.date, dt.date]:

@@ -37,7 +37,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from events.event_drafting import clear_event_drafts, draft_article_events
+from events.event_drafting import clear_event_drafts, draft_article_events, link_article_statements
+from events.ingest.eventlinks import link_statements
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_base, wordings
 from events.ingest.pipeline import GazetteerEntry, GazetteerSource, Job, Prepared, Stored, extract_for_drafting
@@ -49,6 +50,7 @@ from events.models import (
     Escalation,
     Event,
     EventSource,
+    EventStatement,
     Outlet,
     ReviewStatus,
     Statement,
@@ -793,8 +795,8 @@ def _write_new_files(
             if mine:  # counted before the INSERT: a batch that fails is rolled back with its reports
                 report.counts.add(CREATED, Statement, len(mine))
         _insert_drafts(drafts, targets, label=f"{names[0]} to {names[-1]}")
-        for article, extraction, report in zip(articles, extractions, reports, strict=True):
-            _draft_events(article, extraction, cache=cache, counts=report.counts)
+        for article, prepared, extraction, report in zip(articles, pending, extractions, reports, strict=True):
+            _draft_events(article, prepared.parsed, extraction, cache=cache, counts=report.counts)
     return reports
 
 
@@ -1085,17 +1087,23 @@ def draft_statements(
     if drafts:
         _insert_drafts(drafts, targets, label=article.source_ref)
         counts.add(CREATED, Statement, len(drafts))
-    _draft_events(article, extraction, cache=cache, counts=counts)
+    _draft_events(article, parsed, extraction, cache=cache, counts=counts)
     return extraction
 
 
-def _draft_events(article: Article, extraction: Extraction, *, cache: DraftCache, counts: Counts) -> None:
-    """The events the article reports, as drafts or as new sources of stored events (events/event_drafting.py)."""
+def _draft_events(
+    article: Article, parsed: ParsedArticle, extraction: Extraction, *, cache: DraftCache, counts: Counts
+) -> None:
+    """The events the article reports, as drafts or as new sources of stored events, and the links
+    of its statements to them (events/event_drafting.py)."""
     keys = {key for e in extraction.events for key in (*(p.actor_key for p in e.participants), *e.reported_by)}
     keys |= {f.side for e in extraction.events for f in e.figures if f.side}
     actors = cache.actors_by_slug(keys)
     done = draft_article_events(article, extraction.events, actors=actors, escalation_of=cache.escalation)
+    links = link_statements(parsed, extraction.statements, extraction.events)
+    done.links_created = link_article_statements(article, links, extraction.statements, done.events)
     for action, model, n in (
+        (CREATED, EventStatement, done.links_created),
         (CREATED, Event, done.events_created),
         (CREATED, EventSource, done.sources_created),
         (UNCHANGED, EventSource, done.unchanged),

@@ -390,14 +390,16 @@ def _date(
 
 
 def _merge_same_incident(drafts: list[DraftedEvent]) -> list[DraftedEvent]:
-    """One draft per incident of the article: same family and date, places that do not differ."""
+    """One draft per incident of the article: same family and date, places that do not differ (or an
+    undated later mention of the same place)."""
     merged: list[DraftedEvent] = []
     for draft in drafts:
         for k, kept in enumerate(merged):
-            if (
-                kept.family == draft.family
-                and kept.date == draft.date
-                and (not kept.place or not draft.place or kept.place == draft.place)
+            same_place = kept.place == draft.place
+            if kept.family == draft.family and (
+                (kept.date == draft.date and (not kept.place or not draft.place or same_place))
+                # A later mention with no date of its own of a place already reported ("the shelling of Orsk").
+                or (draft.date_rule == "publication" and draft.place and same_place)
             ):
                 merged[k] = _absorb(kept, draft)
                 break
@@ -413,7 +415,8 @@ def _absorb(kept: DraftedEvent, other: DraftedEvent) -> DraftedEvent:
     return replace(
         kept,
         participants=kept.participants + tuple(p for p in other.participants if p.actor_key not in keys),
-        reported_by=kept.reported_by + tuple(k for k in other.reported_by if k not in kept.reported_by),
+        # Who reports the incident is who the first report credits; later comments are statements about it.
+        reported_by=kept.reported_by or other.reported_by,
         figures=kept.figures + tuple(f for f in other.figures if f.kind not in kinds),
         place=kept.place or other.place,
         sentences=kept.sentences + other.sentences,

@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from events.models import (
     Actor,
@@ -17,6 +18,7 @@ from events.models import (
     Event,
     EventParticipant,
     EventSource,
+    EventStatement,
     Outlet,
     ReportedFigure,
     ReviewStatus,
@@ -162,3 +164,23 @@ def test_an_undated_article_drafts_no_event(actors, tmp_path):
         stdout=StringIO(), stderr=StringIO(),
     )  # fmt: skip
     assert Event.objects.count() == 0
+
+
+def test_a_statement_about_a_drafted_event_is_linked_to_it_with_its_stance(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    (link,) = EventStatement.objects.select_related("statement", "event")
+    assert link.event.event_type_id == "194"
+    assert link.statement.quote == "We will answer this attack,"
+    assert (link.stance, link.rule, link.review_status) == ("responds", "type", ReviewStatus.DRAFT)
+    # Importing again links nothing twice.
+    import_file(tmp_path, "wire.txt", WIRE_REPORT, extra=("--redraft",))
+    assert EventStatement.objects.count() == 1
+
+
+def test_event_drafts_wait_in_the_review_queue_beside_the_statements(actors, tmp_path, admin_client):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    page = admin_client.get(reverse("admin:events_review_queue"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2 draft events" in html
+    assert Event.objects.get(event_type="194").title in html

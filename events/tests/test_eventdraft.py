@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from events.ingest.eventdraft import fatalities
+from events.ingest.eventlinks import link_statements
 from events.ingest.eventtypes import EVENT_WORDS, STEMS, family_of
 from events.ingest.figures import estimate, find_figures, number_of
 from events.ingest.gazetteer import Gazetteer
@@ -295,3 +296,45 @@ def test_incidents_on_different_days_stay_apart():
 def test_a_text_whose_lower_case_changes_length_is_still_read():
     _, draft = one("İstanbul-based Valdorian media said Valdoria shelled Orsk on Monday.")
     assert draft.family == "fight" and draft.place == "Orsk"
+
+
+# Statements about the events ---------------------------------------------------------------------
+
+
+def links_of(*paragraphs: str):
+    parsed = parse_article("Headline of a test report\n\n" + "\n\n".join(paragraphs), source="test.txt")
+    extraction = extract_for_drafting(parsed, GAZETTEER, WEDNESDAY)
+    links = link_statements(parsed, extraction.statements, extraction.events)
+    return extraction, [
+        (extraction.statements[link.statement].quote, link.event, link.stance, link.rule) for link in links
+    ]
+
+
+def test_a_statement_naming_the_place_of_an_event_is_linked_to_it_and_not_to_the_others():
+    extraction, links = links_of(
+        "Valdorian artillery shelled Orsk on Monday.",
+        "Keller met Varga in Helvik on Tuesday.",
+        "“We are following the news from Orsk closely,” Varga said.",
+    )
+    assert [e.place for e in extraction.events] == ["Orsk", "Helvik"]
+    assert links == [("We are following the news from Orsk closely,", 0, "responds", "place")]
+
+
+@pytest.mark.parametrize(
+    ("said", "stance"),
+    [
+        ("Valdoria denied shelling Orsk on Monday, calling the reports “pure fabrication.”", "denies"),
+        ("Keller condemned the shelling of Orsk: “This is barbaric and unacceptable.”", "condemns"),
+        ("Keller accused Valdoria of the attack on Orsk: “They are to blame.”", "blames"),
+        ("After the shelling of Orsk, Keller urged restraint: “We call on both sides to stop.”", "calls_for"),
+    ],
+)
+def test_the_stance_of_a_statement_towards_an_event(said, stance):
+    extraction, links = links_of("Valdorian artillery shelled Orsk on Monday.", said)
+    assert extraction.events[0].family == "fight"
+    assert [link[2] for link in links if link[1] == 0] == [stance]
+
+
+def test_the_source_of_an_event_claims_it():
+    _, links = links_of("“Valdorian guns shelled Orsk on Monday,” Ostmark said.")
+    assert [link[2] for link in links] == ["claims"]
