@@ -15,13 +15,16 @@ models.py imports this module in one line; the drafting workflow is events/event
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from simple_history.models import HistoricalRecords
 
 # This module is imported at the end of models.py, which has defined these by then.
-from events.models import ReviewStatus
+from events.ingest.eventdraft import fatalities
+from events.models import EventParticipant, EventSource, ReviewStatus
 
 
 class ReportedFigure(models.Model):
@@ -124,4 +127,97 @@ def combined_estimate(accounts: list[tuple[int | None, int | None, int | None]])
         min(lows) if lows else None,
         int(statistics.median_low(bests)) if bests else None,
         max(highs) if highs else None,
+    )
+
+
+# Every account side by side ----------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    """One source's account of an event: who published it, whom it credits, what date, place and toll it gives."""
+
+    source: EventSource
+    figures: list[ReportedFigure]
+    statements: list[EventStatement]  # statements of the same article about the event
+
+    @property
+    def outlet(self):
+        return self.source.article.outlet
+
+    @property
+    def killed(self) -> tuple[int | None, int | None, int | None]:
+        return fatalities(self.figures)
+
+
+@dataclass
+class Accounts:
+    """An event's accounts, and where they agree: its corroboration."""
+
+    accounts: list[Account]
+    statements: list[EventStatement]  # every statement linked to the event
+    sources: int = 0
+    outlets: int = 0
+    outlet_kinds: list[str] = dc_field(default_factory=list)
+    dates: list[str] = dc_field(default_factory=list)  # the distinct dates the sources give, as labels
+    tolls: list[str] = dc_field(default_factory=list)  # the distinct death tolls the sources give, as worded
+
+    @property
+    def dates_differ(self) -> bool:
+        return len(self.dates) > 1
+
+    @property
+    def tolls_differ(self) -> bool:
+        return len(self.tolls) > 1
+
+
+def accounts_of(event) -> Accounts:
+    """The accounts of an event (read from the relations `with_accounts` prefetches: no query)."""
+    links = list(event.statement_links.all())
+    accounts = []
+    for source in event.sources.all():
+        mine = [link for link in links if link.statement.article_id == source.article_id]
+        accounts.append(Account(source, list(source.figures.all()), mine))
+    outlets = {a.outlet.pk: a.outlet for a in accounts if a.outlet is not None}
+    dates = []
+    for account in accounts:
+        label = account.source.reported_date_label
+        if label and label not in dates:
+            dates.append(label)
+    tolls = []
+    for account in accounts:
+        worded = ", ".join(f.wording for f in account.figures if f.kind == ReportedFigure.Kind.KILLED)
+        if worded and worded not in tolls:
+            tolls.append(worded)
+    return Accounts(
+        accounts=accounts,
+        statements=links,
+        sources=len(accounts),
+        outlets=len(outlets),
+        outlet_kinds=sorted({outlet.get_kind_display() for outlet in outlets.values()}),
+        dates=dates,
+        tolls=tolls,
+    )
+
+
+def with_accounts(events: models.QuerySet) -> models.QuerySet:
+    """The query shape of an event's accounts (event page, API): every relation accounts_of reads."""
+    return events.select_related("event_type", "escalation").prefetch_related(
+        Prefetch(
+            "participants",
+            queryset=EventParticipant.objects.select_related("actor").order_by("role", "actor__name", "id"),
+        ),
+        Prefetch(
+            "sources",
+            queryset=EventSource.objects.select_related("article__outlet", "reported_by").order_by(
+                "article__published_on", "article_id", "start", "id"
+            ),
+        ),
+        Prefetch("sources__figures", queryset=ReportedFigure.objects.select_related("side").order_by("start", "id")),
+        Prefetch(
+            "statement_links",
+            queryset=EventStatement.objects.exclude(review_status=ReviewStatus.REJECTED)
+            .select_related("statement__speaker__affiliation", "statement__article__outlet")
+            .order_by("statement__said_on", "statement_id"),
+        ),
     )

@@ -184,3 +184,65 @@ def test_event_drafts_wait_in_the_review_queue_beside_the_statements(actors, tmp
     html = page.content.decode()
     assert "2 draft events" in html
     assert Event.objects.get(event_type="194").title in html
+
+
+# Every account side by side ----------------------------------------------------------------------
+
+
+def two_accounts(tmp_path) -> Event:
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    import_file(tmp_path, "gazette.txt", GAZETTE_REPORT, outlet="south-gazette")
+    return Event.objects.get(event_type="194")
+
+
+def test_the_event_page_shows_every_account_side_by_side(actors, tmp_path, client):
+    shelling = two_accounts(tmp_path)
+    page = client.get(reverse("events:event", args=[shelling.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Reported by 2 sources from 2 outlets (news agency (wire), newspaper)" in html
+    assert "The sources give different death tolls: at least 12; 15." in html
+    assert "at least 12 civilians killed" in html and "dozens injured" in html
+    assert "Valdorian artillery shelled the town of Orsk overnight" in html
+    assert "The Valdorian army shelled Orsk overnight" in html
+    assert "low 12 · best 12 · high 15" in html
+    assert "We will answer this attack," in html and "responds" in html
+    assert client.get(reverse("events:event", args=[shelling.pk + 1000])).status_code == 404
+
+
+def test_the_event_page_costs_the_same_queries_for_one_account_or_many(
+    actors, tmp_path, client, django_assert_max_num_queries
+):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    shelling = Event.objects.get(event_type="194")
+    url = reverse("events:event", args=[shelling.pk])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n, outlet in enumerate(["south-gazette", "north-wire", "south-gazette"]):
+        import_file(tmp_path, f"again{n}.txt", GAZETTE_REPORT.replace("15 people", f"{16 + n} people"), outlet=outlet)
+    assert shelling.sources.count() == 4
+    # The event, its participants, sources (with articles, outlets, reporters), figures, statement links.
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(url)
+
+
+def test_the_api_gives_the_accounts_of_an_event(actors, tmp_path, api):
+    shelling = two_accounts(tmp_path)
+    response = api.get(f"/api/events/{shelling.pk}/accounts/")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["sources"], body["outlets"], body["tolls_differ"], body["dates_differ"]) == (2, 2, True, False)
+    assert (body["fatalities_low"], body["fatalities"], body["fatalities_high"]) == (12, 12, 15)
+    wire, gazette = body["accounts"]
+    assert wire["outlet"]["slug"] == "north-wire" and wire["reported_by"]["slug"] == "ostmark"
+    assert [(f["kind"], f["wording"], f["low"], f["best"], f["high"]) for f in wire["figures"]] == [
+        ("killed", "at least 12", 12, 12, None),
+        ("injured", "dozens", 24, 24, 99),
+    ]
+    assert gazette["figures"][0]["wording"] == "15" and gazette["place"] == "Orsk"
+    (statement,) = body["statements"]
+    assert (statement["quote"], statement["stance"]) == ("We will answer this attack,", "responds")
+    assert api.get(f"/api/events/{shelling.pk + 1000}/accounts/").status_code == 404

@@ -1,0 +1,14 @@
+"""The event page (/events/<id>/): every account of one event side by side (event_accounts.py)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from events.event_accounts import accounts_of, with_accounts
+from events.models import Event
+
+
+def event_detail(request, pk):
+    event = get_object_or_404(with_accounts(Event.objects.all()), pk=pk)
+    return TemplateResponse(request, "events/event.html", {"event": event, "accounts": accounts_of(event)})
