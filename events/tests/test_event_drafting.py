@@ -47,6 +47,11 @@ Valdorian artillery shelled Kell overnight, Ostmark said.
 
 @pytest.fixture
 def actors(db):
+    return make_actors()
+
+
+def make_actors() -> dict[str, Actor]:
+    """The codebook, three invented states with their demonyms, and two outlets."""
     call_command("loaddata", "cameo", stdout=StringIO())
     made = {}
     for slug, name, aliases in [
