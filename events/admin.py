@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.event_admin import merge_selected_events, split_off_sources
 from events.highlight import quote_context
 from events.ingest.text import show_controls
 from events.models import (
@@ -810,9 +811,17 @@ class EventAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("event_type", "escalation")
     readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
     inlines = (EventParticipantInline, EventSourceInline)
-    actions = ("mark_verified", "mark_rejected")
+    actions = ("mark_verified", "mark_rejected", merge_selected_events)
     fieldsets = (
-        (None, {"fields": ("title", "event_type", "summary", "location", "escalation", "fatalities", "review_status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title", "event_type", "summary", "location", "escalation",
+                    ("fatalities_low", "fatalities", "fatalities_high"), "review_status",
+                )
+            },
+        ),
         (
             "Dates",
             {
@@ -865,7 +874,8 @@ class EventSourceAdmin(SimpleHistoryAdmin):
     list_select_related = ("event", "article")
     list_filter = ("article__outlet",)
     search_fields = ("ref", "quote", "event__title", "article__title")
-    autocomplete_fields = ("event", "article")
+    autocomplete_fields = ("event", "article", "reported_by")
+    actions = (split_off_sources,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__body", "article__caption")

@@ -9,9 +9,11 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from events.event_curation import merge_events, split_source
 from events.models import (
     Actor,
     ActorAlias,
@@ -251,3 +253,55 @@ def test_the_api_gives_the_accounts_of_an_event(actors, tmp_path, api):
     (statement,) = body["statements"]
     assert (statement["quote"], statement["stance"]) == ("We will answer this attack,", "responds")
     assert api.get(f"/api/events/{shelling.pk + 1000}/accounts/").status_code == 404
+
+
+# Curators merge events and split sources off ----------------------------------------------------
+
+
+def test_merging_two_events_moves_every_source_and_keeps_history(actors, tmp_path):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    import_file(tmp_path, "kell.txt", OTHER_TOWN, outlet="south-gazette")
+    orsk, kell = Event.objects.filter(event_type="194").order_by("location").reverse()
+    assert (orsk.location, kell.location) == ("Orsk", "Kell")
+    refs, kell_id = set(EventSource.objects.values_list("ref", flat=True)), kell.pk
+    survivor = merge_events(orsk, kell, reason="one incident")
+    assert set(EventSource.objects.values_list("ref", flat=True)) == refs  # no source lost
+    assert survivor.sources.count() == 2 and not Event.objects.filter(pk=kell_id).exists()
+    moved = EventSource.objects.get(place="Kell")
+    assert moved.history.first().history_change_reason == "one incident"
+    assert Event.history.filter(id=kell_id, history_type="-").get().history_change_reason == "one incident"
+    assert "one incident." in survivor.notes
+
+
+def test_splitting_a_source_off_makes_it_an_event_of_its_own(actors, tmp_path):
+    shelling = two_accounts(tmp_path)
+    gazette = shelling.sources.get(article__outlet__slug="south-gazette")
+    new = split_source(gazette, reason="another night")
+    assert list(new.sources.all()) == [gazette]
+    assert (new.review_status, new.location, new.start_date) == (ReviewStatus.DRAFT, "Orsk", gazette.reported_date)
+    assert (new.fatalities_low, new.fatalities, new.fatalities_high) == (15, 15, 15)
+    shelling.refresh_from_db()
+    assert shelling.sources.count() == 1
+    assert (shelling.fatalities_low, shelling.fatalities, shelling.fatalities_high) == (12, 12, None)
+    assert gazette.history.first().history_change_reason == "another night"
+    with pytest.raises(ValidationError, match="only source"):
+        split_source(gazette)
+    assert Event.objects.count() == 3  # the refused split wrote nothing
+
+
+def test_curators_merge_and_split_from_the_admin(actors, tmp_path, admin_client):
+    import_file(tmp_path, "wire.txt", WIRE_REPORT)
+    import_file(tmp_path, "kell.txt", OTHER_TOWN, outlet="south-gazette")
+    ids = list(Event.objects.filter(event_type="194").values_list("pk", flat=True))
+    page = admin_client.post(
+        reverse("admin:events_event_changelist"), {"action": "merge_selected_events", "_selected_action": ids}
+    )
+    assert page.status_code == 302
+    (merged,) = Event.objects.filter(event_type="194")
+    source = merged.sources.get(place="Kell")
+    admin_client.post(
+        reverse("admin:events_eventsource_changelist"), {"action": "split_off_sources", "_selected_action": [source.pk]}
+    )
+    assert Event.objects.filter(event_type="194").count() == 2
+    assert admin_client.get(reverse("admin:events_reportedfigure_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:events_eventstatement_changelist")).status_code == 200
