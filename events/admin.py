@@ -817,8 +817,13 @@ class EventAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
             None,
             {
                 "fields": (
-                    "title", "event_type", "summary", "location", "escalation",
-                    ("fatalities_low", "fatalities", "fatalities_high"), "review_status",
+                    "title",
+                    "event_type",
+                    "summary",
+                    "location",
+                    "escalation",
+                    ("fatalities_low", "fatalities", "fatalities_high"),
+                    "review_status",
                 )
             },
         ),
