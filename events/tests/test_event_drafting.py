@@ -305,3 +305,20 @@ def test_curators_merge_and_split_from_the_admin(actors, tmp_path, admin_client)
     assert Event.objects.filter(event_type="194").count() == 2
     assert admin_client.get(reverse("admin:events_reportedfigure_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:events_eventstatement_changelist")).status_code == 200
+
+
+def test_two_reports_imported_together_make_one_event_with_two_sources(actors, tmp_path):
+    # One command, two new files: on PostgreSQL they are written in one batch (importers._write_new_files).
+    folder = tmp_path / "both"
+    folder.mkdir()
+    (folder / "a_wire.txt").write_text(WIRE_REPORT, encoding="utf-8")
+    (folder / "b_gazette.txt").write_text(GAZETTE_REPORT, encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "import_seeds", str(folder), "--fixtures", "--no-knowledge", "--published", "2024-03-06",
+        "--outlet", "north-wire", "--workers", "0", stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    shelling = Event.objects.get(event_type="194")
+    assert sorted(shelling.sources.values_list("article__source_ref", flat=True)) == ["a_wire.txt", "b_gazette.txt"]
+    assert (shelling.fatalities_low, shelling.fatalities, shelling.fatalities_high) == (12, 12, 15)
+    assert EventStatement.objects.count() == 1
