@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db.models import Q
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from events.event_accounts import EventStatement, ReportedFigure, combined_estimate
 from events.ingest import dates as fuzzy
 from events.ingest.eventdraft import DraftedEvent, fatalities
 from events.ingest.eventlinks import EventLink
-from events.ingest.eventtypes import family_of
+from events.ingest.eventtypes import family_codes, family_of
 from events.models import Actor, Article, Escalation, Event, EventParticipant, EventSource, ReviewStatus
 
 
@@ -54,38 +55,127 @@ def draft_article_events(
 ) -> EventDrafts:
     """Store an article's drafted events (see the module docstring). `actors`: the actors by slug
     (the drafts' participants, reporters and sides; a slug not in it is left out), `escalation_of`:
-    day -> Escalation or None (the importer's DraftCache.escalation)."""
+    day -> Escalation or None (the importer's DraftCache.escalation).
+
+    A few statements per article whatever its number of drafts: its sources' refs, the stored
+    events its drafts' periods overlap (with their participants), then one INSERT (and one for
+    the history) for each of new events, participants, sources and figures.
+    """
     result = EventDrafts()
     if not events:
         return result
-    stored = list(article.event_sources.values_list("ref", "start", "end"))
-    refs = {ref for ref, _, _ in stored}
+    stored = list(article.event_sources.values_list("ref", "start", "end", "event_id"))
+    by_ref = {ref: event_id for ref, _, _, event_id in stored}
+    dated = [draft for draft in events if draft.date is not None]
+    candidates = _candidates(dated)
+    roles_of = _roles(candidates, dated)
+    new_events: list[Event] = []
+    new_roles: list[tuple[Event, Actor, str]] = []
+    sources: list[tuple[EventSource, DraftedEvent]] = []
+    touched: dict[int, Event] = {}  # stored draft events that gain a source
     for draft in events:
         ref = source_ref(article, draft)
-        if ref in refs:
+        if ref in by_ref:
             result.unchanged += 1
-            result.events.append(Event.objects.filter(sources__ref=ref).first())
+            result.events.append(Event(pk=by_ref[ref]))
             continue
-        if draft.date is None or any(s < draft.end and draft.start < e for _, s, e in stored):
+        if draft.date is None or any(s < draft.end and draft.start < e for _, s, e, _ in stored):
             result.skipped += 1
             result.events.append(None)
             continue
         participants = [(actors[p.actor_key], p.role) for p in draft.participants if p.actor_key in actors]
-        event = matching_event(draft, participants)
+        event = _matching(draft, participants, candidates, roles_of)
         if event is None:
-            event = _new_event(article, draft, participants, escalation_of(draft.date))
+            event = _new_event(article, draft, escalation_of(draft.date))
+            new_events.append(event)
+            candidates.append(event)
+            roles_of[id(event)] = set()
             result.events_created += 1
         else:
             result.corroborated += 1
-        _new_source(article, event, draft, ref, actors)
-        refs.add(ref)
-        stored.append((ref, draft.start, draft.end))
-        result.sources_created += 1
-        result.events.append(event)
+            if event.pk is not None and event.review_status == ReviewStatus.DRAFT:
+                touched[event.pk] = event
         if event.review_status == ReviewStatus.DRAFT:
-            _add_participants(event, participants)
-            update_fatalities(event)
+            have = roles_of[event.pk if event.pk is not None else id(event)]
+            for actor, role in participants:
+                if (actor.pk, role) not in have:
+                    have.add((actor.pk, role))
+                    new_roles.append((event, actor, role))
+        sources.append((_new_source(article, event, draft, ref, actors), draft))
+        stored.append((ref, draft.start, draft.end, None))
+        result.events.append(event)
+    result.sources_created = len(sources)
+    reason = f"drafted from {article.source_ref}"
+    bulk_create_with_history(new_events, Event, default_change_reason=reason)
+    stored_ids = {event.pk for event, _, _ in new_roles if event.pk is not None}
+    if stored_ids:  # _roles read only some stored events' participants: what the others have is not added again
+        have = set(EventParticipant.objects.filter(event_id__in=stored_ids).values_list("event_id", "actor_id", "role"))
+        new_roles = [(e, a, r) for e, a, r in new_roles if (e.pk, a.pk, r) not in have]
+    bulk_create_with_history(
+        [EventParticipant(event=event, actor=actor, role=role) for event, actor, role in new_roles],
+        EventParticipant,
+        default_change_reason=reason,
+    )
+    for source, _ in sources:
+        source.event_id = source.event.pk
+    bulk_create_with_history([source for source, _ in sources], EventSource, default_change_reason=reason)
+    figures = [_figure(source, figure, actors) for source, draft in sources for figure in draft.figures]
+    bulk_create_with_history(figures, ReportedFigure, default_change_reason=reason)
+    update_fatalities(*touched.values())
     return result
+
+
+def _candidates(drafts: list[DraftedEvent]) -> list[Event]:
+    """The stored events (not rejected) of the drafts' families whose periods overlap a draft's:
+    the few a draft can match (one query)."""
+    if not drafts:
+        return []
+    overlaps = Q()
+    for draft in drafts:
+        low, high = draft_window(draft)
+        overlaps |= Q(date_to__gte=low, date_from__lte=high)
+    codes, roots = family_codes({draft.family for draft in drafts})
+    kinds = Q(event_type_id__in=codes)
+    for root in roots:
+        kinds |= Q(event_type__code__startswith=root)
+    return list(
+        Event.objects.filter(overlaps, kinds)
+        .exclude(review_status=ReviewStatus.REJECTED)
+        .only(
+            "event_type_id",
+            "date_from",
+            "date_to",
+            "location",
+            "review_status",
+            "version",
+            "fatalities_low",
+            "fatalities",
+            "fatalities_high",
+        )  # fmt: skip
+        .order_by("date_from", "id")
+    )
+
+
+def _roles(candidates: list[Event], drafts: list[DraftedEvent]) -> dict:
+    """(actor id, role) pairs of each candidate, by event id; read (one query) only for the events
+    a draft would match by participants: of its family and period, where one of the two has no place."""
+    wanted = []
+    for event in candidates:
+        for draft in drafts:
+            low, high = draft_window(draft)
+            if (
+                not (draft.place and event.location)
+                and event.date_to >= low
+                and event.date_from <= high
+                and family_of(event.event_type_id) == draft.family
+            ):
+                wanted.append(event.pk)
+                break
+    roles: dict = {event.pk: set() for event in candidates}
+    rows = EventParticipant.objects.filter(event_id__in=wanted).values_list("event_id", "actor_id", "role")
+    for event_id, actor_id, role in rows if wanted else ():
+        roles[event_id].add((actor_id, role))
+    return roles
 
 
 def link_article_statements(article: Article, links: list[EventLink], statements, events: list[Event | None]) -> int:
@@ -120,32 +210,32 @@ def draft_window(draft: DraftedEvent) -> tuple[dt.date, dt.date]:
 
 def matching_event(draft: DraftedEvent, participants: list[tuple[Actor, str]]) -> Event | None:
     """The stored event a draft is another account of, if any (see the module docstring)."""
+    candidates = _candidates([draft])
+    roles_of = _roles(candidates, [draft])
+    return _matching(draft, participants, candidates, roles_of)
+
+
+def _matching(draft: DraftedEvent, participants, candidates: list[Event], roles_of: dict) -> Event | None:
     low, high = draft_window(draft)
     roles = {(actor.pk, role) for actor, role in participants}
     place = draft.place.casefold()
-    candidates = (
-        Event.objects.overlapping(low, high)
-        .exclude(review_status=ReviewStatus.REJECTED)
-        .prefetch_related(
-            models.Prefetch("participants", queryset=EventParticipant.objects.only("event", "actor", "role"))
-        )
-        .order_by("date_from", "id")
-    )
     for event in candidates:
-        if family_of(event.event_type_id) != draft.family:
+        if event.date_to < low or event.date_from > high or family_of(event.event_type_id) != draft.family:
             continue
         theirs = event.location.casefold()
         if place and theirs:
             if place in theirs or theirs in place:
                 return event
             continue
-        shared = roles & {(p.actor_id, p.role) for p in event.participants.all()}
-        if shared and draft.precision != fuzzy.APPROXIMATE:
+        mine = roles_of[event.pk if event.pk is not None else id(event)]
+        if roles & mine and draft.precision != fuzzy.APPROXIMATE:
             return event
     return None
 
 
-def _new_event(article: Article, draft: DraftedEvent, participants, escalation: Escalation | None) -> Event:
+def _new_event(article: Article, draft: DraftedEvent, escalation: Escalation | None) -> Event:
+    """A new draft event (not saved: draft_article_events inserts them together)."""
+    low, best, high = fatalities(draft.figures)
     event = Event(
         slug=f"draft-{slugify(article.source_ref)}-{draft.start}-{draft.end}"[:200],
         title=draft.title,
@@ -157,25 +247,24 @@ def _new_event(article: Article, draft: DraftedEvent, participants, escalation: 
         ongoing=draft.ongoing,
         location=draft.place[:200],
         escalation=escalation,
+        fatalities_low=low,
+        fatalities=best,
+        fatalities_high=high,
         review_status=ReviewStatus.DRAFT,
         notes=f"Drafted from {article.source_ref} ({draft.rule}: “{draft.trigger}”).",
     )
     event.full_clean(exclude=("event_type", "escalation", "slug"), validate_unique=False, validate_constraints=False)
-    event.save()
+    # What save() derives (bulk_create skips it).
+    event.date_from, event.date_to = fuzzy.range_bounds(
+        event.start_date, event.start_precision, event.end_date, event.end_precision or None
+    )
     return event
 
 
-def _add_participants(event: Event, participants: list[tuple[Actor, str]]) -> None:
-    have = {(p.actor_id, p.role) for p in event.participants.all()}
-    for actor, role in participants:
-        if (actor.pk, role) not in have:
-            EventParticipant.objects.create(event=event, actor=actor, role=role)
-            have.add((actor.pk, role))
-
-
 def _new_source(article: Article, event: Event, draft: DraftedEvent, ref: str, actors: dict[str, Actor]) -> EventSource:
+    """A new source (not saved: its event may not be either)."""
     reporter = next((actors[key] for key in draft.reported_by if key in actors), None)
-    source = EventSource.objects.create(
+    return EventSource(
         ref=ref,
         event=event,
         article=article,
@@ -197,33 +286,37 @@ def _new_source(article: Article, event: Event, draft: DraftedEvent, ref: str, a
             "reported_by": list(draft.reported_by),
         },
     )
-    ReportedFigure.objects.bulk_create(
-        ReportedFigure(
-            source=source,
-            kind=figure.kind,
-            wording=figure.wording[:100],
-            victims=figure.victims[:200],
-            side=actors.get(figure.side) if figure.side else None,
-            low=figure.low,
-            best=figure.best,
-            high=figure.high,
-            start=figure.start,
-            end=figure.end,
-        )
-        for figure in draft.figures
+
+
+def _figure(source: EventSource, figure, actors: dict[str, Actor]) -> ReportedFigure:
+    return ReportedFigure(
+        source=source,
+        kind=figure.kind,
+        wording=figure.wording[:100],
+        victims=figure.victims[:200],
+        side=actors.get(figure.side) if figure.side else None,
+        low=figure.low,
+        best=figure.best,
+        high=figure.high,
+        start=figure.start,
+        end=figure.end,
     )
-    return source
 
 
-def update_fatalities(event: Event) -> None:
-    """Set a draft event's low / best / high fatalities from its sources' figures (event_accounts.combined_estimate)."""
-    by_source: dict[int, list] = {}
-    for figure in ReportedFigure.objects.filter(source__event=event, kind=ReportedFigure.Kind.KILLED):
-        by_source.setdefault(figure.source_id, []).append(figure)
-    low, best, high = combined_estimate([fatalities(figures) for figures in by_source.values()])
-    if (low, best, high) != (event.fatalities_low, event.fatalities, event.fatalities_high):
-        event.fatalities_low, event.fatalities, event.fatalities_high = low, best, high
-        event.save(update_fields=["fatalities_low", "fatalities", "fatalities_high"])
+def update_fatalities(*events: Event) -> None:
+    """Set draft events' low / best / high fatalities from their sources' figures
+    (event_accounts.combined_estimate): one query for the figures, an UPDATE per event that changes."""
+    if not events:
+        return
+    by_source: dict[int, dict[int, list]] = {event.pk: {} for event in events}
+    figures = ReportedFigure.objects.filter(source__event__in=list(by_source), kind=ReportedFigure.Kind.KILLED)
+    for figure in figures.select_related("source").only("low", "best", "high", "kind", "source__event_id"):
+        by_source[figure.source.event_id].setdefault(figure.source_id, []).append(figure)
+    for event in events:
+        low, best, high = combined_estimate([fatalities(f) for f in by_source[event.pk].values()])
+        if (low, best, high) != (event.fatalities_low, event.fatalities, event.fatalities_high):
+            event.fatalities_low, event.fatalities, event.fatalities_high = low, best, high
+            event.save(update_fields=["fatalities_low", "fatalities", "fatalities_high"])
 
 
 def clear_event_drafts(article: Article) -> int:

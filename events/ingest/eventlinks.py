@@ -13,6 +13,7 @@ speaker the article credits with reporting the event claims it; anything else re
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,8 +58,13 @@ class EventLink:
     rule: str  # what the statement's text named: "place", "date", "type", joined by "+"
 
 
+@functools.cache
+def _words_pattern(words: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words.split())) + ")")
+
+
 def _names(text: str, words: str) -> bool:
-    return any(re.search(rf"\b{re.escape(word)}", text) for word in words.split())
+    return bool(words) and _words_pattern(words).search(text) is not None
 
 
 def stance_of(statement: ExtractedStatement, event: DraftedEvent) -> str:

@@ -189,12 +189,21 @@ STEMS = {
 VIOLENT = frozenset({"fight", "air-strike", "violation", "seizure"})
 
 
+_ROOT_FAMILIES = {"19": "fight", "18": "fight", "04": "talks", "05": "agreement", "08": "ceasefire", "14": "protest"}
+
+
 def family_of(code: str) -> str:
     """The family a stored event's CAMEO code belongs to, for matching drafts against stored events."""
     for word in EVENT_WORDS:
         if word.cameo == code:
             return word.family
-    root = code[:2]
-    return {"19": "fight", "18": "fight", "04": "talks", "05": "agreement", "08": "ceasefire", "14": "protest"}.get(
-        root, root
-    )
+    return _ROOT_FAMILIES.get(code[:2], code[:2])
+
+
+def family_codes(families: set[str]) -> tuple[set[str], set[str]]:
+    """(codes, roots): every code of these families is one of the codes or begins with one of the
+    roots (a superset: family_of tells which of them are), for a database query."""
+    codes = {word.cameo for word in EVENT_WORDS if word.family in families}
+    roots = {root for root, family in _ROOT_FAMILIES.items() if family in families}
+    roots |= {family for family in families if family.isdigit()}
+    return codes, roots
