@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from simple_history.models import HistoricalRecords
 
 # This module is imported at the end of models.py, which has defined these by then.
@@ -221,3 +221,14 @@ def with_accounts(events: models.QuerySet) -> models.QuerySet:
             .order_by("statement__said_on", "statement_id"),
         ),
     )
+
+
+def statements_about(statements: models.QuerySet, *, event=None, stance: str | None = None) -> models.QuerySet:
+    """The statements linked (not rejected) to `event` (an id), with `stance`; either may be None
+    (any). One link must satisfy both; each statement comes once."""
+    links = EventStatement.objects.filter(statement=OuterRef("pk")).exclude(review_status=ReviewStatus.REJECTED)
+    if event is not None:
+        links = links.filter(event_id=event)
+    if stance:
+        links = links.filter(stance=stance)
+    return statements.filter(Exists(links))

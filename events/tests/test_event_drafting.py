@@ -322,3 +322,21 @@ def test_two_reports_imported_together_make_one_event_with_two_sources(actors, t
     assert sorted(shelling.sources.values_list("article__source_ref", flat=True)) == ["a_wire.txt", "b_gazette.txt"]
     assert (shelling.fatalities_low, shelling.fatalities, shelling.fatalities_high) == (12, 12, 15)
     assert EventStatement.objects.count() == 1
+
+
+def test_the_api_filters_statements_by_the_event_they_are_about_and_their_stance(actors, tmp_path, api):
+    shelling = two_accounts(tmp_path)
+    talks = Event.objects.get(event_type="040")
+
+    def quotes(**params):
+        response = api.get("/api/statements/", params)
+        assert response.status_code == 200, response.json()
+        return [row["quote"] for row in response.json()["results"]]
+
+    assert quotes(event=shelling.pk) == ["We will answer this attack,"]
+    assert quotes(event=shelling.pk, stance="responds") == ["We will answer this attack,"]
+    assert quotes(event=shelling.pk, stance="denies") == []
+    assert quotes(event=talks.pk) == []
+    assert quotes(stance="responds") == ["We will answer this attack,"]
+    bad = api.get("/api/statements/", {"stance": "shrugs"})
+    assert bad.status_code == 400 and "stance" in bad.json()
