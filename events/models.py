@@ -1355,6 +1355,11 @@ class Event(VersionedModel):
             errors.setdefault("end_precision", "a precision without an end date")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", "the end is before the start")
+        low, best, high = self.fatalities_low, self.fatalities, self.fatalities_high
+        if low is not None and (best is not None and low > best or high is not None and low > high):
+            errors.setdefault("fatalities_low", "the low estimate is above the best or the high one")
+        if high is not None and best is not None and best > high:
+            errors.setdefault("fatalities_high", "the high estimate is below the best")
         if errors:
             raise ValidationError(errors)
 

@@ -340,3 +340,20 @@ def test_the_api_filters_statements_by_the_event_they_are_about_and_their_stance
     assert quotes(stance="responds") == ["We will answer this attack,"]
     bad = api.get("/api/statements/", {"stance": "shrugs"})
     assert bad.status_code == 400 and "stance" in bad.json()
+
+
+def test_the_api_writes_the_fatality_range_and_refuses_a_reversed_one(actors, tmp_path, curator_api):
+    shelling = two_accounts(tmp_path)
+    url = f"/api/events/{shelling.pk}/"
+    before = curator_api.get(url).json()
+    assert (before["fatalities_low"], before["fatalities"], before["fatalities_high"]) == (12, 12, 15)
+    bad = curator_api.patch(url, {"fatalities_low": 20}, format="json")
+    assert bad.status_code == 400 and "fatalities_low" in bad.json()
+    bad = curator_api.patch(url, {"fatalities_high": 3}, format="json")
+    assert bad.status_code == 400 and "fatalities_high" in bad.json()
+    shelling.refresh_from_db()
+    assert (shelling.fatalities_low, shelling.fatalities, shelling.fatalities_high) == (12, 12, 15)  # nothing written
+    good = curator_api.patch(url, {"fatalities_low": 10, "fatalities_high": 20}, format="json")
+    assert good.status_code == 200
+    shelling.refresh_from_db()
+    assert (shelling.fatalities_low, shelling.fatalities_high) == (10, 20)
