@@ -25,7 +25,7 @@ from events.ingest import dates as fuzzy
 from events.ingest.eventdraft import DraftedEvent, fatalities
 from events.ingest.eventlinks import EventLink
 from events.ingest.eventtypes import family_codes, family_of
-from events.models import Actor, Article, Escalation, Event, EventParticipant, EventSource, ReviewStatus
+from events.models import Actor, Article, Escalation, Event, EventParticipant, EventSource, ReviewStatus, Statement
 
 
 @dataclass
@@ -52,60 +52,84 @@ def draft_article_events(
     *,
     actors: dict[str, Actor],
     escalation_of,
+    new_article: bool = False,
 ) -> EventDrafts:
-    """Store an article's drafted events (see the module docstring). `actors`: the actors by slug
-    (the drafts' participants, reporters and sides; a slug not in it is left out), `escalation_of`:
-    day -> Escalation or None (the importer's DraftCache.escalation).
+    """Store an article's drafted events (see the module docstring); draft_events_of_articles for one."""
+    return draft_events_of_articles(
+        [(article, events)], actors=actors, escalation_of=escalation_of, new_articles=new_article
+    )[0]
 
-    A few statements per article whatever its number of drafts: its sources' refs, the stored
-    events its drafts' periods overlap (with their participants), then one INSERT (and one for
-    the history) for each of new events, participants, sources and figures.
+
+def draft_events_of_articles(
+    articles: list[tuple[Article, tuple[DraftedEvent, ...]]],
+    *,
+    actors: dict[str, Actor],
+    escalation_of,
+    new_articles: bool = False,
+) -> list[EventDrafts]:
+    """Store the drafted events of articles (see the module docstring), a result for each.
+    `actors`: the actors by slug (the drafts' participants, reporters and sides; a slug not in it
+    is left out), `escalation_of`: day -> Escalation or None (the importer's DraftCache.escalation),
+    `new_articles`: the articles were created just now (no source points into them yet).
+
+    The same statements for one article or a batch, whatever their number of drafts: the
+    sources' refs (not for new articles), the stored events the drafts' periods overlap (and
+    the participants of those a draft matches by them), then one INSERT (and one for the
+    history) for each of new events, participants, sources and figures.
     """
-    result = EventDrafts()
-    if not events:
-        return result
-    stored = list(article.event_sources.values_list("ref", "start", "end", "event_id"))
-    by_ref = {ref: event_id for ref, _, _, event_id in stored}
-    dated = [draft for draft in events if draft.date is not None]
+    results = [EventDrafts() for _ in articles]
+    if not any(events for _, events in articles):
+        return results
+    stored: dict[int, list[tuple[str, int, int, int | None]]] = {article.pk: [] for article, _ in articles}
+    if not new_articles:
+        rows = EventSource.objects.filter(article__in=list(stored)).values_list(
+            "article_id", "ref", "start", "end", "event_id"
+        )
+        for article_id, *row in rows:
+            stored[article_id].append(tuple(row))
+    dated = [draft for _, events in articles for draft in events if draft.date is not None]
     candidates = _candidates(dated)
     roles_of = _roles(candidates, dated)
     new_events: list[Event] = []
     new_roles: list[tuple[Event, Actor, str]] = []
     sources: list[tuple[EventSource, DraftedEvent]] = []
     touched: dict[int, Event] = {}  # stored draft events that gain a source
-    for draft in events:
-        ref = source_ref(article, draft)
-        if ref in by_ref:
-            result.unchanged += 1
-            result.events.append(Event(pk=by_ref[ref]))
-            continue
-        if draft.date is None or any(s < draft.end and draft.start < e for _, s, e, _ in stored):
-            result.skipped += 1
-            result.events.append(None)
-            continue
-        participants = [(actors[p.actor_key], p.role) for p in draft.participants if p.actor_key in actors]
-        event = _matching(draft, participants, candidates, roles_of)
-        if event is None:
-            event = _new_event(article, draft, escalation_of(draft.date))
-            new_events.append(event)
-            candidates.append(event)
-            roles_of[id(event)] = set()
-            result.events_created += 1
-        else:
-            result.corroborated += 1
-            if event.pk is not None and event.review_status == ReviewStatus.DRAFT:
-                touched[event.pk] = event
-        if event.review_status == ReviewStatus.DRAFT:
-            have = roles_of[event.pk if event.pk is not None else id(event)]
-            for actor, role in participants:
-                if (actor.pk, role) not in have:
-                    have.add((actor.pk, role))
-                    new_roles.append((event, actor, role))
-        sources.append((_new_source(article, event, draft, ref, actors), draft))
-        stored.append((ref, draft.start, draft.end, None))
-        result.events.append(event)
-    result.sources_created = len(sources)
-    reason = f"drafted from {article.source_ref}"
+    for (article, events), result in zip(articles, results, strict=True):
+        mine = stored[article.pk]
+        by_ref = {ref: event_id for ref, _, _, event_id in mine}
+        for draft in events:
+            ref = source_ref(article, draft)
+            if ref in by_ref:
+                result.unchanged += 1
+                result.events.append(Event(pk=by_ref[ref]))
+                continue
+            if draft.date is None or any(s < draft.end and draft.start < e for _, s, e, _ in mine):
+                result.skipped += 1
+                result.events.append(None)
+                continue
+            participants = [(actors[p.actor_key], p.role) for p in draft.participants if p.actor_key in actors]
+            event = _matching(draft, participants, candidates, roles_of)
+            if event is None:
+                event = _new_event(article, draft, escalation_of(draft.date))
+                new_events.append(event)
+                candidates.append(event)
+                roles_of[id(event)] = set()
+                result.events_created += 1
+            else:
+                result.corroborated += 1
+                if event.pk is not None and event.review_status == ReviewStatus.DRAFT:
+                    touched[event.pk] = event
+            if event.review_status == ReviewStatus.DRAFT:
+                have = roles_of[event.pk if event.pk is not None else id(event)]
+                for actor, role in participants:
+                    if (actor.pk, role) not in have:
+                        have.add((actor.pk, role))
+                        new_roles.append((event, actor, role))
+            sources.append((_new_source(article, event, draft, ref, actors), draft))
+            result.sources_created += 1
+            mine.append((ref, draft.start, draft.end, None))
+            result.events.append(event)
+    reason = "drafted from " + ", ".join(article.source_ref for article, _ in articles)[:80]
     bulk_create_with_history(new_events, Event, default_change_reason=reason)
     stored_ids = {event.pk for event, _, _ in new_roles if event.pk is not None}
     if stored_ids:  # _roles read only some stored events' participants: what the others have is not added again
@@ -122,7 +146,7 @@ def draft_article_events(
     figures = [_figure(source, figure, actors) for source, draft in sources for figure in draft.figures]
     bulk_create_with_history(figures, ReportedFigure, default_change_reason=reason)
     update_fatalities(*touched.values())
-    return result
+    return results
 
 
 def _candidates(drafts: list[DraftedEvent]) -> list[Event]:
@@ -178,29 +202,40 @@ def _roles(candidates: list[Event], drafts: list[DraftedEvent]) -> dict:
     return roles
 
 
-def link_article_statements(article: Article, links: list[EventLink], statements, events: list[Event | None]) -> int:
-    """Store the drafted links (eventlinks.link_statements) between the article's stored statements
-    (found by their spans) and the events the drafts became; a link that exists is left as it is."""
-    by_span = {(start, end): pk for pk, start, end in article.statements.values_list("pk", "start", "end")}
-    wanted = {}
-    for link in links:
-        statement = statements[link.statement]
-        event = events[link.event] if link.event < len(events) else None
-        pk = by_span.get((statement.start, statement.end))
-        if event is not None and pk is not None:
-            wanted.setdefault((pk, event.pk), link)
+def link_statements_of_articles(items: list[tuple[Article, list[EventLink], tuple, list[Event | None]]]) -> list[int]:
+    """Store the drafted links (eventlinks.link_statements) of articles between their stored
+    statements (found by their spans) and the events the drafts became, a count for each; a link
+    that exists is left as it is. Two queries and one INSERT for any number of articles."""
+    counts = [0] * len(items)
+    if not any(links for _, links, _, _ in items):
+        return counts
+    ids = [article.pk for article, links, _, _ in items if links]
+    by_span = {
+        (article_id, start, end): pk
+        for pk, article_id, start, end in Statement.objects.filter(article__in=ids).values_list(
+            "pk", "article_id", "start", "end"
+        )
+    }
+    wanted: dict[tuple[int, int], tuple[int, EventLink]] = {}
+    for k, (article, links, statements, events) in enumerate(items):
+        for link in links:
+            statement = statements[link.statement]
+            event = events[link.event] if link.event < len(events) else None
+            pk = by_span.get((article.pk, statement.start, statement.end))
+            if event is not None and pk is not None:
+                wanted.setdefault((pk, event.pk), (k, link))
     if not wanted:
-        return 0
+        return counts
     have = set(
         EventStatement.objects.filter(statement_id__in={pk for pk, _ in wanted}).values_list("statement_id", "event_id")
     )
-    new = [
-        EventStatement(statement_id=pk, event_id=event_id, stance=link.stance, rule=link.rule)
-        for (pk, event_id), link in wanted.items()
-        if (pk, event_id) not in have
-    ]
+    new = []
+    for (pk, event_id), (k, link) in wanted.items():
+        if (pk, event_id) not in have:
+            new.append(EventStatement(statement_id=pk, event_id=event_id, stance=link.stance, rule=link.rule))
+            counts[k] += 1
     EventStatement.objects.bulk_create(new)
-    return len(new)
+    return counts
 
 
 def draft_window(draft: DraftedEvent) -> tuple[dt.date, dt.date]:

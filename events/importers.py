@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from events.event_drafting import clear_event_drafts, draft_article_events, link_article_statements
+from events.event_drafting import clear_event_drafts, draft_events_of_articles, link_statements_of_articles
 from events.ingest.eventlinks import link_statements
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.knowledge import KnowledgeBase, KnownActor, load_knowledge_base, wordings
@@ -795,8 +795,14 @@ def _write_new_files(
             if mine:  # counted before the INSERT: a batch that fails is rolled back with its reports
                 report.counts.add(CREATED, Statement, len(mine))
         _insert_drafts(drafts, targets, label=f"{names[0]} to {names[-1]}")
-        for article, prepared, extraction, report in zip(articles, pending, extractions, reports, strict=True):
-            _draft_events(article, prepared.parsed, extraction, cache=cache, counts=report.counts)
+        _draft_events(
+            [
+                (article, prepared.parsed, extraction, report.counts)
+                for article, prepared, extraction, report in zip(articles, pending, extractions, reports, strict=True)
+            ],
+            cache=cache,
+            new_articles=True,
+        )
     return reports
 
 
@@ -1087,30 +1093,41 @@ def draft_statements(
     if drafts:
         _insert_drafts(drafts, targets, label=article.source_ref)
         counts.add(CREATED, Statement, len(drafts))
-    _draft_events(article, parsed, extraction, cache=cache, counts=counts)
+    _draft_events([(article, parsed, extraction, counts)], cache=cache, new_articles=new_article)
     return extraction
 
 
 def _draft_events(
-    article: Article, parsed: ParsedArticle, extraction: Extraction, *, cache: DraftCache, counts: Counts
+    batch: list[tuple[Article, ParsedArticle, Extraction, Counts]], *, cache: DraftCache, new_articles: bool = False
 ) -> None:
-    """The events the article reports, as drafts or as new sources of stored events, and the links
-    of its statements to them (events/event_drafting.py)."""
-    keys = {key for e in extraction.events for key in (*(p.actor_key for p in e.participants), *e.reported_by)}
-    keys |= {f.side for e in extraction.events for f in e.figures if f.side}
+    """The events the articles report, as drafts or as new sources of stored events, and the links
+    of their statements to them (events/event_drafting.py): the same queries for one or many."""
+    events = [extraction.events for _, _, extraction, _ in batch]
+    keys = {key for found in events for e in found for key in (*(p.actor_key for p in e.participants), *e.reported_by)}
+    keys |= {f.side for found in events for e in found for f in e.figures if f.side}
     actors = cache.actors_by_slug(keys)
-    done = draft_article_events(article, extraction.events, actors=actors, escalation_of=cache.escalation)
-    links = link_statements(parsed, extraction.statements, extraction.events)
-    done.links_created = link_article_statements(article, links, extraction.statements, done.events)
-    for action, model, n in (
-        (CREATED, EventStatement, done.links_created),
-        (CREATED, Event, done.events_created),
-        (CREATED, EventSource, done.sources_created),
-        (UNCHANGED, EventSource, done.unchanged),
-        (SKIPPED, EventSource, done.skipped),
-    ):
-        if n:
-            counts.add(action, model, n)
+    results = draft_events_of_articles(
+        [(article, extraction.events) for article, _, extraction, _ in batch],
+        actors=actors,
+        escalation_of=cache.escalation,
+        new_articles=new_articles,
+    )
+    linked = link_statements_of_articles(
+        [
+            (article, link_statements(parsed, e.statements, e.events), e.statements, done.events)
+            for (article, parsed, e, _), done in zip(batch, results, strict=True)
+        ]
+    )
+    for (_, _, _, counts), done, links in zip(batch, results, linked, strict=True):
+        for action, model, n in (
+            (CREATED, EventStatement, links),
+            (CREATED, Event, done.events_created),
+            (CREATED, EventSource, done.sources_created),
+            (UNCHANGED, EventSource, done.unchanged),
+            (SKIPPED, EventSource, done.skipped),
+        ):
+            if n:
+                counts.add(action, model, n)
 
 
 def _extraction_for(
