@@ -93,7 +93,7 @@ def draft_events_of_articles(
     new_events: list[Event] = []
     new_roles: list[tuple[Event, Actor, str]] = []
     sources: list[tuple[EventSource, DraftedEvent]] = []
-    touched: dict[int, Event] = {}  # stored draft events that gain a source
+    touched: dict[int, Event] = {}  # draft events that gain a source (by id(): new ones have no pk yet)
     for (article, events), result in zip(articles, results, strict=True):
         mine = stored[article.pk]
         by_ref = {ref: event_id for ref, _, _, event_id in mine}
@@ -117,8 +117,8 @@ def draft_events_of_articles(
                 result.events_created += 1
             else:
                 result.corroborated += 1
-                if event.pk is not None and event.review_status == ReviewStatus.DRAFT:
-                    touched[event.pk] = event
+                if event.review_status == ReviewStatus.DRAFT:
+                    touched[id(event)] = event  # a new event too, when a later file of the batch reports it again
             if event.review_status == ReviewStatus.DRAFT:
                 have = roles_of[event.pk if event.pk is not None else id(event)]
                 for actor, role in participants:
