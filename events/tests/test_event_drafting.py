@@ -5,7 +5,9 @@ The articles are written for these tests (invented countries, towns and outlets)
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from io import StringIO
 
 import pytest
@@ -357,3 +359,17 @@ def test_the_api_writes_the_fatality_range_and_refuses_a_reversed_one(actors, tm
     assert good.status_code == 200
     shelling.refresh_from_db()
     assert (shelling.fatalities_low, shelling.fatalities_high) == (10, 20)
+
+
+def test_the_csv_export_carries_the_fatality_range_and_the_source_count(actors, tmp_path, api):
+    shelling = two_accounts(tmp_path)
+    response = api.get("/api/events/", {"format": "csv"})
+    assert response.status_code == 200
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+    row = rows[str(shelling.pk)]
+    assert (row["fatalities_low"], row["fatalities"], row["fatalities_high"], row["source_count"]) == (
+        "12",
+        "12",
+        "15",
+        "2",
+    )
