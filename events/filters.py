@@ -36,7 +36,6 @@ from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from events import search
-from events.event_accounts import EventStatement, statements_about
 from events.models import (
     Actor,
     Article,
@@ -45,9 +44,11 @@ from events.models import (
     Event,
     EventParticipant,
     EventSource,
+    EventStatement,
     Outlet,
     ReviewStatus,
     Statement,
+    statements_about,
 )
 
 

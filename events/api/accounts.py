@@ -1,4 +1,4 @@
-"""GET /api/events/<id>/accounts/: every account of an event side by side (events/event_accounts.py).
+"""GET /api/events/<id>/accounts/: every account of an event side by side (events/models/accounts.py).
 
 Read-only: the accounts, their figures and the statements linked to the event with their
 stance, as the event page shows them, in the query shape of event_accounts.with_accounts (the
@@ -11,8 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from events.api.serializers import ActorSummarySerializer, OutletSummarySerializer
-from events.event_accounts import EventStatement, ReportedFigure, accounts_of, with_accounts
-from events.models import Event
+from events.models import Event, EventStatement, ReportedFigure, accounts_of, with_accounts
 
 
 class FigureSerializer(serializers.ModelSerializer):

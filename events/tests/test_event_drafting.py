@@ -1,4 +1,4 @@
-"""Events drafted by the importer (events/event_drafting.py): stored as draft Events with their
+"""Events drafted by the importer (events/importers/events.py): stored as draft Events with their
 sources, figures and participants; one incident reported twice is one event with two sources.
 
 The articles are written for these tests (invented countries, towns and outlets)."""
@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from events.event_curation import merge_events, split_source
 from events.models import (
     Actor,
     ActorAlias,
@@ -27,6 +26,8 @@ from events.models import (
     ReportedFigure,
     ReviewStatus,
     Statement,
+    merge_events,
+    split_source,
 )
 
 WIRE_REPORT = """Shelling hits Orsk

@@ -9,10 +9,11 @@ then the knowledge base (fixtures/knowledge/: actors, aliases, who held which of
 then each file in its own transaction with the curated statements and event sources
 that point into it, and draft statements the extractor finds beyond them (review status
 "draft"; `--no-draft` to skip): every quotation found, those whose speaker the extractor
-cannot tell as "speaker needed" drafts with no speaker, for a curator to credit. Insert-only: a record that exists is never overwritten, so curated
-edits survive a re-import, and a second run creates and changes nothing. A bad file is
-reported with its path and reason, leaves nothing behind, does not stop the others, and
-makes the command exit non-zero.
+cannot tell as "speaker needed" drafts with no speaker, for a curator to credit.
+Insert-only: a record that exists is never overwritten, so curated edits survive a
+re-import, and a second run creates and changes nothing. A bad file is reported with its
+path and reason, leaves nothing behind, does not stop the others, and makes the command
+exit non-zero.
 """
 
 import datetime as dt
@@ -166,6 +167,53 @@ class Command(BaseCommand):
     ) -> tuple[list[str], int]:
         """Load the fixtures and the files; returns what failed and how many units (files, articles) ran."""
         verbosity = options["verbosity"]
+        fixture_counts = self._load_reference(curated, knowledge, files, verbosity)
+        outlet = self._outlet(options["outlet"])
+        gazetteer = None if options["no_draft"] else self._gazetteer(knowledge, verbosity)
+        total, failed = Counts(), []
+        # Files are read, parsed and extracted ahead of their import, in worker processes when
+        # there are enough of them to pay for starting one (events/ingest/pipeline.py).
+        workers = options["workers"]
+        if workers is None:
+            workers = 1 if len(files) >= WORKER_MIN_FILES and (os.cpu_count() or 1) > 1 else 0
+        jobs = import_jobs(files, published_on=options["published"], redraft=options["redraft"])
+        prepared_files = prepare_files(jobs, max_bytes=options["max_bytes"], source=gazetteer, workers=workers)
+        # One FTS index write for all files at the end instead of one per file (events/search.py).
+        with deferred_indexing(), closing(prepared_files):
+            reports = import_article_files(
+                self._progress(prepared_files, len(files), verbosity),
+                curated=curated,
+                published_on=options["published"],
+                outlet=outlet,
+                gazetteer=gazetteer,
+                cache=DraftCache(),  # actors and escalations read once for the whole run
+                redraft=options["redraft"],
+            )
+            for report in reports:
+                self._record(report, total, failed, verbosity)
+            units = len(files)
+            if options["fixtures_only"]:
+                # No seed file: the articles' text is stored (an earlier import) or came with the fixtures
+                # (an export_fixtures backup), and their statements and event sources are loaded into it.
+                # Each article is a unit of the summary, so spans that no longer fit do not load quietly.
+                for source_ref in sorted(curated.by_article):
+                    self._record(import_curated_spans(source_ref, curated=curated), total, failed, verbosity)
+                    units += 1
+            # The counts the triggers keep: each count the files added to folded into one row (events/counts.py).
+            day_counts.compact(connection)
+        total.merge(fixture_counts)
+        if verbosity >= 1:
+            self._summary(total, failed, units, "article(s)" if options["fixtures_only"] else "file(s)")
+        return failed, units
+
+    def _load_reference(
+        self,
+        curated: CuratedFixtures,
+        knowledge: KnowledgeBase | None,
+        files: list[tuple[Path, Path | None]],
+        verbosity: int,
+    ) -> Counts:
+        """The standalone fixtures, then the knowledge base; CommandError (nothing written) on bad input."""
         try:
             fixture_counts, kept = load_standalone_fixtures(curated)
         except ImportFailure as error:
@@ -185,61 +233,28 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(f"knowledge base: {knowledge_counts.describe()}")
             fixture_counts.merge(knowledge_counts)
+        return fixture_counts
 
-        outlet = self._outlet(options["outlet"])
-        gazetteer = None
-        if not options["no_draft"]:
-            if CameoCode.objects.exists():
-                # The gazetteer knows the knowledge base that was loaded (none with --no-knowledge).
-                gazetteer = GazetteerSource(gazetteer_entries(knowledge or KnowledgeBase()))
-            elif verbosity >= 1:
-                self.stderr.write(
-                    self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
-                )
-        total, failed = Counts(), []
-        cache = DraftCache()  # actors and escalations read once for the whole run
-        # One FTS index write for all files at the end instead of one per file (events/search.py).
-        # Files are read, parsed and extracted ahead of their import, in worker processes when
-        # there are enough of them to pay for starting one (events/ingest/pipeline.py).
-        workers = options["workers"]
-        if workers is None:
-            workers = 1 if len(files) >= WORKER_MIN_FILES and (os.cpu_count() or 1) > 1 else 0
-        jobs = import_jobs(files, published_on=options["published"], redraft=options["redraft"])
-        prepared_files = prepare_files(jobs, max_bytes=options["max_bytes"], source=gazetteer, workers=workers)
-        with deferred_indexing(), closing(prepared_files):
-            reports = import_article_files(
-                self._progress(prepared_files, len(files), verbosity),
-                curated=curated,
-                published_on=options["published"],
-                outlet=outlet,
-                gazetteer=gazetteer,
-                cache=cache,
-                redraft=options["redraft"],
-            )
-            for report in reports:
-                self._record(report, total, failed, verbosity)
-            units = len(files)
-            if options["fixtures_only"]:
-                # No seed file: the articles' text is stored (an earlier import) or came with the fixtures
-                # (an export_fixtures backup), and their statements and event sources are loaded into it.
-                # Each article is a unit of the summary, so spans that no longer fit do not load quietly.
-                for source_ref in sorted(curated.by_article):
-                    self._record(import_curated_spans(source_ref, curated=curated), total, failed, verbosity)
-                    units += 1
-            # The counts the triggers keep: each count the files added to folded into one row (events/counts.py).
-            day_counts.compact(connection)
-        total.merge(fixture_counts)
-        unit = "article(s)" if options["fixtures_only"] else "file(s)"
+    def _gazetteer(self, knowledge: KnowledgeBase | None, verbosity: int) -> GazetteerSource | None:
+        """What drafting finds actors with: the knowledge base that was loaded (none with
+        --no-knowledge) and the actors stored; None (nothing drafted) without a CAMEO codebook."""
+        if CameoCode.objects.exists():
+            return GazetteerSource(gazetteer_entries(knowledge or KnowledgeBase()))
         if verbosity >= 1:
-            summary = (
-                f"{units - len(failed)} of {units} {unit} imported: "
-                f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
-                f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
-                f"{total.total('skipped')} drafts skipped (overlapping a stored statement), "
-                f"{total.total(SPEAKER_NEEDED)} speaker needed (drafts with no speaker, in the review queue)"
+            self.stderr.write(
+                self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
             )
-            self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
-        return failed, units
+        return None
+
+    def _summary(self, total: Counts, failed: list[str], units: int, unit: str) -> None:
+        summary = (
+            f"{units - len(failed)} of {units} {unit} imported: "
+            f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
+            f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
+            f"{total.total('skipped')} drafts skipped (overlapping a stored statement), "
+            f"{total.total(SPEAKER_NEEDED)} speaker needed (drafts with no speaker, in the review queue)"
+        )
+        self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
 
     def _record(self, report: FileReport, total: Counts, failed: list[str], verbosity: int) -> None:
         """Report one file (or one article's spans): its error, or its counts, warnings and notes."""

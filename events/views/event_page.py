@@ -1,12 +1,11 @@
-"""The event page (/events/<id>/): every account of one event side by side (event_accounts.py)."""
+"""The event page (/events/<id>/): every account of one event side by side (models/accounts.py)."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from events.event_accounts import accounts_of, with_accounts
-from events.models import Event
+from events.models import Event, accounts_of, with_accounts
 
 
 def event_detail(request, pk):

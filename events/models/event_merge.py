@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from events.event_accounts import EventStatement, ReportedFigure
-from events.event_drafting import update_fatalities
-from events.models import Event, EventParticipant, EventSource, ReviewStatus
+from events.models.accounts import EventStatement, ReportedFigure, update_fatalities
+from events.models.base import ReviewStatus
+from events.models.events import Event, EventParticipant, EventSource
 
 
 def survivor_of(events: list[Event]) -> Event:

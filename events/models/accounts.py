@@ -9,7 +9,7 @@ keeps one estimate over its accounts (Event.fatalities_low / fatalities / fatali
 `EventStatement` links a statement to the event it is about, with the stance it takes
 (claims, denies, condemns, blames, calls for, responds).
 
-models.py imports this module in one line; the drafting workflow is events/event_drafting.py.
+The drafting workflow is events/importers/events.py; merging and splitting events models/event_merge.py.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from simple_history.models import HistoricalRecords
 
-# This module is imported at the end of models.py, which has defined these by then.
 from events.ingest.eventdraft import fatalities
-from events.models import EventParticipant, EventSource, ReviewStatus
+from events.models.base import ReviewStatus
+from events.models.events import Event, EventParticipant, EventSource
 
 
 class ReportedFigure(models.Model):
@@ -232,3 +232,19 @@ def statements_about(statements: models.QuerySet, *, event=None, stance: str | N
     if stance:
         links = links.filter(stance=stance)
     return statements.filter(Exists(links))
+
+
+def update_fatalities(*events: Event) -> None:
+    """Set draft events' low / best / high fatalities from their sources' figures
+    (combined_estimate): one query for the figures, an UPDATE per event that changes."""
+    if not events:
+        return
+    by_source: dict[int, dict[int, list]] = {event.pk: {} for event in events}
+    figures = ReportedFigure.objects.filter(source__event__in=list(by_source), kind=ReportedFigure.Kind.KILLED)
+    for figure in figures.select_related("source").only("low", "best", "high", "kind", "source__event_id"):
+        by_source[figure.source.event_id].setdefault(figure.source_id, []).append(figure)
+    for event in events:
+        low, best, high = combined_estimate([fatalities(f) for f in by_source[event.pk].values()])
+        if (low, best, high) != (event.fatalities_low, event.fatalities, event.fatalities_high):
+            event.fatalities_low, event.fatalities, event.fatalities_high = low, best, high
+            event.save(update_fields=["fatalities_low", "fatalities", "fatalities_high"])

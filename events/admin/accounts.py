@@ -1,5 +1,5 @@
 """Admin for the accounts of an event: reported figures, statement links, and the curators'
-merge and split actions (the work is events/event_curation.py's). admin.py imports it."""
+merge and split actions (the work is events/models/event_merge.py's)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from events.event_accounts import EventStatement, ReportedFigure
-from events.event_curation import merge_events, split_source, survivor_of
+from events.models import EventStatement, ReportedFigure, merge_events, split_source, survivor_of
 
 
 @admin.action(description="Merge the two selected events (one incident)", permissions=["change", "delete"])

@@ -20,12 +20,25 @@ from django.db.models import Q
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from events.event_accounts import EventStatement, ReportedFigure, combined_estimate
+from events.importers.results import CREATED, SKIPPED, UNCHANGED, Counts
 from events.ingest import dates as fuzzy
 from events.ingest.eventdraft import DraftedEvent, fatalities
-from events.ingest.eventlinks import EventLink
+from events.ingest.eventlinks import EventLink, link_statements
 from events.ingest.eventtypes import family_codes, family_of
-from events.models import Actor, Article, Escalation, Event, EventParticipant, EventSource, ReviewStatus, Statement
+from events.ingest.records import Extraction, ParsedArticle
+from events.models import (
+    Actor,
+    Article,
+    Escalation,
+    Event,
+    EventParticipant,
+    EventSource,
+    EventStatement,
+    ReportedFigure,
+    ReviewStatus,
+    Statement,
+    update_fatalities,
+)
 
 
 @dataclass
@@ -338,22 +351,6 @@ def _figure(source: EventSource, figure, actors: dict[str, Actor]) -> ReportedFi
     )
 
 
-def update_fatalities(*events: Event) -> None:
-    """Set draft events' low / best / high fatalities from their sources' figures
-    (event_accounts.combined_estimate): one query for the figures, an UPDATE per event that changes."""
-    if not events:
-        return
-    by_source: dict[int, dict[int, list]] = {event.pk: {} for event in events}
-    figures = ReportedFigure.objects.filter(source__event__in=list(by_source), kind=ReportedFigure.Kind.KILLED)
-    for figure in figures.select_related("source").only("low", "best", "high", "kind", "source__event_id"):
-        by_source[figure.source.event_id].setdefault(figure.source_id, []).append(figure)
-    for event in events:
-        low, best, high = combined_estimate([fatalities(f) for f in by_source[event.pk].values()])
-        if (low, best, high) != (event.fatalities_low, event.fatalities, event.fatalities_high):
-            event.fatalities_low, event.fatalities, event.fatalities_high = low, best, high
-            event.save(update_fields=["fatalities_low", "fatalities", "fatalities_high"])
-
-
 def clear_event_drafts(article: Article) -> int:
     """Drop the sources the importer drafted from an article's old text (a changed file), and the
     draft events left with no source; an event a curator touched keeps its other sources."""
@@ -362,3 +359,37 @@ def clear_event_drafts(article: Article) -> int:
     n, _ = drafted.delete()
     Event.objects.filter(pk__in=event_ids, review_status=ReviewStatus.DRAFT, sources__isnull=True).delete()
     return n
+
+
+def draft_events_and_links(
+    batch: list[tuple[Article, ParsedArticle, Extraction, Counts]], *, cache, new_articles: bool = False
+) -> None:
+    """The events the articles report, as drafts or as new sources of stored events, and the links
+    of their statements to them, counted in each article's Counts: the same queries for one or many.
+    `cache`: the importer's DraftCache (actors by slug, escalations by day)."""
+    events = [extraction.events for _, _, extraction, _ in batch]
+    keys = {key for found in events for e in found for key in (*(p.actor_key for p in e.participants), *e.reported_by)}
+    keys |= {f.side for found in events for e in found for f in e.figures if f.side}
+    actors = cache.actors_by_slug(keys)
+    results = draft_events_of_articles(
+        [(article, extraction.events) for article, _, extraction, _ in batch],
+        actors=actors,
+        escalation_of=cache.escalation,
+        new_articles=new_articles,
+    )
+    linked = link_statements_of_articles(
+        [
+            (article, link_statements(parsed, e.statements, e.events), e.statements, done.events)
+            for (article, parsed, e, _), done in zip(batch, results, strict=True)
+        ]
+    )
+    for (_, _, _, counts), done, links in zip(batch, results, linked, strict=True):
+        for action, model, n in (
+            (CREATED, EventStatement, links),
+            (CREATED, Event, done.events_created),
+            (CREATED, EventSource, done.sources_created),
+            (UNCHANGED, EventSource, done.unchanged),
+            (SKIPPED, EventSource, done.skipped),
+        ):
+            if n:
+                counts.add(action, model, n)

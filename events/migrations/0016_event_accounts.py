@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0014_tenure_and_speaker_needed'),
+        ('events', '0015_span_record_help_texts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
