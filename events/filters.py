@@ -45,9 +45,11 @@ from events.models import (
     Event,
     EventParticipant,
     EventSource,
+    EventStatement,
     Outlet,
     ReviewStatus,
     Statement,
+    statements_about,
 )
 from events.visibility import ReviewStatusFilter
 
@@ -568,6 +570,16 @@ class StatementFilter(ParticipantFilterSet):
         'stemmed (denounce finds "denounced"); "quoted words" go together; `or` between words; '
         "-word leaves rows out. A text with no word to search for is an error (400)."
     )
+    # Statements about an event (event_accounts.EventStatement); both together: one link with both.
+    event = django_filters.NumberFilter(
+        method="filter_about_event", min_value=1, help_text="Event id: statements linked to this event."
+    )
+    stance = django_filters.ChoiceFilter(
+        method="filter_about_event",
+        choices=EventStatement.Stance.choices,
+        help_text="Stance towards an event: claims, denies, condemns, blames, calls_for or responds. "
+        "Any other value is an error (400).",
+    )
 
     class Meta(BaseFilterSet.Meta):
         model = Statement
@@ -584,6 +596,10 @@ class StatementFilter(ParticipantFilterSet):
     def filter_exclude_outlet_kind(self, queryset, name, value):
         # exclude() keeps the statements whose article has no known outlet.
         return queryset.exclude(article__outlet__kind=value)
+
+    def filter_about_event(self, queryset, name, value):
+        data = self.form.cleaned_data
+        return statements_about(queryset, event=data.get("event"), stance=data.get("stance") or None)
 
 
 class ActorFilter(BaseFilterSet):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from events import views
+from events.views import event_page
 
 app_name = "events"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("reactions/", views.reactions, name="reactions"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("actors/<int:pk>/", views.actor_detail, name="actor"),
+    path("events/<int:pk>/", event_page.event_detail, name="event"),
 ]

@@ -7,6 +7,7 @@ from django.db.models import F, Prefetch
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.admin.accounts import merge_selected_events, split_off_sources
 from events.admin.base import (
     TIMESTAMPS,
     MarkVerifiedMixin,
@@ -58,9 +59,22 @@ class EventAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("event_type", "escalation")
     readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
     inlines = (EventParticipantInline, EventSourceInline)
-    actions = ("mark_verified", "mark_rejected")
+    actions = ("mark_verified", "mark_rejected", merge_selected_events)
     fieldsets = (
-        (None, {"fields": ("title", "event_type", "summary", "location", "escalation", "fatalities", "review_status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "event_type",
+                    "summary",
+                    "location",
+                    "escalation",
+                    ("fatalities_low", "fatalities", "fatalities_high"),
+                    "review_status",
+                )
+            },
+        ),
         (
             "Dates",
             {
@@ -113,7 +127,8 @@ class EventSourceAdmin(SpanInContextMixin, SimpleHistoryAdmin):
     list_select_related = ("event", "article")
     list_filter = ("article__outlet",)
     search_fields = ("ref", "quote", "event__title", "article__title")
-    autocomplete_fields = ("event", "article")
+    autocomplete_fields = ("event", "article", "reported_by")
+    actions = (split_off_sources,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__body", "article__caption")

@@ -18,6 +18,7 @@ from events.highlight import quote_context
 from events.models import (
     Actor,
     Event,
+    EventSource,
     ReviewStatus,
     Statement,
 )
@@ -97,13 +98,14 @@ def review_queue(admin_site, request):
     if not admin_site._registry[Statement].has_view_permission(request):
         raise PermissionDenied
     drafts = Statement.objects.filter(review_status=ReviewStatus.DRAFT)
+    draft_events = Event.objects.filter(review_status=ReviewStatus.DRAFT)
     article = request.GET.get("article", "")
     if article.isdigit():  # the drafts of one article (where "Add an article" lands)
         drafts = drafts.filter(article_id=int(article))
+        draft_events = draft_events.filter(pk__in=EventSource.objects.filter(article_id=int(article)).values("event"))
     statements = list(
         drafts.select_related("speaker", "article__outlet", "cameo").order_by("article_id", "start", "id")[:QUEUE_SIZE]
     )
-    draft_events = Event.objects.filter(review_status=ReviewStatus.DRAFT)
     events = list(draft_events.for_timeline().order_by("date_from", "id")[:QUEUE_SIZE])
     _attach_candidates(statements)
     rows = [("statement", s, quote_context(s.article.body, s.start, s.end)) for s in statements]

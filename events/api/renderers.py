@@ -75,6 +75,11 @@ TIMELINE_COLUMNS = (
     "review_status",
     "source_articles",
     "source_urls",
+    # The event's fatality range over its sources (UCDP's low and high beside ACLED's one count),
+    # and how many sources report it (issue 16).
+    "fatalities_low",
+    "fatalities_high",
+    "source_count",
 )
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -104,6 +109,7 @@ CSV_FIELDS = {
     EVENT: {
         **dict.fromkeys(("id", "slug", "title", "summary", "type", "start_date", "start_precision", "end_date")),
         **dict.fromkeys(("end_precision", "date_label", "location", "escalation", "fatalities", "review_status")),
+        **dict.fromkeys(("fatalities_low", "fatalities_high")),
         "participants": None,
         "sources": {"article": None},
     },
@@ -158,6 +164,9 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
             "review_status": record["review_status"],
             "source_articles": _distinct(article["source_ref"] for article in articles),
             "source_urls": _distinct(article["url"] for article in articles),
+            "fatalities_low": record["fatalities_low"],
+            "fatalities_high": record["fatalities_high"],
+            "source_count": len(record["sources"]),
         }
     article = record["article"]
     return {
@@ -185,6 +194,9 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
         "review_status": record["review_status"],
         "source_articles": article["source_ref"],
         "source_urls": article["url"],
+        "fatalities_low": None,
+        "fatalities_high": None,
+        "source_count": 1,
     }
 
 

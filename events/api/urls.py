@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from events.api import views
+from events.api.accounts import EventAccountsView
 from events.logins import obtain_auth_token
 
 app_name = "api"
@@ -44,6 +45,7 @@ urlpatterns = [
     path("token/", obtain_auth_token, name="token"),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("events/<int:pk>/accounts/", EventAccountsView.as_view(), name="event-accounts"),
     *router.urls,
     # Last: whatever else ends in a slash is a JSON 404 (a path without one is still redirected
     # to it by APPEND_SLASH first, as the routes above are).

@@ -17,6 +17,7 @@ from events.importers.drafting import (
     extraction_for,
     insert_drafts,
 )
+from events.importers.events import draft_events_and_links
 from events.importers.fixtures import CuratedFixtures
 from events.importers.inserts import insert_new
 from events.importers.results import (
@@ -179,4 +180,12 @@ def _write_new_files(
             if mine:  # counted before the INSERT: a batch that fails is rolled back with its reports
                 report.counts.add(CREATED, Statement, len(mine))
         insert_drafts(drafts, targets, label=f"{names[0]} to {names[-1]}")
+        draft_events_and_links(
+            [
+                (article, prepared.parsed, extraction, report.counts)
+                for article, prepared, extraction, report in zip(articles, pending, extractions, reports, strict=True)
+            ],
+            cache=cache,
+            new_articles=True,
+        )
     return reports

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.utils.text import slugify
 
+from events.importers.events import draft_events_and_links
 from events.importers.inserts import insert_new
 from events.importers.results import (
     CREATED,
@@ -20,10 +21,9 @@ from events.importers.results import (
     ImportFailure,
     validation_reason,
 )
-from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.knowledge import KnowledgeBase, load_knowledge_base, wordings
-from events.ingest.pipeline import GazetteerEntry, GazetteerSource
+from events.ingest.pipeline import GazetteerEntry, GazetteerSource, extract_for_drafting
 from events.ingest.records import ANONYMOUS, KNOWN, PROPOSED, ExtractedStatement, Extraction, ParsedArticle
 from events.models import Actor, ActorAlias, Article, Escalation, ReviewStatus, Statement
 
@@ -138,6 +138,7 @@ def draft_statements(
     if drafts:
         insert_drafts(drafts, targets, label=article.source_ref)
         counts.add(CREATED, Statement, len(drafts))
+    draft_events_and_links([(article, parsed, extraction, counts)], cache=cache, new_articles=new_article)
     return extraction
 
 
@@ -147,7 +148,7 @@ def extraction_for(
     """The pipeline's extraction when it was made with the article's publication date, else a new one."""
     if extraction is None or extraction.published_on != article.published_on:
         # Unattributed quotations are drafted too ("speaker needed"), with their targets, dates and codes.
-        extraction = extract_article(parsed, gazetteer.gazetteer, article.published_on, detail_unattributed=True)
+        extraction = extract_for_drafting(parsed, gazetteer.gazetteer, article.published_on)
     return extraction
 
 

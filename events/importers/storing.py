@@ -17,6 +17,7 @@ from events.importers.drafting import (
     draft_statements,
     overlap,
 )
+from events.importers.events import clear_event_drafts
 from events.importers.fixtures import CuratedFixtures, load_fixture_objects
 from events.importers.inserts import insert_new
 from events.importers.results import (
@@ -241,6 +242,7 @@ def check_article(article: Article) -> None:
 def _clear_drafts_of_changed_text(article: Article, report: FileReport) -> None:
     """Make way for a changed file: drop the importer's untouched drafts, refuse if anything else
     points into the old text (verified, rejected or edited statements, event sources)."""
+    clear_event_drafts(article)
     statements = list(article.statements.select_related("speaker"))
     kept = [statement for statement in statements if not statement.is_untouched_draft]
     if kept or article.event_sources.exists():

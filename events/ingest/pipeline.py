@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from events.ingest.eventdraft import draft_events
 from events.ingest.extract import extract_article
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.parser import decode_seed, parse_article, read_seed
@@ -101,6 +102,13 @@ def expected_draft_date(job: Job, sha256: str) -> tuple[bool, dt.date | None]:
     return True, stored.published_on or job.published_on
 
 
+def extract_for_drafting(parsed: ParsedArticle, gazetteer: Gazetteer, published_on: dt.date | None) -> Extraction:
+    """What the importer drafts from an article: extract_article's statements, and the events
+    draft_events finds with its mentions and date phrases (before the pipeline leaves them out)."""
+    extraction = extract_article(parsed, gazetteer, published_on, detail_unattributed=True)
+    return replace(extraction, events=draft_events(parsed, extraction))
+
+
 def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepared:
     """Read and parse one file; extract it too (given a gazetteer) when it is expected to be drafted.
 
@@ -123,7 +131,7 @@ def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepare
         drafted, published_on = expected_draft_date(job, parsed.sha256)
         if drafted:
             # Every quotation is drafted, one without a speaker too (dated and coded as the others).
-            extraction = extract_article(parsed, gazetteer, published_on)
+            extraction = extract_for_drafting(parsed, gazetteer, published_on)
             # The importer reads the mentions only for the candidates of a speaker-needed draft, and
             # never the date phrases or titles' actors: most of what a worker would send back.
             needed = any(statement.speaker is None for statement in extraction.statements)

@@ -209,3 +209,6 @@ class Extraction:
     # People and bodies the text names that the gazetteer lacks, found where a title, an
     # apposition or a speech verb marks them as names (proposed only when they speak).
     named_unknowns: tuple[Mention, ...] = ()
+    # The events the article reports (eventdraft.DraftedEvent), drafted apart from the statements by
+    # eventdraft.draft_events, which the pipeline calls: extract_article leaves this empty.
+    events: tuple = ()

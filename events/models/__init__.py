@@ -15,14 +15,27 @@ Modules, each importing only those above it:
     records      what statements and events share (review status, period, spans)
     statements   statements
     events       events, their participants and sources
+    accounts     every account of an event: the figures each source reports, the statements about it
+    event_merge  merging two events, splitting a source off (curators' corrections of one incident, one event)
     analytics    the summary tables the database triggers keep (DayCount, ReactionCount)
     merge        merging actors (ActorQuerySet.merge_into), across all of the above
 """
 
+from events.models.accounts import (
+    Accounts,
+    EventStatement,
+    ReportedFigure,
+    accounts_of,
+    combined_estimate,
+    statements_about,
+    update_fatalities,
+    with_accounts,
+)
 from events.models.actors import FREQUENT_ACTOR_ROWS, Actor, ActorAlias, ActorQuerySet, Tenure
 from events.models.analytics import DayCount, DayCountQuerySet, ReactionCount, ReactionCountQuerySet
 from events.models.articles import Article, ArticleQuerySet
 from events.models.base import CleanTextMixin, DatePrecision, NaturalKeyManager, ReviewStatus
+from events.models.event_merge import merge_events, split_source, survivor_of
 from events.models.events import Event, EventParticipant, EventQuerySet, EventSource
 from events.models.merge import ActorMerge
 from events.models.records import TimelineRecordQuerySet
@@ -38,14 +51,14 @@ from events.models.versioning import (
 )
 
 __all__ = [
-    "BULK_BATCH",
-    "FREQUENT_ACTOR_ROWS",
+    "Accounts",
     "Actor",
     "ActorAlias",
     "ActorMerge",
     "ActorQuerySet",
     "Article",
     "ArticleQuerySet",
+    "BULK_BATCH",
     "CameoCode",
     "CleanTextMixin",
     "DatePrecision",
@@ -57,12 +70,15 @@ __all__ = [
     "EventParticipant",
     "EventQuerySet",
     "EventSource",
+    "EventStatement",
+    "FREQUENT_ACTOR_ROWS",
     "HistoricalRecordsWithM2M",
     "NaturalKeyManager",
     "Outlet",
     "OutletDomain",
     "ReactionCount",
     "ReactionCountQuerySet",
+    "ReportedFigure",
     "ReviewStatus",
     "Statement",
     "StatementQuerySet",
@@ -70,6 +86,14 @@ __all__ = [
     "TimelineRecordQuerySet",
     "VersionConflict",
     "VersionedModel",
+    "accounts_of",
+    "combined_estimate",
+    "merge_events",
     "set_review_status",
+    "split_source",
+    "statements_about",
+    "survivor_of",
+    "update_fatalities",
     "update_with_history",
+    "with_accounts",
 ]

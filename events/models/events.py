@@ -67,7 +67,11 @@ class Event(VersionedModel):
     escalation = models.ForeignKey(
         Escalation, null=True, blank=True, on_delete=models.PROTECT, related_name="events", db_index=False
     )
-    fatalities = models.PositiveIntegerField(null=True, blank=True, help_text="Where reported.")
+    fatalities = models.PositiveIntegerField(null=True, blank=True, help_text="Where reported: the best estimate.")
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True, help_text="The lowest count the sources allow.")
+    fatalities_high = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The highest count the sources allow."
+    )
     review_status = models.CharField(max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     notes = models.TextField(blank=True)
     actors = models.ManyToManyField(Actor, through="EventParticipant", related_name="events")
@@ -138,6 +142,11 @@ class Event(VersionedModel):
             errors.setdefault("end_precision", "a precision without an end date")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", "the end is before the start")
+        low, best, high = self.fatalities_low, self.fatalities, self.fatalities_high
+        if low is not None and (best is not None and low > best or high is not None and low > high):
+            errors.setdefault("fatalities_low", "the low estimate is above the best or the high one")
+        if high is not None and best is not None and best > high:
+            errors.setdefault("fatalities_high", "the high estimate is below the best")
         if errors:
             raise ValidationError(errors)
 
@@ -190,6 +199,12 @@ class EventSource(SpanRecord):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="event_sources")
+    place = models.CharField(max_length=200, blank=True, help_text="The place as this article writes it.")
+    reported_by = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="event_reports",
+        help_text="Whom the article credits with this account (“X said”, “according to X”), if anyone.",
+    )  # fmt: skip
+    extraction = models.JSONField(default=dict, blank=True, help_text="How the importer drafted it (empty: curated).")
 
     objects = NaturalKeyManager("ref")
     history = HistoricalRecords()

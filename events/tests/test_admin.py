@@ -19,6 +19,8 @@ from events.models import (
     Event,
     EventParticipant,
     EventSource,
+    EventStatement,
+    ReportedFigure,
     ReviewStatus,
     Statement,
     Tenure,
@@ -47,6 +49,11 @@ def one_of_each(make_article, make_actor, make_escalation, make_event, make_stat
         actors=[(actor, EventParticipant.Role.INITIATOR)],
         sources=[(article, "The two armies exchanged fire")],
     )
+    source = event.sources.get()
+    ReportedFigure.objects.create(
+        source=source, kind="killed", wording="two", low=2, best=2, high=2, start=source.start, end=source.end
+    )
+    EventStatement.objects.create(statement=statement, event=event, stance=EventStatement.Stance.RESPONDS)
     return {"article": article, "actor": actor, "statement": statement, "event": event}
 
 
@@ -72,7 +79,9 @@ def test_every_events_model_is_registered(db):
         "Event",
         "EventParticipant",
         "EventSource",
+        "EventStatement",
         "Outlet",
+        "ReportedFigure",
         "Statement",
         "Tenure",
     }

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from events.models import Article, Statement
+from events.models import Article, Event, ReviewStatus, Statement
 from events.tests.test_fetch_articles import server  # noqa: F401  (the local HTTP server fixture)
 from events.tests.webpages import SEED_TEXT, drafts, link_list, page
 
@@ -43,27 +43,33 @@ def test_pasted_text_is_imported_and_the_curator_lands_in_its_review_queue(curat
     assert ids == set(article.statements.values_list("pk", flat=True)) and ids
 
 
-def test_the_review_queue_for_one_article_leaves_out_the_others(curator, make_article, make_actor, cameo):
+def test_the_review_queue_for_one_article_leaves_out_the_others(curator, make_article, make_actor, make_event, cameo):
     other = make_article()
     Statement.objects.create(
         article=other, speaker=make_actor(), quote=other.body[100:120], start=100, end=120, cameo=cameo("010")
     )
+    make_event(sources=[(other, other.body[200:240])], review_status=ReviewStatus.DRAFT)
     response = curator.post(URL, {"text": SEED_TEXT, "published_on": "2023-09-30"})
     queue = curator.get(response["Location"])
-    assert {row[1].article_id for row in queue.context["rows"]} == {
-        Article.objects.get(source_ref__startswith="pasted").pk
-    }
+    pasted = Article.objects.get(source_ref__startswith="pasted").pk
+    rows = queue.context["rows"]
+    assert {row[1].article_id for row in rows if row[0] == "statement"} == {pasted}
+    # Events too (issue 16): those drafted from it, not the other article's draft.
+    assert all({source.article_id for source in row[1].sources.all()} == {pasted} for row in rows if row[0] == "event")
+    assert queue.context["event_drafts"] == sum(row[0] == "event" for row in rows)
 
 
 def test_a_pasted_text_an_uploaded_page_and_a_seed_file_draft_the_same_statements(curator, tmp_path):
     curator.post(URL, {"text": SEED_TEXT, "published_on": "2023-09-30"})
     pasted = drafts(Article.objects.get())
     Statement.objects.all().delete()
+    Event.objects.all().delete()  # the events drafted from it (issue 16) hold its spans too
     Article.objects.all().delete()
     upload = SimpleUploadedFile("story.html", page().encode(), content_type="text/html")
     curator.post(URL, {"file": upload})
     uploaded = drafts(Article.objects.get(source_ref="story.html"))
     Statement.objects.all().delete()
+    Event.objects.all().delete()  # the events drafted from it (issue 16) hold its spans too
     Article.objects.all().delete()
     (tmp_path / "story.txt").write_text(SEED_TEXT, encoding="utf-8")
     call_command(

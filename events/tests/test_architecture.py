@@ -75,6 +75,8 @@ MODEL_ORDER = [
     "records",
     "statements",
     "events",
+    "accounts",
+    "event_merge",
     "analytics",
     "merge",
 ]

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from events.importers import Counts, batch, draft_statements, drafting, gazetteer_entries
 from events.ingest.extract import extract_article
 from events.ingest.parser import parse_article
-from events.ingest.pipeline import GazetteerSource
+from events.ingest.pipeline import GazetteerSource, extract_for_drafting
 from events.models import Actor, Article, ReviewStatus, Statement
 
 pytestmark = pytest.mark.django_db
@@ -330,7 +330,9 @@ def test_a_worker_process_imports_exactly_what_the_importing_process_does(refere
     # Every extraction comes from the pipeline: the importer predicted each article's date right
     # and did not extract again (draft_statements would, in this process).
     again = []
-    monkeypatch.setattr(drafting, "extract_article", lambda *a, **kw: again.append(a) or extract_article(*a, **kw))
+    monkeypatch.setattr(
+        drafting, "extract_for_drafting", lambda *a, **kw: again.append(a) or extract_for_drafting(*a, **kw)
+    )
     with transaction.atomic():
         here = import_twice(tmp_path / "files", workers=0)
         transaction.set_rollback(True)
