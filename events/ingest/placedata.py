@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from events.ingest.knowledge import _keys, _text  # the same field checks as the actors' knowledge base
 from events.ingest.records import ParseError
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "places"
@@ -177,29 +178,6 @@ def _read(name: str) -> object:
         raise ParseError(name, None, f"not UTF-8 ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise ParseError(name, error.lineno, f"not valid JSON: {error.msg}") from None
-
-
-def _text(source: str, where: str, raw: dict, key: str, *, required: bool = False, limit: int = 200) -> str:
-    value = raw.get(key, "")
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise ParseError(source, None, f"{where}: '{key}' must be a string")
-    value = value.strip()
-    if required and not value:
-        raise ParseError(source, None, f"{where}: '{key}' is required")
-    if len(value) > limit or any(ord(ch) < 32 for ch in value):
-        raise ParseError(source, None, f"{where}: '{key}' is longer than {limit} characters or has a control character")
-    return value
-
-
-def _keys(source: str, where: str, raw: object, allowed: set[str]) -> dict:
-    if not isinstance(raw, dict):
-        raise ParseError(source, None, f"{where}: an entry must be a JSON object")
-    unknown = set(raw) - allowed
-    if unknown:
-        raise ParseError(source, None, f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    return raw
 
 
 def coordinate_error(lat: object, lon: object) -> str:
