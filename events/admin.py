@@ -884,3 +884,4 @@ class EventSourceAdmin(SimpleHistoryAdmin):
     @admin.display(description="reported date")
     def reported_date_label(self, obj):
         return obj.reported_date_label
+from events import place_admin  # noqa: E402,F401  (issue 17: places, registered in their own module)

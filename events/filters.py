@@ -36,6 +36,7 @@ from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from events import search
+from events.place_filters import event_place_filters
 from events.models import (
     Actor,
     Article,
@@ -483,6 +484,7 @@ class EventFilter(ParticipantFilterSet):
         field_name="location", lookup_expr="icontains", help_text="Case-insensitive text in the location."
     )
     review_status = _review_status_filter()
+    place, bbox = event_place_filters()
     outlet, outlet_kind, exclude_outlet_kind = _source_filters("events with a source", "article")
     article = _article_filter("Article id: events with a source in this article.", method="filter_article")
     q = SearchFilter(

@@ -1590,3 +1590,4 @@ class ReactionCount(models.Model):
 
     def __str__(self):
         return f"{self.speaker_id} {self.escalation_id} {self.family}: {self.n}"
+from events.geo import EventPlace, Place, PlaceName  # noqa: E402,F401  (issue 17: places, in their own module)

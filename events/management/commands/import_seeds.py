@@ -49,7 +49,9 @@ from events.ingest.knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
 from events.ingest.pipeline import GazetteerSource, prepare_files
 from events.ingest.records import ParseError
+from events.ingest.placedata import load_places as load_place_data
 from events.models import CameoCode, Outlet
+from events.place_import import load_places
 from events.search import deferred_indexing
 
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
@@ -104,6 +106,11 @@ class Command(BaseCommand):
             f"after the fixtures, insert-only (default: {_relative(DEFAULT_KNOWLEDGE_DIR)})",
         )
         parser.add_argument("--no-knowledge", action="store_true", help="do not load the knowledge base")
+        parser.add_argument(
+            "--no-places",
+            action="store_true",
+            help="do not load the places (fixtures/places/ and the GeoNames settlements of Armenia and Azerbaijan)",
+        )
         parser.add_argument(
             "--published",
             type=parse_iso_date,
@@ -185,6 +192,9 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(f"knowledge base: {knowledge_counts.describe()}")
             fixture_counts.merge(knowledge_counts)
+        if not options["no_places"]:
+            # Reported on a line of their own, not in the summary's totals (a place is not an article's record).
+            self._load_places(verbosity)
 
         outlet = self._outlet(options["outlet"])
         gazetteer = None
@@ -240,6 +250,14 @@ class Command(BaseCommand):
             )
             self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
         return failed, units
+
+    def _load_places(self, verbosity: int) -> None:
+        try:
+            counts = load_places(load_place_data())
+        except (ParseError, ImportFailure) as error:
+            raise CommandError(f"places not loaded, nothing was written: {error}") from error
+        if verbosity >= 1:
+            self.stdout.write(f"places: {counts.describe()}")
 
     def _record(self, report: FileReport, total: Counts, failed: list[str], verbosity: int) -> None:
         """Report one file (or one article's spans): its error, or its counts, warnings and notes."""
