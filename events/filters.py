@@ -36,7 +36,6 @@ from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from events import search
-from events.place_filters import event_place_filters
 from events.models import (
     Actor,
     Article,
@@ -49,6 +48,7 @@ from events.models import (
     ReviewStatus,
     Statement,
 )
+from events.place_filters import event_place_filters
 
 
 class IsoDateFilter(django_filters.DateFilter):

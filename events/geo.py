@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from events.ingest.placedata import coordinate_error
+from events.ingest.places import PlaceMatcher
 from events.models import CleanTextMixin, NaturalKeyManager
 
 
@@ -67,7 +68,12 @@ class Place(CleanTextMixin, models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     country = models.CharField(max_length=2, help_text="ISO 3166 alpha-2 code of the state it is in de jure.")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", help_text="The place it is in."
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The place it is in.",
     )
     latitude = models.FloatField(help_text="WGS 84 degrees, -90 to 90.")
     longitude = models.FloatField(help_text="WGS 84 degrees, -180 to 180.")
@@ -176,15 +182,29 @@ class EventPlaceQuerySet(models.QuerySet):
         near before region before country, then the first made), newest events first, at most
         `limit`; and whether more were left out. Two queries: the events' ids in order (from the
         timeline index), then their placings with the fields a map marker shows."""
-        ids = list(events.filter(pk__in=self.values("event")).order_by("-date_from", "-id").values_list("pk", flat=True)[: limit + 1])
+        ids = list(
+            events.filter(pk__in=self.values("event"))
+            .order_by("-date_from", "-id")
+            .values_list("pk", flat=True)[: limit + 1]
+        )
         truncated = len(ids) > limit
         ids = ids[:limit]
         rank = {p: i for i, p in enumerate(EventPlace.Precision.values)}
         best: dict[int, dict] = {}
         rows = self.filter(event__in=ids).values(
-            "id", "event_id", "precision", "name_used", "place__name", "place__slug", "place__latitude",
-            "place__longitude", "event__title", "event__fatalities", "event__event_type_id",
-            "event__escalation__slug", "event__date_from",
+            "id",
+            "event_id",
+            "precision",
+            "name_used",
+            "place__name",
+            "place__slug",
+            "place__latitude",
+            "place__longitude",
+            "event__title",
+            "event__fatalities",
+            "event__event_type_id",
+            "event__escalation__slug",
+            "event__date_from",
         )
         for row in rows:
             kept = best.get(row["event_id"])
@@ -251,3 +271,14 @@ class EventPlace(CleanTextMixin, models.Model):
     def clean(self):
         if self.source_id is not None and self.event_id is not None and self.source.event_id != self.event_id:
             raise ValidationError({"source": "this source supports another event"})
+
+
+def place_matcher() -> PlaceMatcher:
+    """The extractor's matcher over the database's places (keys: ids as strings), in two queries."""
+    names: dict[int, list[tuple[str, str, str]]] = {}
+    for place_id, name, language, usage in PlaceName.objects.values_list("place_id", "name", "language", "usage"):
+        names.setdefault(place_id, []).append((name, language, usage))
+    return PlaceMatcher.from_entries(
+        (str(pk), name, kind, curated, names.get(pk, ()))
+        for pk, name, kind, curated in Place.objects.values_list("pk", "name", "kind", "curated")
+    )

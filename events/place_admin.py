@@ -1,4 +1,7 @@
-"""Admin for places (issue 17): places with their names inline, and the events placed at them. Imported by events/admin.py."""
+"""Admin for places (issue 17): places with their names inline, and the events' placings.
+
+Imported by events/admin.py.
+"""
 
 from django.contrib import admin
 

@@ -1,4 +1,5 @@
-"""Load the places (events/ingest/placedata.py: the curated list and the GeoNames settlements) into the database.
+"""Load the places (events/ingest/placedata.py: the curated list and the GeoNames settlements) into the
+database, and place the events at the places their sources name (events/ingest/places.py).
 
 Insert-only by natural key (the slug): a stored place keeps every value a curator gave it,
 whatever the files say, and so do its names; a place the database lacks is created with its
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from events.geo import Place, PlaceName
+from events.geo import EventPlace, Place, PlaceName, place_matcher
 from events.importers import CREATED, UNCHANGED, Counts, ImportFailure
 from events.ingest.placedata import KnownPlace, Places
+from events.ingest.places import PlaceMatcher, PlaceMention
+from events.models import Event, EventSource
 
 
 def load_places(places: Places) -> Counts:
@@ -72,3 +75,52 @@ def _place(known: KnownPlace, stored: dict[str, int]) -> Place:
 def _name(known: KnownPlace, name, place_id: int) -> PlaceName:
     row = PlaceName(place_id=place_id, name=name.name, language=name.language, usage=name.usage)
     return _checked(row, f"place '{known.slug}' name {name.name!r}", exclude=("place",))
+
+
+def place_events(matcher: PlaceMatcher | None = None) -> Counts:
+    """Place the events that have no place yet: from their `location` text (a curator's words: a
+    placing without a source), else from the places their sources' words name (each placing keeps
+    its source and the name used). Only the most precise mentions count ("near Sotk in Gegharkunik
+    Province" places the event near Sotk, not in the province), and a place standing for its
+    government ("Baku said") does not. Insert-only: an event a curator placed, or one placed by an
+    earlier run, is left as it is."""
+    matcher = matcher or place_matcher()
+    counts = Counts()
+    unplaced = Event.objects.exclude(pk__in=EventPlace.objects.values("event"))
+    rows: list[EventPlace] = []
+    sources: dict[int, list[EventSource]] = {}
+    for source in EventSource.objects.filter(event__in=unplaced).order_by("event_id", "start", "id"):
+        sources.setdefault(source.event_id, []).append(source)
+    for event_id, location in unplaced.values_list("pk", "location"):
+        found = [(m, None) for m in matcher.find(location) if not m.figurative]
+        if not found:
+            found = [(m, s) for s in sources.get(event_id, []) for m in matcher.find(s.quote) if not m.figurative]
+        rows += _placings(event_id, found)
+    EventPlace.objects.bulk_create(rows)
+    if rows:
+        counts.add(CREATED, EventPlace, len(rows))
+    return counts
+
+
+_RANK = {"exact": 0, "near": 1, "region": 2, "country": 3}
+
+
+def _placings(event_id: int, found: list[tuple[PlaceMention, EventSource | None]]) -> list[EventPlace]:
+    if not found:
+        return []
+    best = min(_RANK[m.precision] for m, _ in found)
+    placings: dict[tuple, EventPlace] = {}
+    for mention, source in found:
+        if _RANK[mention.precision] == best:
+            key = (int(mention.key), source.pk if source else None)
+            placings.setdefault(
+                key,
+                EventPlace(
+                    event_id=event_id,
+                    place_id=key[0],
+                    source=source,
+                    precision=mention.precision,
+                    name_used=mention.text,
+                ),
+            )
+    return list(placings.values())

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from events import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("reactions/", views.reactions, name="reactions"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("actors/<int:pk>/", views.actor_detail, name="actor"),
+    path("", include("events.place_urls")),
 ]

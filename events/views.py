@@ -47,6 +47,7 @@ from events.models import (
     ReactionCount,
     Statement,
 )
+from events.place_views import place_spans
 
 # Rows (events + statements) per timeline page: bounds the page's size and render time
 # (rendering is most of a page's time: 50 rows as the API's pages).
@@ -634,7 +635,7 @@ def article_detail(request, pk):
         .order_by("start", "end", "id")
     )
     mentions = actor_gazetteer().find_mentions(article.body) if article.body else []
-    spans = article_spans(article, statements, sources, mentions)
+    spans = article_spans(article, statements, sources, mentions) + place_spans(article.body)
     context = {
         "article": article,
         # Safe HTML: highlight() and tips() escape every text piece and attribute.

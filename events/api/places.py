@@ -37,15 +37,38 @@ class PlaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Place
-        fields = ("id", "slug", "name", "kind", "country", "parent", "latitude", "longitude", "curated", "geonames_id", "names", "notes")
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "parent",
+            "latitude",
+            "longitude",
+            "curated",
+            "geonames_id",
+            "names",
+            "notes",
+        )
 
 
 class PlaceFilter(BaseFilterSet):
-    q = django_filters.CharFilter(method="filter_q", help_text="Case-insensitive text in the slug, canonical name or any other name (Khankendi finds Stepanakert).")
-    kind = django_filters.ChoiceFilter(choices=Place.Kind.choices, help_text="Kind of place. Any other value is an error (400).")
-    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact", help_text="ISO 3166 alpha-2 code, either case.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Case-insensitive text in the slug, canonical name or any other name (Khankendi finds Stepanakert).",
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Place.Kind.choices, help_text="Kind of place. Any other value is an error (400)."
+    )
+    country = django_filters.CharFilter(
+        field_name="country", lookup_expr="iexact", help_text="ISO 3166 alpha-2 code, either case."
+    )
     curated = django_filters.BooleanFilter(help_text="true: the team's list; false: the GeoNames settlements.")
-    parent = PlaceReferenceFilter(method="filter_parent", help_text="Places directly under this place (id, slug or any name). An unknown place is an error (400).")
+    parent = PlaceReferenceFilter(
+        method="filter_parent",
+        help_text="Places directly under this place (id, slug or any name). An unknown place is an error (400).",
+    )
 
     class Meta(BaseFilterSet.Meta):
         model = Place
@@ -84,7 +107,9 @@ class MapView(generics.GenericAPIView):
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         events, _ = filterset.streams(Event.objects.all(), Statement.objects.none())
-        points, truncated = ([], False) if events is None else EventPlace.objects.map_points(events, limit=MAP_MAX_POINTS)
+        points, truncated = (
+            ([], False) if events is None else EventPlace.objects.map_points(events, limit=MAP_MAX_POINTS)
+        )
         return Response(feature_collection(points, truncated=truncated))
 
 

@@ -50,7 +50,19 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _ADMIN1 = re.compile(r"^[A-Z]{2}\.[0-9A-Z]{1,3}$")
 _URL = re.compile(r"https?://\S+")
 _TOP_KEYS = {"notes", "places"}
-_PLACE_KEYS = {"slug", "name", "kind", "country", "parent", "lat", "lon", "geonames", "geonames_admin1", "names", "notes"}
+_PLACE_KEYS = {
+    "slug",
+    "name",
+    "kind",
+    "country",
+    "parent",
+    "lat",
+    "lon",
+    "geonames",
+    "geonames_admin1",
+    "names",
+    "notes",
+}
 _NAME_KEYS = {"name", "language", "usage"}
 
 
@@ -154,18 +166,26 @@ def check(sourced: list[tuple[str, KnownPlace]]) -> Places:
             raise ParseError(source, None, f"place '{p.slug}': parent '{p.parent}' is not a known place")
         key = (p.parent, p.name.casefold())
         if p.curated and key in siblings:
-            raise ParseError(source, None, f"place '{p.slug}': '{p.parent}' already has a place named {p.name!r} ('{siblings[key]}')")
+            raise ParseError(
+                source, None, f"place '{p.slug}': '{p.parent}' already has a place named {p.name!r} ('{siblings[key]}')"
+            )
         siblings.setdefault(key, p.slug)
         if p.geonames is not None:
             if p.geonames in geonames_ids:
-                raise ParseError(source, None, f"place '{p.slug}': GeoNames id {p.geonames} is also '{geonames_ids[p.geonames]}'")
+                raise ParseError(
+                    source, None, f"place '{p.slug}': GeoNames id {p.geonames} is also '{geonames_ids[p.geonames]}'"
+                )
             geonames_ids[p.geonames] = p.slug
     parent = {p.slug: p.parent for _, p in sourced}
     for source, p in sourced:
         seen, current = {p.slug}, p.parent
         while current is not None:
             if current in seen:
-                raise ParseError(source, None, f"place '{p.slug}': its parents loop back to '{current}' (a place cannot be its own ancestor)")
+                raise ParseError(
+                    source,
+                    None,
+                    f"place '{p.slug}': its parents loop back to '{current}' (a place cannot be its own ancestor)",
+                )
             seen.add(current)
             current = parent.get(current)
     return Places(tuple(p for _, p in sourced))
@@ -195,7 +215,11 @@ def _place(source: str, index: int, raw: object) -> KnownPlace:
     raw = _keys(source, where, raw, _PLACE_KEYS)
     slug = raw.get("slug")
     if not isinstance(slug, str) or not _SLUG.match(slug) or slug.startswith(GEONAMES_PREFIX):
-        raise ParseError(source, None, f"{where}: 'slug' must be a slug (lower-case words joined by '-', not 'geonames-…'), not {slug!r}")
+        raise ParseError(
+            source,
+            None,
+            f"{where}: 'slug' must be a slug (lower-case words joined by '-', not 'geonames-…'), not {slug!r}",
+        )
     where = f"place '{slug}'"
     kind = raw.get("kind")
     if kind not in KINDS:
@@ -207,13 +231,17 @@ def _place(source: str, index: int, raw: object) -> KnownPlace:
     if parent is not None and (not isinstance(parent, str) or not _SLUG.match(parent)):
         raise ParseError(source, None, f"{where}: 'parent' must be a place's slug or null, not {parent!r}")
     if parent == slug:
-        raise ParseError(source, None, f"{where}: its parents loop back to '{slug}' (a place cannot be its own ancestor)")
+        raise ParseError(
+            source, None, f"{where}: its parents loop back to '{slug}' (a place cannot be its own ancestor)"
+        )
     error = coordinate_error(raw.get("lat"), raw.get("lon"))
     if error:
         raise ParseError(source, None, f"{where}: {error}")
     geonames = raw.get("geonames")
     if geonames is not None and (isinstance(geonames, bool) or not isinstance(geonames, int) or geonames <= 0):
-        raise ParseError(source, None, f"{where}: 'geonames' must be a GeoNames id (a positive integer), not {geonames!r}")
+        raise ParseError(
+            source, None, f"{where}: 'geonames' must be a GeoNames id (a positive integer), not {geonames!r}"
+        )
     admin1 = _text(source, where, raw, "geonames_admin1")
     if admin1 and not _ADMIN1.match(admin1):
         raise ParseError(source, None, f"{where}: 'geonames_admin1' must look like 'AM.08', not {admin1!r}")
@@ -272,7 +300,9 @@ def geonames_rows() -> list[dict]:
 def _geonames_rows(path: str) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
-    return sorted((row for row in data.values() if row.get("countrycode") in GEONAMES_COUNTRIES), key=lambda r: r["geonameid"])
+    return sorted(
+        (row for row in data.values() if row.get("countrycode") in GEONAMES_COUNTRIES), key=lambda r: r["geonameid"]
+    )
 
 
 def _from_geonames(rows: Iterable[dict], curated: list[KnownPlace]) -> list[KnownPlace]:

@@ -30,16 +30,36 @@ MAX_WORDS = 5
 # Turkish letters) and then letters, apostrophes or inner hyphens ("Step'anakert", "Nagorno-Karabakh").
 _WORD = re.compile(r"[^\W\d_][\w’'ʼ]*(?:-[^\W\d_][\w’'ʼ]*)*")
 _NEAR = re.compile(
-    r"(?:\bnear|\bnearby|\bclose to|\boutskirts of|\bvicinity of|\bdirection of|\bapproaches to|\bborder with|\bkm (?:from|of))"
+    r"(?:\bnear|\bnearby|\bclose to|\boutskirts of|\bvicinity of|\bdirection of|\bapproaches to|\bborder with"
+    r"|\bkm (?:from|of))"
     r"(?:\s+the)?(?:\s+(?:village|town|city|settlement|community|border)s?)?(?:\s+of)?\s*$",
     re.IGNORECASE,
 )
 # Lower-case words that may continue a name: "Tigranakert of Artsakh", "Lachin district", "Lachin corridor".
 _CONTINUATIONS = frozenset(
-    {"of", "district", "region", "province", "corridor", "checkpoint", "bridge", "reservoir", "airport", "road", "highway"}
+    {
+        "of",
+        "district",
+        "region",
+        "province",
+        "corridor",
+        "checkpoint",
+        "bridge",
+        "reservoir",
+        "airport",
+        "road",
+        "highway",
+    }
 )
 # The gaps allowed between the words of a name, as fold() writes them.
 _GAPS = {" ": " ", "-": "-", "–": "-"}
+_GAP = re.compile(r"[ \-–]")
+# A word that may start a name: a capital letter not inside a word.
+_CAPITALISED = re.compile(r"(?<![\w’'ʼ-])[^\W\d_a-zà-ÿ][\w’'ʼ]*(?:-[^\W\d_][\w’'ʼ]*)*")
+_FIGURATIVE = re.compile(
+    r"\s*(?:has|have|had|is|was|will|would|says?|said|accuse[sd]?|claim(?:s|ed)?|insist(?:s|ed)?|den(?:y|ies|ied)|"
+    r"wants?|wanted|calls?|called|reject(?:s|ed)?|warn(?:s|ed)?|demand(?:s|ed)?|urge[sd]?|responded|hopes?|believes?)\b"
+)
 PRECISION_OF_KIND = {"country": "country", "region": "region", "district": "region"}
 
 
@@ -54,6 +74,9 @@ class PlaceMention:
     language: str  # of the name used ("" when unknown)
     usage: str  # whose name it is: armenian, azerbaijani, russian, international, historical
     precision: str  # exact, near, region, country
+    # "Baku said", "Yerevan has accused": the place stands for its government, and says nothing
+    # about where anything happened (events are not placed by such a mention).
+    figurative: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +112,9 @@ class PlaceMatcher:
         self._prefixes = {" ".join(name.split(" ")[:n]) for name in index for n in range(1, name.count(" ") + 2)}
 
     @classmethod
-    def from_entries(cls, entries: Iterable[tuple[str, str, str, bool, Iterable[tuple[str, str, str]]]]) -> PlaceMatcher:
+    def from_entries(
+        cls, entries: Iterable[tuple[str, str, str, bool, Iterable[tuple[str, str, str]]]]
+    ) -> PlaceMatcher:
         senses: dict[str, dict[str, _Sense]] = {}
         for key, name, kind, curated, names in entries:
             names = list(names)
@@ -117,20 +142,16 @@ class PlaceMatcher:
 
     def find(self, text: str) -> list[PlaceMention]:
         """The place mentions of `text`, in order, none overlapping (the longest name wins)."""
-        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         mentions: list[PlaceMention] = []
-        i = 0
-        while i < len(words):
-            start, _ = words[i]
-            if not text[start].isupper():
-                i += 1
-                continue
-            found = self._longest(text, words, i)
+        position = 0
+        for match in _CAPITALISED.finditer(text):
+            start = match.start()
+            if start < position or _fold_word(match.group()) not in self._prefixes:
+                continue  # inside the previous mention, or no name starts with this word
+            found = self._longest(text, match)
             if found is None:
-                i += 1
                 continue
-            j, sense = found
-            end = words[j][1]
+            end, sense = found
             mentions.append(
                 PlaceMention(
                     start=start,
@@ -142,27 +163,28 @@ class PlaceMatcher:
                     language=sense.language,
                     usage=sense.usage,
                     precision=self._precision(text, start, sense.kind),
+                    figurative=_FIGURATIVE.match(text, end) is not None,
                 )
             )
-            i = j + 1
+            position = end
         return mentions
 
-    def _longest(self, text: str, words: list[tuple[int, int]], i: int) -> tuple[int, _Sense] | None:
-        """The last word index and the sense of the longest name starting at word i."""
-        best, key = None, ""
-        for j in range(i, min(len(words), i + MAX_WORDS)):
-            word = text[words[j][0] : words[j][1]]
-            if j > i:
-                gap = text[words[j - 1][1] : words[j][0]]
-                if gap not in _GAPS or not (word[0].isupper() or word in _CONTINUATIONS):
+    def _longest(self, text: str, first: re.Match) -> tuple[int, _Sense] | None:
+        """The end and the sense of the longest name that starts with the word `first`."""
+        best, key, word = None, "", first
+        for n in range(MAX_WORDS):
+            if n:
+                gap = _GAP.match(text, word.end())
+                word = gap and _WORD.match(text, gap.end())
+                if not word or not (word.group()[0].isupper() or word.group() in _CONTINUATIONS):
                     break
-                key += _GAPS[gap]
-            key += _fold_word(word)
+                key += _GAPS[gap.group()]
+            key += _fold_word(word.group())
             if key not in self._prefixes:
                 break
             sense = self._index.get(key)
             if sense is not None:
-                best = (j, sense)
+                best = (word.end(), sense)
         return best
 
     @staticmethod

@@ -48,10 +48,10 @@ from events.importers import (
 from events.ingest.knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
 from events.ingest.pipeline import GazetteerSource, prepare_files
-from events.ingest.records import ParseError
 from events.ingest.placedata import load_places as load_place_data
+from events.ingest.records import ParseError
 from events.models import CameoCode, Outlet
-from events.place_import import load_places
+from events.place_import import load_places, place_events
 from events.search import deferred_indexing
 
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
@@ -238,6 +238,10 @@ class Command(BaseCommand):
                     units += 1
             # The counts the triggers keep: each count the files added to folded into one row (events/counts.py).
             day_counts.compact(connection)
+        if not options["no_places"]:
+            placed = place_events()
+            if verbosity >= 1:
+                self.stdout.write(f"event places: {placed.describe()}")
         total.merge(fixture_counts)
         unit = "article(s)" if options["fixtures_only"] else "file(s)"
         if verbosity >= 1:
