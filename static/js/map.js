@@ -19,6 +19,8 @@
 
   var map = L.map(element, {
     attributionControl: false,
+    minZoom: 4,
+    maxZoom: 14,
     zoomSnap: 0.5,
     worldCopyJump: false,
     preferCanvas: false
@@ -96,7 +98,8 @@
   Promise.all([basemap, points]).then(function () {
     element.classList.add("map-ready");
   }).catch(function (error) {
-    say("The map could not be drawn: " + error.message);
+    say("The map could not be drawn: " + (error && error.message ? error.message : String(error)));
+    if (window.console) console.error(error && error.stack ? error.stack : error);
     element.classList.add("map-failed");
   });
 })();
