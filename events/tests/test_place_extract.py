@@ -97,8 +97,9 @@ def test_the_matcher_reads_at_least_500_articles_a_second(matcher):
         "Officials in Yerevan and Goris said the Hakari bridge was closed. \n\n"
     )
     article = paragraph * 8  # about 5,000 characters, 14 place names in every 600
-    started, n = time.perf_counter(), 0
-    while time.perf_counter() - started < 0.5:
+    # CPU time of this process, as bench/RESULTS.md counts it: the machine's load does not count.
+    started, n = time.process_time(), 0
+    while time.process_time() - started < 0.5:
         matcher.find(article)
         n += 1
-    assert n / (time.perf_counter() - started) >= 500
+    assert n / (time.process_time() - started) >= 500
