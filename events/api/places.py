@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_filters
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, viewsets
@@ -100,6 +101,7 @@ class MapView(generics.GenericAPIView):
 
     queryset = Event.objects.none()
     filterset_class = event_filters.TimelineFilter
+    filter_backends = [DjangoFilterBackend]  # documents the timeline's parameters; no `ordering`
     pagination_class = None
 
     @extend_schema(responses={200: OpenApiResponse(description="A GeoJSON FeatureCollection.")})
