@@ -23,7 +23,8 @@ from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
 from events.ingest.dates import APPROXIMATE, DAY
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.quotes import Attribution, Attributor, Quotation, find_quotations
+from events.ingest.quotations import Quotation, find_quotations
+from events.ingest.quotes import Attribution, Attributor
 from events.ingest.records import (
     KNOWN,
     PROPOSED,
@@ -152,6 +153,9 @@ def extract_article(
         if not is_a_name(text[a.quotation.start : a.quotation.end])
     ]
 
+    named_unknowns = tuple(attributor.named_unknowns()) if list_unknowns else ()
+    attributor.release()
+
     proposed_mentions = {
         (s.speaker.start, s.speaker.end): s.speaker for s in statements if s.speaker and s.speaker.status == PROPOSED
     }
@@ -168,7 +172,7 @@ def extract_article(
         dates=tuple(dates),
         proposed_actors=tuple(attributor.proposed.values()),
         title_mentions=tuple(gazetteer.named_in_titles(in_titles)),
-        named_unknowns=tuple(attributor.named_unknowns()) if list_unknowns else (),
+        named_unknowns=named_unknowns,
     )
 
 
@@ -211,22 +215,32 @@ class _Context:
         self.mentions = mentions
         self.mention_starts = [m.start for m in mentions]
         self.quote_spans = sorted((q.mark, q.end + 1) for q in quotations)
+        self._quote_starts = [a for a, _ in self.quote_spans]
         self.published_on = published_on
         self.last_date: dict[str, tuple[dt.date, str, str, str]] = {}
         # Dates outside quotations by sentence, and the sentences naming each actor.
         self.dates_in: dict[int, list[DatePhrase]] = {}
         for k, d in _by_sentence(dates, sentences, self.quote_spans):
             self.dates_in.setdefault(k, []).append(d)
-        self._naming: dict[str, list[int]] | None = None
+        self._naming: dict[str, list[int]] = {}
 
-    @property
-    def naming(self) -> dict[str, list[int]]:
-        """The sentences naming each actor (read on first use: most statements never need it)."""
-        if self._naming is None:
-            self._naming = {}
-            for k, m in _by_sentence(self.mentions, self.sentences, self.quote_spans):
-                self._naming.setdefault(m.actor_key, []).append(k)
-        return self._naming
+    def naming(self, actor_key: str) -> list[int]:
+        """The sentences naming an actor outside quotations (read for one actor on first use:
+        most statements never need it, and those that do ask for a few speakers)."""
+        found = self._naming.get(actor_key)
+        if found is None:
+            found = self._naming[actor_key] = []
+            if not self.sentences:
+                return found
+            first, quote_starts = self.sentences[0].start, self._quote_starts
+            for m in self.mentions:
+                if m.actor_key != actor_key or m.start < first:
+                    continue  # another actor, or the headline or caption
+                q = bisect.bisect_right(quote_starts, m.start) - 1
+                if q >= 0 and m.end <= self.quote_spans[q][1]:
+                    continue  # inside a quotation
+                found.append(bisect.bisect_right(self.starts, m.start) - 1)
+        return found
 
     def _sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -312,7 +326,7 @@ class _Context:
 
     def _speaker_context(self, speaker_key: str | None, anchor: int):
         """A day-precise date in the nearest other sentence naming the speaker (earlier first)."""
-        naming = self.naming.get(speaker_key)
+        naming = self.naming(speaker_key) if speaker_key else None
         if not naming:
             return None
         here = self._sentence_index(anchor)

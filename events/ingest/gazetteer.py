@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -94,7 +94,9 @@ class Actor:
         """The key of the one actor holding this office on `day` (None: unknown date, vacancy or doubt)."""
         if day is None:
             return None
-        found = {key for key, start, end in self.holders if (start is None or start <= day) and (end is None or day <= end)}
+        found = {
+            key for key, start, end in self.holders if (start is None or start <= day) and (end is None or day <= end)
+        }
         return found.pop() if len(found) == 1 else None
 
 
@@ -183,7 +185,9 @@ class Gazetteer:
         gazetteer._after_the = frozenset(first for first, the in gazetteer._index if the)
         gazetteer._plain = frozenset(first for first, the in gazetteer._index if not the)
         gazetteer._plain_longest = {
-            first: max(len(alias.surface) for alias in aliases) for (first, the), aliases in gazetteer._index.items() if not the
+            first: max(len(alias.surface) for alias in aliases)
+            for (first, the), aliases in gazetteer._index.items()
+            if not the
         }
         if gazetteer._index:
             firsts = {first for first, _ in gazetteer._index}
@@ -343,17 +347,16 @@ class WordScan:
         plain = all(re.fullmatch(r"\w(?:.*\w)?", word, re.DOTALL) for word in words)
         self.after = re.compile(rf"\W({alternation})\b") if plain else None
 
-    def scan(self, text: str, start: int, stop: int) -> Iterator[tuple[int, str]]:
+    def scan(self, text: str, start: int, stop: int) -> list[tuple[int, str]]:
+        # A list, not a generator: a generator's resumption per word costs more than the list.
         if self.after is None:
-            for match in self.at.finditer(text, start, stop):
-                yield match.start(), match.group()
-            return
+            return [(match.start(), match.group()) for match in self.at.finditer(text, start, stop)]
         first = self.at.match(text, start, stop)
+        found = [(start, first.group())] if first else []
         if first:
-            yield start, first.group()
             start = first.end()
-        for match in self.after.finditer(text, start, stop):
-            yield match.start(1), match.group(1)
+        found += [(match.start(1), match.group(1)) for match in self.after.finditer(text, start, stop)]
+        return found
 
 
 def _alias_pattern(tokens: Sequence[str]) -> str:

@@ -130,7 +130,11 @@ class KnowledgeBase:
 
 
 _MINISTRY = re.compile(r"^Ministry of (?P<field>.+?) \((?P<country>[^)]+)\)$")
-_FIELD_WORDS = {"Foreign Affairs": ("Foreign",), "Defence": ("Defence", "Defense"), "National Defence": ("Defence", "Defense")}
+_FIELD_WORDS = {
+    "Foreign Affairs": ("Foreign",),
+    "Defence": ("Defence", "Defense"),
+    "National Defence": ("Defence", "Defense"),
+}
 _SPELLINGS = (("Defence", "Defense"), ("defence", "defense"))
 
 

@@ -118,7 +118,9 @@ def prepare(job: Job, *, max_bytes: int, gazetteer: Gazetteer | None) -> Prepare
             # The importer reads the mentions only for the candidates of a speaker-needed draft, and
             # never the date phrases or titles' actors: most of what a worker would send back.
             needed = any(statement.speaker is None for statement in extraction.statements)
-            extraction = replace(extraction, mentions=extraction.mentions if needed else (), dates=(), title_mentions=())
+            extraction = replace(
+                extraction, mentions=extraction.mentions if needed else (), dates=(), title_mentions=()
+            )
     return Prepared(job.path, parsed, extraction)
 
 

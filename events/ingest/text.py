@@ -40,7 +40,10 @@ def bidi_problem(text: str) -> tuple[int, str] | None:
     match = BIDI.search(text)
     if match is None:
         return None
-    return match.start(), f"bidirectional control {_named(match.group())}, which changes how the text around it is shown"
+    return (
+        match.start(),
+        f"bidirectional control {_named(match.group())}, which changes how the text around it is shown",
+    )
 
 
 def text_problem(text: str, *, article_text: bool = False) -> str | None:

@@ -24,7 +24,8 @@ from events.ingest.evaluate import evaluate_extraction, score
 from events.ingest.extract import extract_article, find_dateline, to_json
 from events.ingest.gazetteer import Gazetteer, WordScan
 from events.ingest.parser import parse_article
-from events.ingest.quotes import Attribution, Quotation, find_quotations
+from events.ingest.quotations import Quotation, find_quotations
+from events.ingest.quotes import Attribution
 from events.ingest.records import ANONYMOUS, DIRECT, KNOWN, PARTIAL, PROPOSED, TERM, ExtractedStatement, Span, Speaker
 from events.ingest.segment import split_sentences
 

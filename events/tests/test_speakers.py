@@ -18,7 +18,7 @@ from events.ingest.extract import extract_article, is_a_name, to_json
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.knowledge import load_knowledge_base, parse_knowledge_base, wordings
 from events.ingest.parser import parse_article
-from events.ingest.quotes import find_quotations
+from events.ingest.quotations import find_quotations
 from events.ingest.records import PROPOSED, REPORTED, TERM, ParseError, Span
 
 SOURCE = "https://example.org/reference"
