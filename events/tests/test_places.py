@@ -174,3 +174,20 @@ def test_the_admin_lists_and_edits_places(tree, admin_client):
     assert admin_client.get("/admin/events/place/?q=Khankendi").content.count(b"Stepanakert") >= 1
     assert admin_client.get(f"/admin/events/place/{tree['khankendi'].pk}/change/").status_code == 200
     assert admin_client.get("/admin/events/eventplace/").status_code == 200
+
+
+def test_the_admin_refuses_a_parent_loop_and_bad_coordinates_naming_the_field(tree, admin_client):
+    district, village = tree["district"], tree["village-a"]
+    form = {
+        "slug": district.slug, "name": district.name, "kind": district.kind, "country": district.country,
+        "latitude": "39.8", "longitude": "46.7", "curated": "on", "notes": district.notes,
+        "names-TOTAL_FORMS": "0", "names-INITIAL_FORMS": "0", "names-MIN_NUM_FORMS": "0", "names-MAX_NUM_FORMS": "1000",
+    }
+    url = f"/admin/events/place/{district.pk}/change/"
+    response = admin_client.post(url, form | {"parent": str(village.pk)})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["parent"] == ["a place cannot be its own ancestor: this parent is already under it"]
+    response = admin_client.post(url, form | {"parent": str(tree["karabakh"].pk), "latitude": "91"})
+    assert "latitude" in response.context["adminform"].form.errors
+    district.refresh_from_db()
+    assert (district.parent_id, district.latitude) == (tree["karabakh"].pk, 39.8)
