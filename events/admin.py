@@ -47,6 +47,7 @@ from events.models import (
     Tenure,
     VersionConflict,
 )
+from events.place_admin import EventPlaceInline  # issue 17: registers the places too
 from events.recovery import RESTORABLE, RestoreError, deleted, restore_deleted
 from events.roles import DELETE_REFUSED, UNVERIFY_REFUSED, may_delete, may_leave_verification, rejectable
 
@@ -809,7 +810,7 @@ class EventAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ("event_type", "escalation")
     readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
-    inlines = (EventParticipantInline, EventSourceInline)
+    inlines = (EventParticipantInline, EventSourceInline, EventPlaceInline)
     actions = ("mark_verified", "mark_rejected")
     fieldsets = (
         (None, {"fields": ("title", "event_type", "summary", "location", "escalation", "fatalities", "review_status")}),
@@ -884,4 +885,3 @@ class EventSourceAdmin(SimpleHistoryAdmin):
     @admin.display(description="reported date")
     def reported_date_label(self, obj):
         return obj.reported_date_label
-from events import place_admin  # noqa: E402,F401  (issue 17: places, registered in their own module)

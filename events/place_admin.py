@@ -13,6 +13,16 @@ class PlaceNameInline(admin.TabularInline):
     extra = 0
 
 
+class EventPlaceInline(admin.TabularInline):
+    """The event's placings on its admin page (events/admin.py EventAdmin)."""
+
+    model = EventPlace
+    extra = 0
+    autocomplete_fields = ("place",)
+    raw_id_fields = ("source",)
+    fields = ("place", "precision", "name_used", "source")
+
+
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "country", "parent", "latitude", "longitude", "curated")
