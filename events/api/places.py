@@ -34,7 +34,9 @@ class PlaceNameSerializer(serializers.Serializer):
 
 
 class PlaceSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The slug of the place it is in (null: none)."
+    )
     names = PlaceNameSerializer(many=True, read_only=True)
 
     class Meta:
