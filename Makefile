@@ -41,17 +41,19 @@ js:
 
 # The map's libraries from the npm registry (assets/map/package.json, pinned by its lock file), copied
 # into static/vendor/map/ (not committed): Leaflet, leaflet.markercluster, topojson-client and
-# world-atlas's Natural Earth borders, the offline basemap. Without npm the pages say the map is not built.
+# world-atlas's Natural Earth borders, the offline basemap; the source maps and Leaflet's images too, which
+# collectstatic's manifest storage follows from the files. Without npm the pages say the map is not built.
 MAP_VENDOR := static/vendor/map
 map-js: $(MAP_VENDOR)/.built
 $(MAP_VENDOR)/.built: assets/map/package.json assets/map/package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix assets/map --no-audit --no-fund --loglevel=error && \
 		mkdir -p $(MAP_VENDOR) && M=assets/map/node_modules && \
-		cp $$M/leaflet/dist/leaflet.js $$M/leaflet/dist/leaflet.css \
-		   $$M/leaflet.markercluster/dist/leaflet.markercluster.js \
+		cp $$M/leaflet/dist/leaflet.js $$M/leaflet/dist/leaflet.js.map $$M/leaflet/dist/leaflet.css \
+		   $$M/leaflet.markercluster/dist/leaflet.markercluster.js $$M/leaflet.markercluster/dist/leaflet.markercluster.js.map \
 		   $$M/leaflet.markercluster/dist/MarkerCluster.css $$M/leaflet.markercluster/dist/MarkerCluster.Default.css \
 		   $$M/topojson-client/dist/topojson-client.min.js $$M/world-atlas/countries-50m.json $(MAP_VENDOR)/ && \
+		cp -r $$M/leaflet/dist/images $(MAP_VENDOR)/ && \
 		cp $$M/leaflet/LICENSE $(MAP_VENDOR)/LICENSE.leaflet && cp $$M/leaflet.markercluster/MIT-LICENCE.txt $(MAP_VENDOR)/LICENSE.markercluster && \
 		cp $$M/topojson-client/LICENSE $(MAP_VENDOR)/LICENSE.topojson-client && cp $$M/world-atlas/LICENSE $(MAP_VENDOR)/LICENSE.world-atlas && \
 		touch $@; \
