@@ -191,3 +191,16 @@ def test_the_admin_refuses_a_parent_loop_and_bad_coordinates_naming_the_field(tr
     assert "latitude" in response.context["adminform"].form.errors
     district.refresh_from_db()
     assert (district.parent_id, district.latitude) == (tree["karabakh"].pk, 39.8)
+
+
+def test_the_places_list_filters_by_parent_kind_and_country(tree, api):
+    def slugs(**params):
+        response = api.get("/api/places/", params)
+        assert response.status_code == 200, response.json()
+        return sorted(r["slug"] for r in response.json()["results"])
+
+    assert slugs(parent="district") == ["village-a", "village-b"]
+    assert slugs(parent="Karabakh", kind="district") == ["district"]
+    assert slugs(kind="country", country="az") == ["azerbaijan"]
+    assert api.get("/api/places/", {"parent": "Atlantis"}).status_code == 400
+    assert api.get("/api/places/", {"kind": "town"}).status_code == 400
