@@ -39,11 +39,13 @@ class PlaceQuerySet(models.QuerySet):
 
     def with_descendants(self) -> list[int]:
         """The ids of these places and of every place under them: one query per level of the tree
-        (four at most: country, region, district, settlement), never one per place."""
+        (country, region, district, settlement...), never one per place; a loop written past clean()
+        (a raw update) ends the walk instead of running forever."""
         found = list(self.values_list("pk", flat=True))
-        level = found
+        seen, level = set(found), found
         while level:
-            level = list(Place.objects.filter(parent__in=level).values_list("pk", flat=True))
+            level = [pk for pk in Place.objects.filter(parent__in=level).values_list("pk", flat=True) if pk not in seen]
+            seen.update(level)
             found += level
         return found
 
