@@ -8,7 +8,7 @@ PORT ?= 8000
 # mode. `make run DEBUG=0` (with SECRET_KEY and ALLOWED_HOSTS) tries production settings.
 export DEBUG ?= 1
 
-.PHONY: run setup test test-postgres browser js map-js check fuzz clean eval bench-datasette
+.PHONY: run setup test test-postgres browser js map-js check lint fuzz clean eval bench-datasette
 
 run: $(VENV)/.runtime map-js
 	$(BIN)/python manage.py migrate --noinput
@@ -76,6 +76,11 @@ eval: $(VENV)/.runtime
 fuzz: $(VENV)/.dev
 	bash bench/fuzz.sh sqlite
 	bash bench/fuzz.sh postgres
+
+# ruff (pinned in requirements-dev.txt, configured in ruff.toml): the lint rules, then the format.
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check: $(VENV)/.dev
 	$(BIN)/python manage.py check

@@ -48,14 +48,28 @@ def main() -> int:
         published = json.loads(gold.read_text(encoding="utf-8")).get("published")
         article = articles / f"{gold.stem}.txt"
         out = _Capture()
-        call_command("extract", str(article), "--json", *(["--published", published] if published else []), stdout=out, stderr=_Capture())
+        call_command(
+            "extract",
+            str(article),
+            "--json",
+            *(["--published", published] if published else []),
+            stdout=out,
+            stderr=_Capture(),
+        )
         lines.append(out.text.strip())
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
         predictions = Path(f.name)
     if args.pred:
         args.pred.write_text(predictions.read_text(encoding="utf-8"), encoding="utf-8")
-    command = [sys.executable, str(args.devset / "evaluate.py"), "--pred", str(predictions), "--gold-dir", str(gold_dir)]
+    command = [
+        sys.executable,
+        str(args.devset / "evaluate.py"),
+        "--pred",
+        str(predictions),
+        "--gold-dir",
+        str(gold_dir),
+    ]
     result = subprocess.run(command + (["-v"] if args.verbose else []), capture_output=True, text=True, check=False)
     predictions.unlink()
     output = result.stdout.rstrip("\n")

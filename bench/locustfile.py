@@ -19,7 +19,7 @@ import uuid
 
 from locust import HttpUser, between, task
 
-SEARCH_WORDS = ("ceasefire", "Blinken", "hostilities", "offensive", "dialogue", "Armenia", "\"military operation\"")
+SEARCH_WORDS = ("ceasefire", "Blinken", "hostilities", "offensive", "dialogue", "Armenia", '"military operation"')
 
 
 def read_catalogue() -> dict[str, list]:

@@ -32,8 +32,7 @@ from io import StringIO  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from events.geo import EventPlace, Place  # noqa: E402
-from events.models import CameoCode, Escalation, Event  # noqa: E402
+from events.models import CameoCode, Escalation, Event, EventPlace, Place  # noqa: E402
 
 VIEWS = (
     "",
@@ -57,8 +56,13 @@ def populate(n: int, seed: int) -> None:
         day = first + dt.timedelta(days=rng.randrange(4 * 365))
         batch.append(
             Event(
-                slug=f"bench-map-{i}", title=f"Synthetic event {i}", event_type_id=rng.choice(codes),
-                start_date=day, date_from=day, date_to=day, location="",
+                slug=f"bench-map-{i}",
+                title=f"Synthetic event {i}",
+                event_type_id=rng.choice(codes),
+                start_date=day,
+                date_from=day,
+                date_to=day,
+                location="",
                 escalation=rng.choice(escalations) if rng.random() < 0.5 else None,
                 fatalities=rng.randrange(40) if rng.random() < 0.33 else None,
             )

@@ -75,8 +75,10 @@ from urllib.parse import urlencode
 f = run.choose_filters()
 window = {"date_from": f["date_from"], "date_to": f["date_to"]}
 paths = {
-    "events, filtered by a common actor": "/api/events/?" + urlencode({"escalation": f["escalation"], "actor": f["common_actor"], **window}),
-    "events, rare actor": "/api/events/?" + urlencode({"escalation": f["escalation"], "actor": f["rare_actor"], **window}),
+    "events, filtered by a common actor": "/api/events/?"
+    + urlencode({"escalation": f["escalation"], "actor": f["common_actor"], **window}),
+    "events, rare actor": "/api/events/?"
+    + urlencode({"escalation": f["escalation"], "actor": f["rare_actor"], **window}),
     "events, first page": "/api/events/",
     "full-text ?q=": "/api/events/?" + urlencode({"q": f["word"]}),
 }
@@ -135,15 +137,19 @@ def main() -> None:
         wait_for(f"http://127.0.0.1:{app_port}/api/events/?page_size=1", app)
         wait_for(f"http://127.0.0.1:{ds_port}/-/versions.json", peer)
         for name, (path, sql) in queries.items():
-            with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as sql_file, tempfile.NamedTemporaryFile(
-                suffix=".json", delete=False
-            ) as out:
+            with (
+                tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as sql_file,
+                tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out,
+            ):
                 sql_file.write(sql)
             peer_url = f"http://127.0.0.1:{ds_port}/{database.stem}.json?{urlencode({'sql': sql, '_shape': 'array'})}"
             load_before = os.getloadavg()[0]
             subprocess.run(
-                [sys.executable, str(args.peer_latency), f"http://127.0.0.1:{app_port}{path}", peer_url, str(args.requests),
-                 "--raw-sqlite", str(database), "--raw-sql-file", sql_file.name, "--label", name, "--json", out.name],
+                [
+                    *(sys.executable, str(args.peer_latency), f"http://127.0.0.1:{app_port}{path}", peer_url),
+                    *(str(args.requests), "--raw-sqlite", str(database), "--raw-sql-file", sql_file.name),
+                    *("--label", name, "--json", out.name),
+                ],
                 check=True,
             )  # fmt: skip
             result = json.loads(Path(out.name).read_text())
@@ -154,7 +160,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     table = [
-        "| request | app p50 | app p95 | Datasette p95 | raw SQL p95 | app / Datasette (p95) | app / raw SQL (p95) | load |",
+        "| request | app p50 | app p95 | Datasette p95 | raw SQL p95 "
+        "| app / Datasette (p95) | app / raw SQL (p95) | load |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:

@@ -84,8 +84,8 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 # The server's start-up (conflictdb/wsgi.py): the application, then its objects frozen out of the
 # garbage collector's full collections, so requests are measured as gunicorn serves them.
 import conflictdb.wsgi  # noqa: E402, F401
-from events import corpus  # noqa: E402
 from events.models import Escalation, Event, EventParticipant, Statement  # noqa: E402
+from scale import corpus  # noqa: E402
 
 SEQ_SCAN = re.compile(r"Seq Scan on (events_event|events_statement)(?=\s|$)", re.M)
 SQLITE_SCAN = re.compile(r"\bSCAN (events_event|events_statement)\b(?! USING)")
@@ -470,6 +470,46 @@ def import_articles(count: int, *, draft: bool) -> dict:
 
 
 def main() -> None:
+    args = arguments()
+    # Production static storage serves collectstatic's manifest; the pages need it to render.
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    if not corpus.synthetic(Event.objects.all()).exists():
+        raise SystemExit("no synthetic corpus in this database: run manage.py generate_corpus --events N first")
+    info = machine()
+    filters = choose_filters()
+    print(
+        f"# {info['database']}: {info['events']:,} events, {info['statements']:,} statements; "
+        f"{info['nproc']} cores, {info['memory_gib']} GiB, load {info['load_average'][0]:.2f}"
+    )
+    print(f"# filters: {json.dumps(filters)}")
+    results = run_scenarios(args, filters, info["events"])
+
+    export = None
+    if not args.no_csv and not args.only:
+        export = csv_export("/api/events/?format=csv", rows=args.csv_rows, timeout=args.csv_timeout)
+        print(f"csv export: {json.dumps(export)}")
+    imported = []
+    if args.import_articles and not args.only:
+        for draft in (True, False):
+            imported.append(import_articles(args.import_articles, draft=draft))
+            print(f"import: {json.dumps(imported[-1])}")
+    info["load_average_after"] = os.getloadavg()
+    if args.json:
+        document = {
+            "machine": info,
+            "filters": filters,
+            "results": [asdict(r) for r in results],
+            "csv_export": export,
+            "import": imported,
+        }
+        args.json.write_text(json.dumps(document, indent=2, default=str), encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(markdown(info, results, export, imported), encoding="utf-8")
+        print(f"# markdown table written to {args.markdown}")
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="the database to measure (default: $DATABASE_URL)")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per scenario (default 30)")
@@ -490,22 +530,14 @@ def main() -> None:
     parser.add_argument("--csv-timeout", type=float, default=1800, help="give the CSV export up to this many seconds")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--markdown", type=Path, help="also write the results as a markdown table")
-    args = parser.parse_args()
-    # Production static storage serves collectstatic's manifest; the pages need it to render.
-    call_command("collectstatic", "--noinput", verbosity=0)
+    return parser.parse_args()
 
-    if not corpus.synthetic(Event.objects.all()).exists():
-        raise SystemExit("no synthetic corpus in this database: run manage.py generate_corpus --events N first")
-    info = machine()
-    filters = choose_filters()
-    print(
-        f"# {info['database']}: {info['events']:,} events, {info['statements']:,} statements; "
-        f"{info['nproc']} cores, {info['memory_gib']} GiB, load {info['load_average'][0]:.2f}"
-    )
-    print(f"# filters: {json.dumps(filters)}")
+
+def run_scenarios(args: argparse.Namespace, filters: dict, events: int) -> list[Result]:
+    """Measure each scenario (those of --only), print its line, and the query plans asked for."""
     client = Client()
     results, plan_text = [], []
-    for scenario in scenarios(filters, info["events"]):
+    for scenario in scenarios(filters, events):
         if args.only and not any(word in scenario.name for word in args.only):
             continue
         result, queries = measure(client, scenario, requests=args.requests, seconds=args.seconds, warmup=args.warmup)
@@ -516,52 +548,28 @@ def main() -> None:
                     result.seq_scans += scans
                 plan_text.append(f"## {scenario.name}\n{sql}\n{plan}\n")
         results.append(result)
-        flag = f"  SEQUENTIAL SCAN of {', '.join(sorted(set(result.seq_scans)))}" if result.seq_scans else ""
-        if result.p50_ms is None:
-            print(f"{scenario.name:55} {result.note}")
-        else:
-            print(
-                f"{scenario.name:55} p50 {result.p50_ms:8.1f} ms  p95 {result.p95_ms:8.1f} ms"
-                f"  max {result.max_ms:8.1f} ms"
-                f"  {result.queries:3} queries ({result.sql_ms:.0f} ms SQL)  {result.bytes / 1024:7.1f} KiB"
-                f"  n={result.requests}  load {result.load[0]:.1f}-{result.load[1]:.1f}{flag}"
-                + (f"  ({result.note})" if result.note else "")
-            )
+        print_result(scenario.name, result)
     if plan_text:
         if args.plans_file:
             args.plans_file.write_text("\n".join(plan_text), encoding="utf-8")
             print(f"# plans written to {args.plans_file}")
         else:
             print("\n# Query plans\n\n" + "\n".join(plan_text))
+    return results
 
-    export = None
-    if not args.no_csv and not args.only:
-        export = csv_export("/api/events/?format=csv", rows=args.csv_rows, timeout=args.csv_timeout)
-        print(f"csv export: {json.dumps(export)}")
-    imported = []
-    if args.import_articles and not args.only:
-        for draft in (True, False):
-            imported.append(import_articles(args.import_articles, draft=draft))
-            print(f"import: {json.dumps(imported[-1])}")
-    info["load_average_after"] = os.getloadavg()
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "machine": info,
-                    "filters": filters,
-                    "results": [asdict(r) for r in results],
-                    "csv_export": export,
-                    "import": imported,
-                },
-                indent=2,
-                default=str,
-            ),
-            encoding="utf-8",
-        )
-    if args.markdown:
-        args.markdown.write_text(markdown(info, results, export, imported), encoding="utf-8")
-        print(f"# markdown table written to {args.markdown}")
+
+def print_result(name: str, result: Result) -> None:
+    flag = f"  SEQUENTIAL SCAN of {', '.join(sorted(set(result.seq_scans)))}" if result.seq_scans else ""
+    if result.p50_ms is None:
+        print(f"{name:55} {result.note}")
+        return
+    print(
+        f"{name:55} p50 {result.p50_ms:8.1f} ms  p95 {result.p95_ms:8.1f} ms"
+        f"  max {result.max_ms:8.1f} ms"
+        f"  {result.queries:3} queries ({result.sql_ms:.0f} ms SQL)  {result.bytes / 1024:7.1f} KiB"
+        f"  n={result.requests}  load {result.load[0]:.1f}-{result.load[1]:.1f}{flag}"
+        + (f"  ({result.note})" if result.note else "")
+    )
 
 
 def markdown(info: dict, results: list[Result], export: dict | None, imported: list[dict]) -> str:

@@ -1,13 +1,13 @@
 """Write the whole curated database as fixtures that `import_seeds` reads back.
 
-The opposite of events/importers.py, in the same format as fixtures/: Django fixture JSON
+The opposite of events/importers/, in the same format as fixtures/: Django fixture JSON
 with natural keys (slugs, refs, source_refs), never database ids, so an export loads into
 any database, empty or not.
 
 - `cameo.json`: the CAMEO codebook (its primary key is the code, its natural key).
 - `reference.json`: outlets, escalations, actors (each after the actor it is affiliated
-  to), aliases, tenures (who held which office when), articles, events and their participants: everything that does not point
-  into an article's text.
+  to), aliases, tenures (who held which office when), articles, events and their
+  participants: everything that does not point into an article's text.
 - `curated.json`: statements (with their targets) and event sources, which point into an
   article's text; import_seeds loads them after the article.
 

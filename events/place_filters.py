@@ -13,7 +13,7 @@ import django_filters
 from django import forms
 from django_filters.constants import EMPTY_VALUES
 
-from events.geo import EventPlace, Place
+from events.models import EventPlace, Place
 
 
 class PlaceReferenceField(forms.CharField):

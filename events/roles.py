@@ -38,7 +38,7 @@ CURATED_MODELS = (
     "tenure",
     *("place", "placename", "eventplace"),  # PLACE_MODELS
 )
-# Issue 17's models (migration 0015_places grants them; 0006 and 0014 leave them out).
+# Issue 17's models (migration 0016_places grants them; 0006 and 0014 leave them out).
 PLACE_MODELS = ("place", "placename", "eventplace")
 # Delete: only records that go through review, and only while they are not verified
 # (may_delete below); deleting anything else stays with administrators.

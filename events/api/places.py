@@ -17,8 +17,7 @@ from rest_framework.response import Response
 
 from events import filters as event_filters
 from events.filters import BaseFilterSet
-from events.geo import EventPlace, Place
-from events.models import Event, Statement
+from events.models import Event, EventPlace, Place, Statement
 from events.place_filters import PlaceReferenceFilter
 
 #: The most points one map answer holds (the newest events): about 280 bytes a point, so under

@@ -310,9 +310,8 @@ def _unchanged(convert: Callable, field, column: models.Field) -> bool:
     if isinstance(column, models.CharField | models.TextField):
         if convert is str:
             return True
-        return (
-            type(field).to_representation is serializers.ChoiceField.to_representation
-            and all(type(key) is str and key == value for key, value in field.choice_strings_to_values.items())
+        return type(field).to_representation is serializers.ChoiceField.to_representation and all(
+            type(key) is str and key == value for key, value in field.choice_strings_to_values.items()
         )
     if isinstance(column, models.IntegerField):
         return convert is int
@@ -369,7 +368,9 @@ def timeline_items(keys: list, item_serializer, only: dict | None = None) -> lis
         timeline.STATEMENT: timeline.Statement.objects.for_timeline(),
     }
     # An item reads its record's date_from (TimelineItemSerializer.item) whatever else is left out.
-    fields = {kind: None if not (only or {}).get(kind) else {**only[kind], "date_from": None} for kind in timeline.KINDS}
+    fields = {
+        kind: None if not (only or {}).get(kind) else {**only[kind], "date_from": None} for kind in timeline.KINDS
+    }
     readers = {
         kind: reader(item_serializer._declared_fields[kind].__class__, shapes[kind], fields[kind])
         for kind in timeline.KINDS

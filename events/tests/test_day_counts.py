@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from events import counts
-from events.corpus import CorpusSpec, generate_corpus, purge_synthetic
 from events.models import Actor, DatePrecision, DayCount, Event, EventParticipant, ReactionCount, Statement
-from events.views import TimelineQuery
+from events.views.timeline_page import TimelineQuery
+from scale.corpus import CorpusSpec, generate_corpus, purge_synthetic
 
 ROLES = [role for role, _ in EventParticipant.Role.choices]
 
@@ -415,7 +415,7 @@ def test_the_reactions_page_is_the_same_from_reaction_counts_as_from_the_stateme
     counts.compact(connection)
     _random_writes(world, make_event, make_statement, random.Random(12), steps=20)  # and some rows unmerged
     # Fewer rows than speakers, so that the busiest are chosen (ties included).
-    monkeypatch.setattr("events.views.REACTION_ROWS", 2)
+    monkeypatch.setattr("events.views.reactions_page.REACTION_ROWS", 2)
     speaker = Statement.objects.values_list("speaker__slug", flat=True).order_by("speaker").first()
     queries = [
         "",
@@ -432,7 +432,7 @@ def test_the_reactions_page_is_the_same_from_reaction_counts_as_from_the_stateme
         return {query: response.content.decode() for query, response in responses.items()}
 
     from_counts = pages()
-    monkeypatch.setattr("events.views.REACTION_COUNTED_FILTERS", ())  # a filter the counts do not answer
+    monkeypatch.setattr("events.views.reactions_page.REACTION_COUNTED_FILTERS", ())  # a filter the counts do not answer
     from_statements = pages()
     assert from_counts == from_statements
     assert Statement.objects.values("speaker").distinct().count() > 2

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from events import importers
-from events.importers import Counts, draft_statements, gazetteer_entries
+from events.importers import Counts, batch, draft_statements, drafting, gazetteer_entries
 from events.ingest.extract import extract_article
 from events.ingest.parser import parse_article
 from events.ingest.pipeline import GazetteerSource
@@ -331,7 +330,7 @@ def test_a_worker_process_imports_exactly_what_the_importing_process_does(refere
     # Every extraction comes from the pipeline: the importer predicted each article's date right
     # and did not extract again (draft_statements would, in this process).
     again = []
-    monkeypatch.setattr(importers, "extract_article", lambda *a, **kw: again.append(a) or extract_article(*a, **kw))
+    monkeypatch.setattr(drafting, "extract_article", lambda *a, **kw: again.append(a) or extract_article(*a, **kw))
     with transaction.atomic():
         here = import_twice(tmp_path / "files", workers=0)
         transaction.set_rollback(True)
@@ -351,26 +350,26 @@ def test_a_worker_process_imports_exactly_what_the_importing_process_does(refere
 def batches_written(monkeypatch) -> list[int]:
     """The sizes of the batches of new files written together (a batch rolled back is not counted)."""
     sizes = []
-    write = importers._write_new_files
+    write = batch._write_new_files
 
     def counted(pending, **kwargs):
         reports = write(pending, **kwargs)
         sizes.append(len(reports))
         return reports
 
-    monkeypatch.setattr(importers, "_write_new_files", counted)
+    monkeypatch.setattr(batch, "_write_new_files", counted)
     return sizes
 
 
 def test_new_files_written_in_batches_import_exactly_what_one_file_at_a_time_does(reference, tmp_path, monkeypatch):
     # The same mixed folder as the worker test (new, twin, binary, changed and added files, --redraft).
-    monkeypatch.setattr(importers, "FILES_PER_BATCH", {})
+    monkeypatch.setattr(batch, "FILES_PER_BATCH", {})
     with transaction.atomic():
         one_at_a_time = import_twice(tmp_path / "files", workers=0)
         transaction.set_rollback(True)
     assert Statement.objects.count() == 0, "rolled back"
     sizes = batches_written(monkeypatch)
-    monkeypatch.setattr(importers, "FILES_PER_BATCH", {connection.vendor: 4})
+    monkeypatch.setattr(batch, "FILES_PER_BATCH", {connection.vendor: 4})
     batched = import_twice(tmp_path / "files", workers=0)
     # The first run's 12 good files: batches of four new files; the twin of council_3 ends the
     # batch it would have joined, and meets council_3 stored. The second run finds every file stored.
@@ -397,11 +396,11 @@ def test_a_file_refused_in_a_batch_fails_alone_with_its_reason(reference, tmp_pa
             call_command("import_seeds", *args, stdout=out, stderr=err)
         return out.getvalue(), err.getvalue(), import_state()
 
-    monkeypatch.setattr(importers, "FILES_PER_BATCH", {})
+    monkeypatch.setattr(batch, "FILES_PER_BATCH", {})
     with transaction.atomic():
         one_at_a_time = imported()
         transaction.set_rollback(True)
-    monkeypatch.setattr(importers, "FILES_PER_BATCH", {connection.vendor: 50})
+    monkeypatch.setattr(batch, "FILES_PER_BATCH", {connection.vendor: 50})
     batched = imported()
     assert sizes == [], "the batch was rolled back, and each file imported on its own"
     assert batched == one_at_a_time
@@ -415,7 +414,7 @@ def test_a_batch_of_new_files_costs_the_same_queries_whatever_its_size(reference
 
     for n in range(6):
         (tmp_path / f"council_{n}.txt").write_text(variant(n), encoding="utf-8")
-    monkeypatch.setattr(importers, "FILES_PER_BATCH", {connection.vendor: 20})  # SQLite's default is 1
+    monkeypatch.setattr(batch, "FILES_PER_BATCH", {connection.vendor: 20})  # SQLite's default is 1
     counted = []
     for files in (2, 6):
         folder = tmp_path / f"first_{files}"

@@ -85,7 +85,12 @@ def empty_the_database() -> None:
 def reimport(directory) -> str:
     out = StringIO()
     call_command(
-        "import_seeds", "--fixtures-only", "--fixtures", *(str(directory / name) for name in FILES), stdout=out, stderr=StringIO()
+        "import_seeds",
+        "--fixtures-only",
+        "--fixtures",
+        *(str(directory / name) for name in FILES),
+        stdout=out,
+        stderr=StringIO(),
     )
     return out.getvalue()
 
@@ -221,7 +226,9 @@ def test_article_texts_travel_in_the_export_verbatim(seeded, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_span_that_no_longer_fits_the_exported_text_fails_the_reload_and_writes_none_of_that_article(seeded, tmp_path):
+def test_a_span_that_no_longer_fits_the_exported_text_fails_the_reload_and_writes_none_of_that_article(
+    seeded, tmp_path
+):
     export_fixtures(tmp_path)
     curated = json.loads((tmp_path / "curated.json").read_text(encoding="utf-8"))
     curated[0]["fields"]["quote"] = "words that are not there"
@@ -244,7 +251,9 @@ def test_fixtures_only_refuses_spans_into_an_article_without_text(tmp_path):
 
     fixtures = [Path(settings.FIXTURE_DIRS[0]) / name for name in FILES]
     with pytest.raises(CommandError, match=r"2 of 2 article\(s\) failed"):
-        call_command("import_seeds", "--fixtures-only", "--fixtures", *map(str, fixtures), stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "import_seeds", "--fixtures-only", "--fixtures", *map(str, fixtures), stdout=StringIO(), stderr=StringIO()
+        )
     assert not Statement.objects.exists()
     assert Article.objects.count() == 2  # the metadata, which needs no text
 

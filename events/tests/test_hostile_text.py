@@ -13,10 +13,10 @@ from events.tests.browser import chromium, requires_chromium, screenshot
 
 # Each piece of script sets window.__pwned if it ever runs.
 ACTOR = "<script>window.__pwned=1</script>Robert'); DROP TABLE events_actor;--"
-QUOTE = "'); DROP TABLE events_event;-- <script>window.__pwned=2</script><img src=x onerror=\"window.__pwned=3\">"
-HEADLINE = "<img src=x onerror=window.__pwned=4>Headline & \"quotes\""
+QUOTE = '\'); DROP TABLE events_event;-- <script>window.__pwned=2</script><img src=x onerror="window.__pwned=3">'
+HEADLINE = '<img src=x onerror=window.__pwned=4>Headline & "quotes"'
 SOURCE = "Fighting <svg onload=window.__pwned=5> continued at <b>dawn</b>."
-TITLE = "<img src=y onerror=\"window.__pwned=6\">Clash'); DELETE FROM events_statement;--"
+TITLE = '<img src=y onerror="window.__pwned=6">Clash\'); DELETE FROM events_statement;--'
 LOCATION = "<iframe src=javascript:window.top.__pwned=7>"
 OUTLET = "<script>window.__pwned=8</script>Outlet"
 BODY = f"{HEADLINE}\n\n<i>caption</i>\n\nThe minister said: “{QUOTE}” on Monday.\n\n{SOURCE}\n"

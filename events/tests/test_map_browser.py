@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from events.geo import EventPlace, Place
-from events.models import Event
+from events.models import Event, EventPlace, Place
 from events.templatetags.maps import map_built
 from events.tests.browser import chromium, requires_chromium, screenshot
 
@@ -79,7 +78,11 @@ def test_the_map_draws_offline_with_clusters_and_points_and_a_click_opens_the_ev
     assert singles.count() >= 1
     screenshot(page, "map")
 
-    event_id = int(next(c for c in singles.first.get_attribute("class").split() if c.startswith("event-") and c != "event-marker")[6:])
+    event_id = int(
+        next(c for c in singles.first.get_attribute("class").split() if c.startswith("event-") and c != "event-marker")[
+            6:
+        ]
+    )
     singles.first.click()
     link = page.locator(".leaflet-popup a.map-event-link")
     link.wait_for()

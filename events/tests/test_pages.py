@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from events.api.timeline import Entry
 from events.highlight import HighlightSpan, highlight, paragraph_ranges, quote_context, tips
 from events.models import Actor, Article, Event, EventParticipant, Outlet, Statement
 from events.tests.conftest import SAMPLE_BODY
-from events.views import Entry, group_into_bands
+from events.views.bands import group_into_bands
 
 # The highlighter (pure Python, no database)
 
@@ -753,7 +754,7 @@ def test_timeline_chart_keeps_the_neighbouring_weeks_and_outlines_the_selected_o
 
 def test_build_chart_picks_weeks_months_or_years_by_span():
     link = lambda start, end: f"{start}/{end}"  # noqa: E731
-    from events.views import build_chart
+    from events.views.chart import build_chart
 
     weekly = build_chart(
         [("event", dt.date(2023, 9, 19), 2), ("statement", dt.date(2023, 9, 20), 3)], (None, None), link

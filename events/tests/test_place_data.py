@@ -18,8 +18,17 @@ def _doc(*entries):
 
 
 def _entry(slug, parent=None, **fields):
-    base = {"slug": slug, "name": slug.title(), "kind": "city", "country": "AM", "parent": parent,
-            "lat": 40.0, "lon": 45.0, "names": [], "notes": "https://example.org/" + slug}
+    base = {
+        "slug": slug,
+        "name": slug.title(),
+        "kind": "city",
+        "country": "AM",
+        "parent": parent,
+        "lat": 40.0,
+        "lon": 45.0,
+        "names": [],
+        "notes": "https://example.org/" + slug,
+    }
     return base | fields
 
 
@@ -31,7 +40,10 @@ def test_the_curated_list_holds_at_least_120_places_each_with_a_source_url(place
 
 
 def test_contested_places_carry_both_sides_names(places):
-    names = {slug: {(n.name, n.usage) for n in places.get(slug).all_names()} for slug in ("khankendi", "shusha", "lachin", "kalbajar", "martuni")}
+    names = {
+        slug: {(n.name, n.usage) for n in places.get(slug).all_names()}
+        for slug in ("khankendi", "shusha", "lachin", "kalbajar", "martuni")
+    }
     assert {("Khankendi", "azerbaijani"), ("Stepanakert", "armenian")} <= names["khankendi"]
     assert {("Shushi", "armenian"), ("Şuşa", "azerbaijani")} <= names["shusha"]
     assert {("Berdzor", "armenian"), ("Laçın", "azerbaijani")} <= names["lachin"]
@@ -56,7 +68,9 @@ def test_geonames_settlements_of_both_countries_come_in_under_their_division(pla
 
 def test_every_coordinate_is_within_the_south_caucasus_except_the_far_countries(places):
     far = {"russia", "turkey", "iran", "georgia"}
-    assert [p.slug for p in places.places if p.slug not in far and not (38.3 < p.lat < 42 and 43.4 < p.lon < 51.0)] == []
+    assert [
+        p.slug for p in places.places if p.slug not in far and not (38.3 < p.lat < 42 and 43.4 < p.lon < 51.0)
+    ] == []
 
 
 @pytest.mark.parametrize(
@@ -71,7 +85,10 @@ def test_every_coordinate_is_within_the_south_caucasus_except_the_far_countries(
         ([_entry("a", notes="no link")], "place 'a': 'notes' must give a source URL"),
         ([_entry("a", kind="town")], "place 'a': 'kind' must be one of"),
         ([_entry("a", names=[{"name": "A", "usage": "armenia"}])], "place 'a' names[0]: 'usage' must be one of"),
-        ([_entry("p"), _entry("a", parent="p", name="X"), _entry("b", parent="p", name="x")], "'p' already has a place named 'x'"),
+        (
+            [_entry("p"), _entry("a", parent="p", name="X"), _entry("b", parent="p", name="x")],
+            "'p' already has a place named 'x'",
+        ),
         ([_entry("a", geonames=1), _entry("b", geonames=1)], "GeoNames id 1 is also 'a'"),
     ],
 )
@@ -86,11 +103,37 @@ def test_a_geonames_row_lands_under_the_division_that_declares_its_admin1_code()
     country = _entry("armenia", kind="country")
     province = _entry("syunik", parent="armenia", kind="region", geonames_admin1="AM.08")
     rows = [
-        {"geonameid": 7, "name": "Tegh", "latitude": 39.55, "longitude": 46.48, "countrycode": "AM", "admin1code": "08", "population": 2330},
-        {"geonameid": 8, "name": "Elsewhere", "latitude": 40.5, "longitude": 44.5, "countrycode": "AM", "admin1code": "99", "population": 20000},
-        {"geonameid": 9, "name": "Georgian", "latitude": 41.7, "longitude": 44.8, "countrycode": "GE", "admin1code": "01", "population": 1},
+        {
+            "geonameid": 7,
+            "name": "Tegh",
+            "latitude": 39.55,
+            "longitude": 46.48,
+            "countrycode": "AM",
+            "admin1code": "08",
+            "population": 2330,
+        },
+        {
+            "geonameid": 8,
+            "name": "Elsewhere",
+            "latitude": 40.5,
+            "longitude": 44.5,
+            "countrycode": "AM",
+            "admin1code": "99",
+            "population": 20000,
+        },
+        {
+            "geonameid": 9,
+            "name": "Georgian",
+            "latitude": 41.7,
+            "longitude": 44.8,
+            "countrycode": "GE",
+            "admin1code": "01",
+            "population": 1,
+        },
     ]
-    found = {p.slug: (p.parent, p.kind) for p in parse_places(_doc(country, province), geonames=rows).places if not p.curated}
+    found = {
+        p.slug: (p.parent, p.kind) for p in parse_places(_doc(country, province), geonames=rows).places if not p.curated
+    }
     assert found == {"geonames-7": ("syunik", "village"), "geonames-8": ("armenia", "city")}
 
 

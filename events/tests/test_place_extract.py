@@ -66,15 +66,73 @@ def test_a_name_in_lower_case_or_inside_a_word_is_not_a_place(matcher):
 
 
 def test_a_name_two_places_share_goes_to_the_curated_one_or_to_none():
-    data = [("t.json", {"places": [
-        {"slug": "c", "name": "C", "kind": "country", "country": "AM", "parent": None, "lat": 40, "lon": 45, "notes": "https://e.org"},
-        {"slug": "twin-a", "name": "Twin", "kind": "village", "country": "AM", "parent": "c", "lat": 40, "lon": 45, "notes": "https://e.org"},
-        {"slug": "kept", "name": "Kept", "kind": "village", "country": "AM", "parent": "c", "lat": 40, "lon": 45, "notes": "https://e.org"},
-    ]})]
+    data = [
+        (
+            "t.json",
+            {
+                "places": [
+                    {
+                        "slug": "c",
+                        "name": "C",
+                        "kind": "country",
+                        "country": "AM",
+                        "parent": None,
+                        "lat": 40,
+                        "lon": 45,
+                        "notes": "https://e.org",
+                    },
+                    {
+                        "slug": "twin-a",
+                        "name": "Twin",
+                        "kind": "village",
+                        "country": "AM",
+                        "parent": "c",
+                        "lat": 40,
+                        "lon": 45,
+                        "notes": "https://e.org",
+                    },
+                    {
+                        "slug": "kept",
+                        "name": "Kept",
+                        "kind": "village",
+                        "country": "AM",
+                        "parent": "c",
+                        "lat": 40,
+                        "lon": 45,
+                        "notes": "https://e.org",
+                    },
+                ]
+            },
+        )
+    ]
     rows = [
-        {"geonameid": 1, "name": "Twin", "latitude": 40.1, "longitude": 45.1, "countrycode": "AM", "admin1code": "01", "population": 600},
-        {"geonameid": 2, "name": "Other", "latitude": 40.1, "longitude": 45.1, "countrycode": "AM", "admin1code": "01", "population": 600},
-        {"geonameid": 3, "name": "Other", "latitude": 40.2, "longitude": 45.2, "countrycode": "AM", "admin1code": "01", "population": 600},
+        {
+            "geonameid": 1,
+            "name": "Twin",
+            "latitude": 40.1,
+            "longitude": 45.1,
+            "countrycode": "AM",
+            "admin1code": "01",
+            "population": 600,
+        },
+        {
+            "geonameid": 2,
+            "name": "Other",
+            "latitude": 40.1,
+            "longitude": 45.1,
+            "countrycode": "AM",
+            "admin1code": "01",
+            "population": 600,
+        },
+        {
+            "geonameid": 3,
+            "name": "Other",
+            "latitude": 40.2,
+            "longitude": 45.2,
+            "countrycode": "AM",
+            "admin1code": "01",
+            "population": 600,
+        },
     ]
     matcher = PlaceMatcher.from_places(parse_places(data, geonames=rows))
     assert [(m.text, m.key) for m in matcher.find("Twin, Other and Kept.")] == [("Twin", "twin-a"), ("Kept", "kept")]

@@ -1,15 +1,14 @@
 """Places on the pages and in the import: the place page, the article page's place highlights,
-the map page, and import_seeds placing events (events/place_import.py place_events)."""
+the map page, and import_seeds placing events (events/importers/places.py place_events)."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from events.geo import EventPlace, Place
+from events.importers.places import load_places, place_events
 from events.ingest.placedata import parse_places
-from events.models import EventSource
-from events.place_import import load_places, place_events
+from events.models import EventPlace, EventSource, Place
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +20,50 @@ BODY = (
 
 
 def _entry(slug, parent=None, **fields):
-    return {"slug": slug, "name": slug.title(), "kind": "village", "country": "AM", "parent": parent,
-            "lat": 40.2, "lon": 45.9, "names": [], "notes": "https://example.org/" + slug} | fields
+    return {
+        "slug": slug,
+        "name": slug.title(),
+        "kind": "village",
+        "country": "AM",
+        "parent": parent,
+        "lat": 40.2,
+        "lon": 45.9,
+        "names": [],
+        "notes": "https://example.org/" + slug,
+    } | fields
 
 
 @pytest.fixture
 def places(db):
-    load_places(parse_places([("t.json", {"places": [
-        _entry("armenia", kind="country", name="Armenia"),
-        _entry("azerbaijan", kind="country", name="Azerbaijan", country="AZ"),
-        _entry("gegharkunik", "armenia", kind="region", name="Gegharkunik"),
-        _entry("sotk", "gegharkunik", name="Sotk"),
-        _entry("baku", "azerbaijan", kind="city", name="Baku", country="AZ"),
-        _entry("khankendi", "azerbaijan", kind="city", name="Stepanakert", country="AZ", names=[
-            {"name": "Khankendi", "language": "az", "usage": "azerbaijani"},
-            {"name": "Stepanakert", "language": "hy", "usage": "armenian"}]),
-    ]})]))
+    load_places(
+        parse_places(
+            [
+                (
+                    "t.json",
+                    {
+                        "places": [
+                            _entry("armenia", kind="country", name="Armenia"),
+                            _entry("azerbaijan", kind="country", name="Azerbaijan", country="AZ"),
+                            _entry("gegharkunik", "armenia", kind="region", name="Gegharkunik"),
+                            _entry("sotk", "gegharkunik", name="Sotk"),
+                            _entry("baku", "azerbaijan", kind="city", name="Baku", country="AZ"),
+                            _entry(
+                                "khankendi",
+                                "azerbaijan",
+                                kind="city",
+                                name="Stepanakert",
+                                country="AZ",
+                                names=[
+                                    {"name": "Khankendi", "language": "az", "usage": "azerbaijani"},
+                                    {"name": "Stepanakert", "language": "hy", "usage": "armenian"},
+                                ],
+                            ),
+                        ]
+                    },
+                )
+            ]
+        )
+    )
     return {p.slug: p for p in Place.objects.all()}
 
 
@@ -46,30 +73,55 @@ def _event_with_source(make_event, make_article, text, **overrides):
     article = make_article(body=body, **({"outlet": overrides.pop("outlet")} if "outlet" in overrides else {}))
     start = BODY.index(text)
     event = make_event(**overrides)
-    EventSource.objects.create(ref=f"s-{event.pk}", event=event, article=article, start=start, end=start + len(text), quote=text)
+    EventSource.objects.create(
+        ref=f"s-{event.pk}", event=event, article=article, start=start, end=start + len(text), quote=text
+    )
     return event
 
 
 def test_events_are_placed_from_their_sources_with_the_name_used_and_the_precision(places, make_event, make_article):
-    shelling = _event_with_source(make_event, make_article, "shelled houses near the village of Sotk", title="Shelling", location="")
-    protest = _event_with_source(make_event, make_article, "protesters gathered in Stepanakert, which Azerbaijan calls Khankendi, and Baku said", title="Protest", location="")
+    shelling = _event_with_source(
+        make_event, make_article, "shelled houses near the village of Sotk", title="Shelling", location=""
+    )
+    protest = _event_with_source(
+        make_event,
+        make_article,
+        "protesters gathered in Stepanakert, which Azerbaijan calls Khankendi, and Baku said",
+        title="Protest",
+        location="",
+    )
     counts = place_events()
     assert counts.total("created") == 2
     assert list(shelling.place_links.values_list("place__slug", "precision", "name_used")) == [("sotk", "near", "Sotk")]
     # The most precise mentions only; Baku stands for its government ("Baku said").
-    assert list(protest.place_links.values_list("place__slug", "precision", "name_used")) == [("khankendi", "exact", "Stepanakert")]
+    assert list(protest.place_links.values_list("place__slug", "precision", "name_used")) == [
+        ("khankendi", "exact", "Stepanakert")
+    ]
     assert place_events().total("created") == 0  # placed events are left as they are
 
 
 def test_an_event_s_location_places_it_before_its_sources(places, make_event, make_article):
-    event = _event_with_source(make_event, make_article, "shelled houses near the village of Sotk", location="Gegharkunik, Armenia")
+    event = _event_with_source(
+        make_event, make_article, "shelled houses near the village of Sotk", location="Gegharkunik, Armenia"
+    )
     place_events()
-    assert list(event.place_links.values_list("place__slug", "precision", "source")) == [("gegharkunik", "region", None)]
+    assert list(event.place_links.values_list("place__slug", "precision", "source")) == [
+        ("gegharkunik", "region", None)
+    ]
 
 
-def test_the_place_page_lists_its_names_its_events_and_which_outlet_uses_which_name(places, make_event, make_article, make_outlet, client):
+def test_the_place_page_lists_its_names_its_events_and_which_outlet_uses_which_name(
+    places, make_event, make_article, make_outlet, client
+):
     outlet = make_outlet(name="Armenian Weekly Test")
-    protest = _event_with_source(make_event, make_article, "protesters gathered in Stepanakert", title="Protest in the city", location="", outlet=outlet)
+    protest = _event_with_source(
+        make_event,
+        make_article,
+        "protesters gathered in Stepanakert",
+        title="Protest in the city",
+        location="",
+        outlet=outlet,
+    )
     place_events()
     page = client.get(places["khankendi"].get_absolute_url())
     assert page.status_code == 200

@@ -1,4 +1,4 @@
-"""Places in the database (events/geo.py): loading by import_seeds, the invariants, the filters, the API and the admin."""
+"""Places in the database (events/models/places.py): loading by import_seeds, the invariants, the filters, the API and the admin."""
 
 from io import StringIO
 
@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from events.geo import EventPlace, Place, PlaceName
+from events.importers.places import load_places
 from events.ingest.placedata import parse_places
-from events.place_import import load_places
+from events.models import EventPlace, Place, PlaceName
 
 pytestmark = pytest.mark.django_db
 
@@ -19,24 +19,41 @@ def _doc(*entries):
 
 
 def _entry(slug, parent=None, **fields):
-    base = {"slug": slug, "name": slug.title(), "kind": "city", "country": "AZ", "parent": parent,
-            "lat": 39.8, "lon": 46.7, "names": [], "notes": "https://example.org/" + slug}
+    base = {
+        "slug": slug,
+        "name": slug.title(),
+        "kind": "city",
+        "country": "AZ",
+        "parent": parent,
+        "lat": 39.8,
+        "lon": 46.7,
+        "names": [],
+        "notes": "https://example.org/" + slug,
+    }
     return base | fields
 
 
 @pytest.fixture
 def tree(db):
     """A small tree: azerbaijan > karabakh (region) > district > two villages, and Stepanakert with its names."""
-    places = parse_places(_doc(
-        _entry("azerbaijan", kind="country"),
-        _entry("karabakh", "azerbaijan", kind="region"),
-        _entry("district", "karabakh", kind="district"),
-        _entry("village-a", "district", kind="village"),
-        _entry("village-b", "district", kind="village"),
-        _entry("khankendi", "karabakh", name="Stepanakert", names=[
-            {"name": "Khankendi", "language": "az", "usage": "azerbaijani"},
-            {"name": "Stepanakert", "language": "hy", "usage": "armenian"}]),
-    ))
+    places = parse_places(
+        _doc(
+            _entry("azerbaijan", kind="country"),
+            _entry("karabakh", "azerbaijan", kind="region"),
+            _entry("district", "karabakh", kind="district"),
+            _entry("village-a", "district", kind="village"),
+            _entry("village-b", "district", kind="village"),
+            _entry(
+                "khankendi",
+                "karabakh",
+                name="Stepanakert",
+                names=[
+                    {"name": "Khankendi", "language": "az", "usage": "azerbaijani"},
+                    {"name": "Stepanakert", "language": "hy", "usage": "armenian"},
+                ],
+            ),
+        )
+    )
     load_places(places)
     return {p.slug: p for p in Place.objects.all()}
 
@@ -70,10 +87,14 @@ def test_import_seeds_loads_the_places_once_and_a_second_run_creates_none():
 def test_bad_place_data_stops_the_import_naming_the_place_and_writes_nothing(tmp_path, settings, monkeypatch):
     from events.ingest import placedata
 
-    (tmp_path / "bad.json").write_text('{"places": [{"slug": "x", "name": "X", "kind": "city", "country": "AM", '
-                                       '"parent": null, "lat": 91, "lon": 45, "notes": "https://example.org"}]}')
+    (tmp_path / "bad.json").write_text(
+        '{"places": [{"slug": "x", "name": "X", "kind": "city", "country": "AM", '
+        '"parent": null, "lat": 91, "lon": 45, "notes": "https://example.org"}]}'
+    )
     monkeypatch.setattr(placedata, "DEFAULT_DIR", tmp_path)
-    monkeypatch.setattr("events.management.commands.import_seeds.load_place_data", lambda: placedata.load_places(tmp_path))
+    monkeypatch.setattr(
+        "events.management.commands.import_seeds.load_place_data", lambda: placedata.load_places(tmp_path)
+    )
     with pytest.raises(Exception) as caught:
         call_command("import_seeds", "--fixtures-only", "--no-knowledge", "--fixtures", stdout=StringIO())
     assert "places not loaded, nothing was written" in str(caught.value)
@@ -108,7 +129,10 @@ def test_both_names_find_the_same_place(tree, api):
         body = api.get("/api/places/", {"q": text}).json()
         assert [r["slug"] for r in body["results"]] == ["khankendi"], text
     detail = api.get(f"/api/places/{tree['khankendi'].pk}/").json()
-    assert {(n["name"], n["usage"]) for n in detail["names"]} == {("Khankendi", "azerbaijani"), ("Stepanakert", "armenian")}
+    assert {(n["name"], n["usage"]) for n in detail["names"]} == {
+        ("Khankendi", "azerbaijani"),
+        ("Stepanakert", "armenian"),
+    }
     assert detail["parent"] == "karabakh"
 
 
@@ -163,7 +187,14 @@ def test_the_map_answers_geojson_points_of_the_filtered_events_most_precise_plac
     [feature] = body["features"]
     assert feature["id"] == event.pk
     assert feature["geometry"] == {"type": "Point", "coordinates": [46.7, 39.8]}
-    wanted = {"title": "Clash", "fatalities": 3, "place": "Village-A", "precision": "near", "geo_precision": 2, "name_used": "A"}
+    wanted = {
+        "title": "Clash",
+        "fatalities": 3,
+        "place": "Village-A",
+        "precision": "near",
+        "geo_precision": 2,
+        "name_used": "A",
+    }
     assert {key: feature["properties"][key] for key in wanted} == wanted
     assert feature["properties"]["url"].endswith(f"#event-{event.pk}")
     assert len(api.get("/api/map/").json()["features"]) == 2
@@ -179,14 +210,25 @@ def test_the_admin_lists_and_edits_places(tree, admin_client):
 def test_the_admin_refuses_a_parent_loop_and_bad_coordinates_naming_the_field(tree, admin_client):
     district, village = tree["district"], tree["village-a"]
     form = {
-        "slug": district.slug, "name": district.name, "kind": district.kind, "country": district.country,
-        "latitude": "39.8", "longitude": "46.7", "curated": "on", "notes": district.notes,
-        "names-TOTAL_FORMS": "0", "names-INITIAL_FORMS": "0", "names-MIN_NUM_FORMS": "0", "names-MAX_NUM_FORMS": "1000",
+        "slug": district.slug,
+        "name": district.name,
+        "kind": district.kind,
+        "country": district.country,
+        "latitude": "39.8",
+        "longitude": "46.7",
+        "curated": "on",
+        "notes": district.notes,
+        "names-TOTAL_FORMS": "0",
+        "names-INITIAL_FORMS": "0",
+        "names-MIN_NUM_FORMS": "0",
+        "names-MAX_NUM_FORMS": "1000",
     }
     url = f"/admin/events/place/{district.pk}/change/"
     response = admin_client.post(url, form | {"parent": str(village.pk)})
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["parent"] == ["a place cannot be its own ancestor: this parent is already under it"]
+    assert response.context["adminform"].form.errors["parent"] == [
+        "a place cannot be its own ancestor: this parent is already under it"
+    ]
     response = admin_client.post(url, form | {"parent": str(tree["karabakh"].pk), "latitude": "91"})
     assert "latitude" in response.context["adminform"].form.errors
     district.refresh_from_db()

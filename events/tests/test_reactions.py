@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from events.models import Actor
 from events.tests.conftest import SAMPLE_BODY
-from events.views import REACTION_KINDS, reaction_kinds_of
+from events.views.reaction_table import REACTION_KINDS, reaction_kinds_of
 
 
 def reactions_html(client) -> str:
@@ -123,7 +123,7 @@ def test_seeded_reactions_show_turkeys_support_and_frances_condemnation_in_2023(
 def test_reactions_reach_speakers_past_the_cap_by_speaker_or_country(
     client, make_article, make_actor, make_escalation, make_statement, cameo, monkeypatch
 ):
-    monkeypatch.setattr("events.views.REACTION_ROWS", 1)
+    monkeypatch.setattr("events.views.reactions_page.REACTION_ROWS", 1)
     escalation = make_escalation()
     article = make_article(body=SAMPLE_BODY + "\n\nOne. Two. Three.")
     busy = make_actor(name="Busy Speaker", country="AM")

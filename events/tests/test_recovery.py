@@ -221,7 +221,9 @@ def test_an_event_whose_slug_was_taken_meanwhile_is_refused(verified_event, make
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, expected", [("anonymous", 302), ("no_permission", 403), ("curator", 200), ("administrator", 200)])
+@pytest.mark.parametrize(
+    "role, expected", [("anonymous", 302), ("no_permission", 403), ("curator", 200), ("administrator", 200)]
+)
 def test_recently_deleted_is_for_curators_and_administrators_only(client_as, verified_event, role, expected):
     pk = verified_event.pk
     verified_event.delete()

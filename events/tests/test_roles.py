@@ -228,7 +228,9 @@ def status_of(record) -> str:
 @pytest.mark.parametrize("role, expected", list(zip(ROLES, (401, 403, 403, 200), strict=True)))
 @pytest.mark.parametrize("new_status", (ReviewStatus.DRAFT, ReviewStatus.REJECTED))
 @pytest.mark.parametrize("name", ("statements", "events"))
-def test_api_only_an_administrator_takes_a_record_out_of_verification(login, resource, role, expected, new_status, name):
+def test_api_only_an_administrator_takes_a_record_out_of_verification(
+    login, resource, role, expected, new_status, name
+):
     record = verified(resource, name)
     client = login(role)
     response = client.patch(f"/api/{name}/{record.pk}/", {"review_status": new_status}, format="json")
@@ -248,7 +250,9 @@ def test_api_a_curator_still_verifies_drafts_and_edits_verified_records(login, r
     draft = resource(name)[0]
     assert client.patch(f"/api/{name}/{draft.pk}/", {"review_status": "verified"}, format="json").status_code == 200
     assert status_of(draft) == ReviewStatus.VERIFIED
-    response = client.patch(f"/api/{name}/{draft.pk}/", {"review_status": "verified", "notes": "checked"}, format="json")
+    response = client.patch(
+        f"/api/{name}/{draft.pk}/", {"review_status": "verified", "notes": "checked"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert type(draft).objects.get(pk=draft.pk).notes == "checked"
     rejected = resource(name)[0]
@@ -316,7 +320,9 @@ def test_admin_reject_action_leaves_verified_records_to_an_administrator(login, 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role, refused", [("curator", True), ("administrator", False)])
 @pytest.mark.parametrize("change", ("delete", "draft"))
-def test_admin_article_inline_keeps_verified_statements_from_a_curator(login, new_article, new_statement, role, refused, change):
+def test_admin_article_inline_keeps_verified_statements_from_a_curator(
+    login, new_article, new_statement, role, refused, change
+):
     from django.test import Client
 
     from events.tests.test_concurrency import change_form_data

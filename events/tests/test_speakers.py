@@ -141,7 +141,12 @@ def test_transliterated_surnames_are_one_person():
 
 
 def test_the_knowledge_base_refuses_bad_data_naming_the_entry(tmp_path):
-    bad = {"actors": [actor("a-state", "A State", "state"), actor("a-body", "A Body", "government_body", affiliation="nowhere")]}
+    bad = {
+        "actors": [
+            actor("a-state", "A State", "state"),
+            actor("a-body", "A Body", "government_body", affiliation="nowhere"),
+        ]
+    }
     with pytest.raises(ParseError, match="actor 'a-body': affiliation 'nowhere' is not a known actor"):
         parse_knowledge_base([("bad.json", bad)])
     loop = {"actors": [actor("a", "A", "state", affiliation="b"), actor("b", "B", "state", affiliation="a")]}
@@ -150,13 +155,20 @@ def test_the_knowledge_base_refuses_bad_data_naming_the_entry(tmp_path):
     tenure = {
         "actors": [actor("p", "P Person", "person")],
         "offices": [
-            {"slug": "o", "title": "O", "holders": [{"actor": "p", "start": "2022-01-01", "end": "2021-01-01"}], "notes": SOURCE}
+            {
+                "slug": "o",
+                "title": "O",
+                "holders": [{"actor": "p", "start": "2022-01-01", "end": "2021-01-01"}],
+                "notes": SOURCE,
+            }
         ],
     }
     with pytest.raises(ParseError, match="'end' 2021-01-01 is before 'start' 2022-01-01"):
         parse_knowledge_base([("tenure.json", tenure)])
     with pytest.raises(ParseError, match="must give a source URL"):
-        parse_knowledge_base([("nourl.json", {"actors": [{"slug": "x", "name": "X", "kind": "state", "notes": "trust me"}]})])
+        parse_knowledge_base(
+            [("nourl.json", {"actors": [{"slug": "x", "name": "X", "kind": "state", "notes": "trust me"}]})]
+        )
     (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ParseError, match="broken.json:1: not valid JSON"):
         load_knowledge_base(tmp_path)
@@ -348,12 +360,18 @@ def test_a_misspelt_surname_of_a_person_named_before_is_that_person():
         "“The strike was deliberate,” Vardan Example said.",
         "Condemning the strike, Exanple added: “It will not go unanswered.”",
     )
-    assert said(e) == [("vardan-example", "The strike was deliberate,"), ("vardan-example", "It will not go unanswered.")]
+    assert said(e) == [
+        ("vardan-example", "The strike was deliberate,"),
+        ("vardan-example", "It will not go unanswered."),
+    ]
 
 
 def test_the_longest_name_wins_over_one_that_takes_the_article():
     gazetteer = Gazetteer.from_entries(
-        [("un", "United Nations", "international_org", ["UN", "the UN"]), ("unsc", "UN Security Council", "international_org", [])]
+        [
+            ("un", "United Nations", "international_org", ["UN", "the UN"]),
+            ("unsc", "UN Security Council", "international_org", []),
+        ]
     )
     found = gazetteer.find_mentions("a member of the UN Security Council and of the UN")
     assert [m.actor_key for m in found] == ["unsc", "un"]

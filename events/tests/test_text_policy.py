@@ -43,11 +43,23 @@ def _payloads(article_pk):
             "aliases",
         ),
         ("/api/outlets/", lambda text: {"slug": "o", "name": text, "kind": "wire"}, "name"),
-        ("/api/events/", lambda text: {"slug": "e", "title": "T", "type": "190", "start_date": "2022-08-01", "summary": text}, "summary"),
-        ("/api/events/", lambda text: {"slug": "e", "title": "T", "type": "190", "start_date": "2022-08-01", "notes": text}, "notes"),
+        (
+            "/api/events/",
+            lambda text: {"slug": "e", "title": "T", "type": "190", "start_date": "2022-08-01", "summary": text},
+            "summary",
+        ),
+        (
+            "/api/events/",
+            lambda text: {"slug": "e", "title": "T", "type": "190", "start_date": "2022-08-01", "notes": text},
+            "notes",
+        ),
         ("/api/events/", lambda text: {"slug": "e", "title": text, "type": "190", "start_date": "2022-08-01"}, "title"),
         ("/api/articles/", lambda text: {"source_ref": "m.txt", "title": text}, "title"),
-        ("/api/escalations/", lambda text: {"slug": "s", "name": "S", "start_date": "2021-01-01", "description": text}, "description"),
+        (
+            "/api/escalations/",
+            lambda text: {"slug": "s", "name": "S", "start_date": "2021-01-01", "description": text},
+            "description",
+        ),
     ]
 
 
@@ -72,14 +84,23 @@ def test_api_keeps_bidi_controls_in_article_bodies_and_quotes_but_not_control_ch
     response = api.post("/api/articles/", {"source_ref": "b.txt", "title": "Headline", "body": body}, format="json")
     assert response.status_code == 201, response.content
     start = body.index(quote)
-    payload = {"ref": "s", "article": "b.txt", "speaker": make_actor().slug, "quote": quote, "start": start,
-               "end": start + len(quote), "cameo": "0256"}
+    payload = {
+        "ref": "s",
+        "article": "b.txt",
+        "speaker": make_actor().slug,
+        "quote": quote,
+        "start": start,
+        "end": start + len(quote),
+        "cameo": "0256",
+    }
     response = api.post("/api/statements/", payload, format="json")
     assert response.status_code == 201, response.content
     assert Statement.objects.get(ref="s").quote == quote and Article.objects.get(source_ref="b.txt").body == body
 
     before = rows()
-    response = api.post("/api/articles/", {"source_ref": "c.txt", "title": "H", "body": f"H\n\nA {CAN} body"}, format="json")
+    response = api.post(
+        "/api/articles/", {"source_ref": "c.txt", "title": "H", "body": f"H\n\nA {CAN} body"}, format="json"
+    )
     assert response.status_code == 400 and "U+0018" in str(response.json()["body"])
     assert rows() == before
 
@@ -90,7 +111,9 @@ def test_api_refuses_non_strings_for_text_fields(api, value):
     response = api.post("/api/actors/", {"slug": "a", "name": value, "kind": "person"}, format="json")
     assert response.status_code == 400
     assert response.json()["name"] == ["Not a valid string."]
-    response = api.post("/api/actors/", {"slug": "a", "name": "A", "kind": "person", "aliases": [{"name": value}]}, format="json")
+    response = api.post(
+        "/api/actors/", {"slug": "a", "name": "A", "kind": "person", "aliases": [{"name": value}]}, format="json"
+    )
     assert response.status_code == 400 and "Not a valid string." in str(response.json()["aliases"])
     assert not Actor.objects.exists()
 
@@ -110,8 +133,14 @@ def test_api_trims_whitespace_before_checking_the_length(api):
 def test_admin_refuses_a_bidi_control_in_an_actor_name(admin_client):
     response = admin_client.post(
         "/admin/events/actor/add/",
-        {"slug": "a", "name": f"Mr {RLO}evil", "kind": "person", "review_status": "draft",
-         "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0"},
+        {
+            "slug": "a",
+            "name": f"Mr {RLO}evil",
+            "kind": "person",
+            "review_status": "draft",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "U+202E" in response.content.decode()
@@ -157,6 +186,11 @@ def test_a_seed_body_keeps_its_bidi_controls_verbatim():
 def test_import_seeds_refuses_a_file_full_of_controls_and_writes_nothing(tmp_path):
     (tmp_path / "bad.txt").write_text(f"Headline\n\nA {NEL}body{NEL} full of them.\n", encoding="utf-8")
     with pytest.raises(CommandError):
-        call_command("import_seeds", tmp_path / "bad.txt", fixtures=[], stdout=__import__("io").StringIO(),
-                     stderr=__import__("io").StringIO())
+        call_command(
+            "import_seeds",
+            tmp_path / "bad.txt",
+            fixtures=[],
+            stdout=__import__("io").StringIO(),
+            stderr=__import__("io").StringIO(),
+        )
     assert not Article.objects.exists()

@@ -6,13 +6,15 @@
 
 Fixtures first (CAMEO codes, outlets, escalations, actors, article metadata, events),
 then the knowledge base (fixtures/knowledge/: actors, aliases, who held which office when),
+the places (fixtures/places/ and GeoNames; events placed at the end, events/importers/places.py),
 then each file in its own transaction with the curated statements and event sources
 that point into it, and draft statements the extractor finds beyond them (review status
 "draft"; `--no-draft` to skip): every quotation found, those whose speaker the extractor
-cannot tell as "speaker needed" drafts with no speaker, for a curator to credit. Insert-only: a record that exists is never overwritten, so curated
-edits survive a re-import, and a second run creates and changes nothing. A bad file is
-reported with its path and reason, leaves nothing behind, does not stop the others, and
-makes the command exit non-zero.
+cannot tell as "speaker needed" drafts with no speaker, for a curator to credit.
+Insert-only: a record that exists is never overwritten, so curated edits survive a
+re-import, and a second run creates and changes nothing. A bad file is reported with its
+path and reason, leaves nothing behind, does not stop the others, and makes the command
+exit non-zero.
 """
 
 import datetime as dt
@@ -45,13 +47,13 @@ from events.importers import (
     load_standalone_fixtures,
     read_fixtures,
 )
+from events.importers.places import load_places, place_events
 from events.ingest.knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
 from events.ingest.pipeline import GazetteerSource, prepare_files
 from events.ingest.placedata import load_places as load_place_data
 from events.ingest.records import ParseError
 from events.models import CameoCode, Outlet
-from events.place_import import load_places, place_events
 from events.search import deferred_indexing
 
 FIXTURE_NAMES = ("cameo.json", "reference.json", "curated.json")
@@ -173,42 +175,13 @@ class Command(BaseCommand):
     ) -> tuple[list[str], int]:
         """Load the fixtures and the files; returns what failed and how many units (files, articles) ran."""
         verbosity = options["verbosity"]
-        try:
-            fixture_counts, kept = load_standalone_fixtures(curated)
-        except ImportFailure as error:
-            raise CommandError(f"fixtures not loaded, nothing was written: {error}") from error
-        dangling = articles_not_found(curated, {path.name for path, _ in files})
-        if dangling:
-            raise CommandError(f"fixtures not loaded, nothing was written: {dangling[0]}")
-        if verbosity >= 1 and curated.standalone:
-            self.stdout.write(f"fixtures: {fixture_counts.describe()}")
-        self._notes(kept, verbosity)
-        if knowledge is not None:
-            # After the fixtures: a curated actor of the same slug keeps its values and gains aliases.
-            try:
-                knowledge_counts = load_knowledge(knowledge)
-            except ImportFailure as error:
-                raise CommandError(f"knowledge base not loaded, nothing was written: {error}") from error
-            if verbosity >= 1:
-                self.stdout.write(f"knowledge base: {knowledge_counts.describe()}")
-            fixture_counts.merge(knowledge_counts)
+        fixture_counts = self._load_reference(curated, knowledge, files, verbosity)
         if not options["no_places"]:
             # Reported on a line of their own, not in the summary's totals (a place is not an article's record).
             self._load_places(verbosity)
-
         outlet = self._outlet(options["outlet"])
-        gazetteer = None
-        if not options["no_draft"]:
-            if CameoCode.objects.exists():
-                # The gazetteer knows the knowledge base that was loaded (none with --no-knowledge).
-                gazetteer = GazetteerSource(gazetteer_entries(knowledge or KnowledgeBase()))
-            elif verbosity >= 1:
-                self.stderr.write(
-                    self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
-                )
+        gazetteer = None if options["no_draft"] else self._gazetteer(knowledge, verbosity)
         total, failed = Counts(), []
-        cache = DraftCache()  # actors and escalations read once for the whole run
-        # One FTS index write for all files at the end instead of one per file (events/search.py).
         # Files are read, parsed and extracted ahead of their import, in worker processes when
         # there are enough of them to pay for starting one (events/ingest/pipeline.py).
         workers = options["workers"]
@@ -216,6 +189,7 @@ class Command(BaseCommand):
             workers = 1 if len(files) >= WORKER_MIN_FILES and (os.cpu_count() or 1) > 1 else 0
         jobs = import_jobs(files, published_on=options["published"], redraft=options["redraft"])
         prepared_files = prepare_files(jobs, max_bytes=options["max_bytes"], source=gazetteer, workers=workers)
+        # One FTS index write for all files at the end instead of one per file (events/search.py).
         with deferred_indexing(), closing(prepared_files):
             reports = import_article_files(
                 self._progress(prepared_files, len(files), verbosity),
@@ -223,7 +197,7 @@ class Command(BaseCommand):
                 published_on=options["published"],
                 outlet=outlet,
                 gazetteer=gazetteer,
-                cache=cache,
+                cache=DraftCache(),  # actors and escalations read once for the whole run
                 redraft=options["redraft"],
             )
             for report in reports:
@@ -243,17 +217,59 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(f"event places: {placed.describe()}")
         total.merge(fixture_counts)
-        unit = "article(s)" if options["fixtures_only"] else "file(s)"
         if verbosity >= 1:
-            summary = (
-                f"{units - len(failed)} of {units} {unit} imported: "
-                f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
-                f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
-                f"{total.total('skipped')} drafts skipped (overlapping a stored statement), "
-                f"{total.total(SPEAKER_NEEDED)} speaker needed (drafts with no speaker, in the review queue)"
-            )
-            self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
+            self._summary(total, failed, units, "article(s)" if options["fixtures_only"] else "file(s)")
         return failed, units
+
+    def _load_reference(
+        self,
+        curated: CuratedFixtures,
+        knowledge: KnowledgeBase | None,
+        files: list[tuple[Path, Path | None]],
+        verbosity: int,
+    ) -> Counts:
+        """The standalone fixtures, then the knowledge base; CommandError (nothing written) on bad input."""
+        try:
+            fixture_counts, kept = load_standalone_fixtures(curated)
+        except ImportFailure as error:
+            raise CommandError(f"fixtures not loaded, nothing was written: {error}") from error
+        dangling = articles_not_found(curated, {path.name for path, _ in files})
+        if dangling:
+            raise CommandError(f"fixtures not loaded, nothing was written: {dangling[0]}")
+        if verbosity >= 1 and curated.standalone:
+            self.stdout.write(f"fixtures: {fixture_counts.describe()}")
+        self._notes(kept, verbosity)
+        if knowledge is not None:
+            # After the fixtures: a curated actor of the same slug keeps its values and gains aliases.
+            try:
+                knowledge_counts = load_knowledge(knowledge)
+            except ImportFailure as error:
+                raise CommandError(f"knowledge base not loaded, nothing was written: {error}") from error
+            if verbosity >= 1:
+                self.stdout.write(f"knowledge base: {knowledge_counts.describe()}")
+            fixture_counts.merge(knowledge_counts)
+        return fixture_counts
+
+    def _gazetteer(self, knowledge: KnowledgeBase | None, verbosity: int) -> GazetteerSource | None:
+        """What drafting finds actors with: the knowledge base that was loaded (none with
+        --no-knowledge) and the actors stored; None (nothing drafted) without a CAMEO codebook."""
+        if CameoCode.objects.exists():
+            return GazetteerSource(gazetteer_entries(knowledge or KnowledgeBase()))
+        if verbosity >= 1:
+            self.stderr.write(
+                self.style.WARNING("no CAMEO codebook in the database (fixtures/cameo.json): nothing is drafted")
+            )
+        return None
+
+    def _summary(self, total: Counts, failed: list[str], units: int, unit: str) -> None:
+        summary = (
+            f"{units - len(failed)} of {units} {unit} imported: "
+            f"{total.total(CREATED)} created, {total.total(UPDATED)} updated, "
+            f"{total.total('unchanged')} unchanged, {total.total('kept')} kept as curated, "
+            f"{total.total('skipped')} drafts skipped (overlapping a stored statement), "
+            f"{total.total(SPEAKER_NEEDED)} speaker needed (drafts with no speaker, in the review queue)"
+        )
+        self.stdout.write(self.style.ERROR(summary) if failed else self.style.SUCCESS(summary))
 
     def _load_places(self, verbosity: int) -> None:
         try:

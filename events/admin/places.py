@@ -1,11 +1,11 @@
 """Admin for places (issue 17): places with their names inline, and the events' placings.
 
-Imported by events/admin.py.
+Imported by events/admin/__init__.py; EventPlaceInline by events/admin/events.py.
 """
 
 from django.contrib import admin
 
-from events.geo import EventPlace, Place, PlaceName
+from events.models import EventPlace, Place, PlaceName
 
 
 class PlaceNameInline(admin.TabularInline):

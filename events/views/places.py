@@ -1,6 +1,6 @@
 """The place page, the map page and the article page's place highlights (issue 17).
 
-Their URLs are in events/place_urls.py.
+Their URLs are in events/urls.py.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from events.geo import EventPlace, Place, PlaceName, place_matcher
 from events.highlight import HighlightSpan
-from events.models import Event
+from events.models import Event, EventPlace, Place, PlaceName, place_matcher
 
 PLACE_PAGE_EVENTS = 50
 

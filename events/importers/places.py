@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from events.geo import EventPlace, Place, PlaceName, place_matcher
-from events.importers import CREATED, UNCHANGED, Counts, ImportFailure
+from events.importers.results import CREATED, UNCHANGED, Counts, ImportFailure
 from events.ingest.placedata import KnownPlace, Places
 from events.ingest.places import PlaceMatcher, PlaceMention
-from events.models import Event, EventSource
+from events.models import Event, EventPlace, EventSource, Place, PlaceName, place_matcher
 
 
 def load_places(places: Places) -> Counts:

@@ -8,7 +8,7 @@
   near, in the district or region, in the country; ACLED's geo-precision 1-3 in exports), the
   name the source used, and the source that says so (null when a curator set it).
 
-The loader is events/place_import.py, the extractor events/ingest/places.py.
+The loader is events/importers/places.py, the extractor events/ingest/places.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from events.ingest.placedata import coordinate_error
 from events.ingest.places import PlaceMatcher
-from events.models import CleanTextMixin, NaturalKeyManager
+from events.models.base import CleanTextMixin, NaturalKeyManager
 
 
 class PlaceQuerySet(models.QuerySet):

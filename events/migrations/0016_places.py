@@ -22,7 +22,7 @@ def grant_places(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0014_tenure_and_speaker_needed'),
+        ('events', '0015_span_record_help_texts'),
     ]
 
     operations = [

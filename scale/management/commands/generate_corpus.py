@@ -9,7 +9,7 @@ Loads the reference data it needs from fixtures/ (CAMEO codes, outlets, escalati
 curated actors; insert-only, like import_seeds), then writes synthetic actors, articles,
 events and statements with bulk loads: COPY on PostgreSQL (one transaction, secondary
 B-tree indexes and foreign keys rebuilt at the end), executemany on SQLite (one
-transaction per batch); events/corpus.py says what and how. Every synthetic row has a
+transaction per batch); scale/corpus/ says what and how. Every synthetic row has a
 "syn-" key, so `--purge` removes exactly those. It refuses a database that holds curated
 events or statements unless `--force`, and one that already holds a synthetic corpus
 (purge it first).
@@ -23,9 +23,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events.corpus import CorpusSpec, curated_record_counts, generate_corpus, purge_synthetic, synthetic_event_count
 from events.importers import ImportFailure
 from events.management.commands.import_seeds import whole_number
+from scale.corpus import CorpusSpec, curated_record_counts, generate_corpus, purge_synthetic, synthetic_event_count
 
 
 class DryRunRollback(Exception):

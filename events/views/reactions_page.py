@@ -1,0 +1,121 @@
+"""The reactions page: who said what kind of thing in which escalation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from events.filters import StatementFilter
+from events.models import (
+    Actor,
+    Escalation,
+    ReactionCount,
+    Statement,
+)
+from events.views.reaction_table import (
+    REACTION_KINDS,
+    ReactionCell,
+    ReactionGroup,
+    ReactionKind,
+    ReactionRow,
+    group_of,
+    reaction_kinds_of,
+)
+from events.views.timeline_page import EXPORT_FORMATS
+
+# Speakers (rows) of the reactions matrix, the busiest first; `?all=1` shows every one.
+REACTION_ROWS = 150
+
+
+# The statement filters the reactions page takes, to reach the speakers past REACTION_ROWS.
+REACTION_FILTERS = ("speaker", "speaker_country")
+
+
+# Those the counts the database keeps (ReactionCount, events/counts.py) answer: it has the
+# statements' `speaker` relation. Any other filter counts the statements themselves.
+REACTION_COUNTED_FILTERS = ("speaker", "speaker_country")
+
+
+def reactions(request):
+    """Who said what kind of thing in which escalation: speakers × escalations, counts per kind.
+
+    Two aggregate queries (statements per speaker; then, for the speakers shown, per
+    speaker, escalation and CAMEO family) and two small lookups (the escalations; the
+    speakers and the actors they are affiliated to). The aggregates read the counts the
+    database keeps (ReactionCount: index-only scans of events_reactioncount_key) for the
+    filters it answers, else the statements (events_statement_reactions). The
+    REACTION_ROWS busiest speakers are shown; the others through `?all=1`, or
+    `speaker`/`speaker_country` (the statement list's filters, validated by
+    StatementFilter), which narrow the aggregate itself.
+    """
+    params = {name: value for name in REACTION_FILTERS if (value := request.GET.get(name, "").strip())}
+    filterset = StatementFilter(params, queryset=Statement.objects.attributed())
+    if not filterset.is_valid():
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
+        return render(request, "events/reactions.html", context, status=400)
+    escalations = list(Escalation.objects.all())
+    if set(params) <= set(REACTION_COUNTED_FILTERS):
+        counted = ReactionCount.objects.all()
+        for name in params:  # the statements' filters, on the counts' `speaker` relation
+            counted = filterset.filters[name].filter(counted, filterset.form.cleaned_data[name])
+    else:
+        counted = filterset.qs
+    # Statements per speaker, to choose the busiest; then the cells of those speakers only: at
+    # 10^6 statements the one aggregate over every speaker gave 392,242 rows to tally for the
+    # 150 shown (bench/RESULTS.md). Ties go to the lower id, so the choice does not depend on
+    # the order the database returns them in.
+    per_speaker = dict(counted.statements_per_speaker())
+    # The busiest speakers, unless all are asked for: a matrix of thousands of rows is read by nobody.
+    show_all = request.GET.get("all") == "1"
+    busiest = sorted(per_speaker, key=lambda pk: (-per_speaker[pk], pk))
+    speaker_ids = set(busiest if show_all else busiest[:REACTION_ROWS])
+    shown = counted if show_all else counted.filter(speaker__in=speaker_ids)
+    counts = shown.per_speaker_escalation_and_family() if speaker_ids else []
+    fields = ("pk", "slug", "name", "kind", "country", "role", "affiliation_id")
+    actors = Actor.objects.only(*fields) if show_all else Actor.objects.only(*fields).and_affiliations(speaker_ids)
+    actors = {actor.pk: actor for actor in actors} if speaker_ids else {}
+    columns: list[Escalation | None] = [*escalations]
+    if any(escalation is None for _, escalation, _, _ in counts):
+        columns.append(None)
+
+    tally: dict[tuple[int, int | None], dict[ReactionKind, int]] = defaultdict(lambda: defaultdict(int))
+    for speaker, escalation, code, n in counts:
+        for kind in reaction_kinds_of(code):
+            tally[(speaker, escalation)][kind] += n
+
+    # The links' query strings as urlencode() writes them, each part encoded once.
+    timeline_url = reverse("events:timeline")
+    after_code = {
+        escalation.pk if escalation else None: f"&{urlencode({'escalation': escalation.slug})}" if escalation else ""
+        for escalation in columns
+    }
+    groups: dict[str, ReactionGroup] = {}
+    for speaker in sorted(speaker_ids, key=lambda pk: actors[pk].name.casefold()):
+        actor = actors[speaker]
+        before_code = f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code="
+        cells = []
+        for escalation in columns:
+            column = escalation.pk if escalation else None
+            by_kind = tally.get((speaker, column), {})
+            cell = ReactionCell(escalation, link=(before_code, after_code[column]))
+            cell.counts = [(kind, n) for kind in REACTION_KINDS if (n := by_kind.get(kind))]
+            cells.append(cell)
+        key, title = group_of(actor, actors)
+        groups.setdefault(key, ReactionGroup(key, title)).rows.append(ReactionRow(actor, cells))
+    ordered = sorted(groups.values(), key=lambda group: (group.key == "other", group.title.casefold()))
+    used = {kind for counts_by_kind in tally.values() for kind in counts_by_kind}
+    context = {
+        "columns": columns,
+        "groups": ordered,
+        "params": params,
+        "errors": {},
+        "hidden_speakers": len(per_speaker) - len(speaker_ids),
+        "shown_speakers": len(speaker_ids),
+        "kinds": [kind for kind in REACTION_KINDS if kind in used],
+        "export_links": [(label, f"/api/statements/?format={fmt}") for fmt, label in EXPORT_FORMATS],
+    }
+    return render(request, "events/reactions.html", context)

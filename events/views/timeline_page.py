@@ -1,0 +1,288 @@
+"""The timeline page: events and statements by escalation, filtered by the API's TimelineFilter.
+
+The timeline is paged by keyset ("after" the last row shown, in (date, kind, id) order,
+with the API's implementation: events/api/timeline.py), never by OFFSET. Its chart,
+result line and band totals are counted per (escalation, date): from the counts the
+database keeps per day and actor (DayCount, events/counts.py) when the filters are only
+an escalation, an actor and dates, otherwise by one GROUP BY per table over the
+escalation index; with a date range, or on a "later entries" fragment, the band totals
+are counted for the escalations the page shows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, F
+from django.shortcuts import render
+from django.urls import reverse
+from django_countries import countries
+from django_filters.constants import EMPTY_VALUES
+
+from events.api import timeline as keyset
+from events.filters import TimelineFilter
+from events.models import (
+    Actor,
+    CameoCode,
+    DayCount,
+    Escalation,
+    Event,
+    Outlet,
+    Statement,
+)
+from events.views.bands import decode_cursor, encode_cursor, group_into_bands
+from events.views.chart import KIND_RANK, KINDS, build_chart
+
+# Rows (events + statements) per timeline page: bounds the page's size and render time
+# (rendering is most of a page's time: 50 rows as the API's pages).
+PAGE_SIZE = 50
+
+
+MAX_PAGE_SIZE = 200
+
+
+# The timeline's query string is the API's (/api/timeline/, TimelineFilter). The filter bar
+# has a control for these; any other parameter of TimelineFilter (speaker, code, location…)
+# is shown as a removable chip and kept when the bar is submitted again.
+BAR_PARAMS = ("escalation", "actor", "country", "type", "outlet_kind", "review_status", "date_from", "date_to", "q")
+
+
+DATE_PARAMS = ("date_from", "date_to")
+
+
+# Parameters naming actors: the chips show the actors' names.
+ACTOR_PARAMS = ("actor", "speaker", "target")
+
+
+EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("timelinejs", "TimelineJS"), ("ics", "iCalendar"))
+
+
+# Actors offered as suggestions in the filter bar's actor field (any actor can be typed).
+ACTOR_SUGGESTIONS = 300
+
+
+@dataclass
+class TimelineQuery:
+    """The timeline's filters: the API's TimelineFilter over the query string."""
+
+    params: dict[str, str]
+    filterset: TimelineFilter
+    errors: dict[str, list[str]]
+
+    @classmethod
+    def from_request(cls, request) -> TimelineQuery:
+        names = TimelineFilter.base_filters
+        params = {name: value for name in names if (value := request.GET.get(name, "").strip())}
+        filterset = TimelineFilter(params, queryset=Event.objects.none())
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        return cls(params, filterset, errors)
+
+    def cleaned(self, name: str):
+        return self.filterset.form.cleaned_data.get(name)
+
+    def querysets(self, skip: tuple[str, ...] = ()) -> tuple:
+        """(events, statements) filtered by every parameter but `skip`; None for a kind left out.
+
+        TimelineFilter.streams() reads the values its form cleaned; leaving some out is
+        done on a copy of them, so the query string is validated once.
+        """
+        cleaned = self.filterset.form.cleaned_data
+        self.filterset.form.cleaned_data = {name: value for name, value in cleaned.items() if name not in skip}
+        try:
+            return self.filterset.streams(Event.objects.all(), Statement.objects.attributed())
+        finally:
+            self.filterset.form.cleaned_data = cleaned
+
+    def counted(self, skip: tuple[str, ...] = ()) -> dict | None:
+        """The filters but `skip` as DayCount.objects.grouped() arguments, or None if it cannot count them.
+
+        It can when they are at most an escalation, one actor (a name several actors share
+        is a union, which per-actor counts cannot give) and a date range.
+        """
+        cleaned = self.filterset.form.cleaned_data
+        given = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES and name not in skip}
+        if set(given) - {"escalation", "actor", *DATE_PARAMS}:
+            return None
+        actors = given.get("actor") or [None]
+        if len(actors) > 1:
+            return None
+        return {
+            "actor": actors[0],
+            "escalations": [given["escalation"].pk] if "escalation" in given else None,
+            "date_from": given.get("date_from"),
+            "date_to": given.get("date_to"),
+        }
+
+    def url(self, base: str, **changes) -> str:
+        """`base` with the current filters, some changed (None removes one)."""
+        params = {**self.params, **changes}
+        query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
+        return f"{base}?{query}" if query else base
+
+
+def page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+    return max(1, min(size, MAX_PAGE_SIZE))
+
+
+def _grouped(query: TimelineQuery, *columns: str, skip: tuple[str, ...] = (), escalations=None) -> list[tuple]:
+    """(kind, value of each of `columns`, n) for the rows the filters but `skip` keep (in `escalations`).
+
+    `columns`: "escalation" and/or "date_from"; none gives a total per kind. Read from the
+    per-day counts the database keeps (DayCount, events/counts.py) when the filters are
+    only an escalation, an actor and dates: one index range, however many records an actor
+    is in. Otherwise one GROUP BY `columns` per table over the filtered rows, which lead an
+    index on each table (escalation, date_from), so the database counts in index order.
+    """
+    if (counted := query.counted(skip)) is not None:
+        if escalations is not None:
+            if counted["escalations"] is not None:
+                escalations = set(escalations) & set(counted["escalations"])
+            counted["escalations"] = escalations
+        return [(KINDS[rank], *rest) for rank, *rest in DayCount.objects.grouped(*columns, **counted)]
+    rows = []
+    for kind, queryset in zip(KINDS, query.querysets(skip), strict=True):
+        if queryset is None:
+            continue
+        if escalations is not None:
+            queryset = queryset.filter(escalation_id__in=escalations)
+        if columns:
+            grouped = queryset.order_by().values_list(*columns).annotate(n=Count("id")).order_by(*columns)
+            rows += [(kind, *values) for values in grouped]
+        else:
+            rows.append((kind, queryset.count()))
+    return rows
+
+
+def timeline(request):
+    """Events and statements merged in date order, grouped into escalation bands.
+
+    The query string is the API's (`escalation`, `actor`, `country`, `type`, `outlet_kind`,
+    `date_from`, `date_to`, `q`, and the statement-only `speaker`, `code`…), plus `after`
+    (the keyset cursor) and `per_page`. An invalid value is reported on the page (HTTP 400).
+    """
+    escalations = list(Escalation.objects.all())
+    query = TimelineQuery.from_request(request)
+    cursor = _cursor(request, query)
+
+    context = {
+        "query": query,
+        "errors": query.errors,
+        "escalations": escalations,
+        "cursor": cursor,
+        "bands": [],
+        "chart": None,
+        # The API's merged stream with the same query string (events/api, `?format=`).
+        "export_links": [(label, query.url("/api/timeline/", format=fmt)) for fmt, label in EXPORT_FORMATS],
+        **_filter_menu(query),
+    }
+    if query.errors:
+        return render(request, "events/timeline.html", context, status=400)
+
+    events, statements = query.querysets()
+    size = page_size(request)
+    keys = keyset.keys(events, statements, limit=size + 1, after=cursor)
+    following = keys[size - 1] if len(keys) > size else None
+    entries = keyset.entries(keys[:size])
+
+    page_link = reverse("events:timeline")
+    fragment = request.GET.get("fragment") == "entries"
+    chart, matching, totals = (None, [0, 0], None) if fragment else _chart_and_totals(query, page_link)
+    if totals is None:
+        totals = _shown_band_totals(query, entries)
+    context.update(
+        bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
+        entries_shown=len(entries),
+        total_events=matching[0],
+        total_statements=matching[1],
+        chart=chart,
+        next_url=query.url(page_link, per_page=request.GET.get("per_page"), after=encode_cursor(following))
+        if following
+        else "",
+        first_url=query.url(page_link, per_page=request.GET.get("per_page")) if cursor else "",
+    )
+    template = "events/_timeline_page.html" if fragment else "events/timeline.html"
+    return render(request, template, context)
+
+
+def _cursor(request, query: TimelineQuery):
+    """The keyset cursor of `?after=`, or None; an unreadable one is one of the query's errors."""
+    if after := request.GET.get("after"):
+        try:
+            return decode_cursor(after)
+        except ValueError:
+            query.errors.setdefault("after", []).append(
+                "Not a timeline position; follow the “Later entries” link instead."
+            )
+    return None
+
+
+def _chart_and_totals(query: TimelineQuery, page_link: str):
+    """The chart, the result line's [events, statements] and, without a date range, every band's totals.
+
+    The chart counts the filters without the date range, so it shows the selected weeks among
+    their neighbours, counted per escalation and day. Without a date range these counts are
+    also the result line's totals and the band headers' totals (every escalation's); with one,
+    the rows in the range are counted (a bounded index range) and the band totals are left to
+    _shown_band_totals (None). A "later entries" fragment calls neither: nothing is counted again.
+    """
+    low, high = query.cleaned("date_from"), query.cleaned("date_to")
+    matching = [0, 0]
+    counts = _grouped(query, "escalation", "date_from", skip=DATE_PARAMS)
+    chart = build_chart(
+        [(kind, day, n) for kind, _escalation, day, n in counts],
+        (low, high),
+        lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+    )
+    if low is not None or high is not None:
+        for kind, n in _grouped(query):
+            matching[KIND_RANK[kind]] += n
+        return chart, matching, None
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, escalation_id, _day, n in counts:
+        matching[KIND_RANK[kind]] += n
+        totals[escalation_id][KIND_RANK[kind]] += n
+    return chart, matching, totals
+
+
+def _shown_band_totals(query: TimelineQuery, entries) -> dict[int | None, list[int]]:
+    """The totals of the escalations on this page (the band headers): one GROUP BY per table,
+    bounded to those escalations (a range of the escalation index)."""
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    if shown := {entry.obj.escalation_id for entry in entries} - {None}:
+        for kind, escalation_id, n in _grouped(query, "escalation", escalations=shown):
+            totals[escalation_id][KIND_RANK[kind]] += n
+    return totals
+
+
+def _filter_menu(query: TimelineQuery) -> dict:
+    """The choices of the filter bar: three small queries (families, countries, actor names)."""
+    families = CameoCode.objects.filter(code=F("root")).values_list("code", "label")
+    used_countries = set(Actor.objects.exclude(country="").order_by().values_list("country", flat=True).distinct())
+    # Suggestions only (the first names in the name index): the actor field takes any id,
+    # slug or name (ActorReferenceField).
+    suggestions = Actor.objects.order_by("name").values_list("name", flat=True)[:ACTOR_SUGGESTIONS]
+    referenced = [pk for name in ACTOR_PARAMS for pk in (query.cleaned(name) or [])]
+    named = dict(Actor.objects.filter(pk__in=referenced).values_list("pk", "name")) if referenced else {}
+
+    def label(name: str) -> str:
+        if name in ACTOR_PARAMS:
+            return ", ".join(named.get(pk, "") for pk in query.cleaned(name) or []) or query.params[name]
+        return query.params[name]
+
+    extra = [(name, query.params[name], label(name)) for name in query.params if name not in BAR_PARAMS]
+    return {
+        "families": list(families),
+        "countries": [(code, name) for code, name in countries if code in used_countries],
+        "outlet_kinds": Outlet.Kind.choices,
+        "review_statuses": Statement._meta.get_field("review_status").choices,
+        "actor_suggestions": list(suggestions),
+        "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
+        "extra_filters": [
+            (name, value, label, query.url(reverse("events:timeline"), **{name: None})) for name, value, label in extra
+        ],
+    }
