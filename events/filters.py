@@ -51,6 +51,7 @@ from events.models import (
     Statement,
     statements_about,
 )
+from events.place_filters import event_place_filters
 from events.visibility import ReviewStatusFilter
 
 
@@ -500,6 +501,7 @@ class EventFilter(ParticipantFilterSet):
         field_name="location", lookup_expr="icontains", help_text="Case-insensitive text in the location."
     )
     review_status = ReviewStatusFilter()  # events/visibility.py: verified unless asked
+    place, bbox = event_place_filters()
     outlet, outlet_kind, exclude_outlet_kind = _source_filters("events with a source", "article")
     article = _article_filter("Article id: events with a source in this article.", method="filter_article")
     q = SearchFilter(

@@ -36,7 +36,10 @@ CURATED_MODELS = (
     "eventparticipant",
     "eventsource",
     "tenure",
+    *("place", "placename", "eventplace"),  # PLACE_MODELS
 )
+# Issue 17's models (migration 0018_places grants them; 0006 and 0014 leave them out).
+PLACE_MODELS = ("place", "placename", "eventplace")
 # Delete: only records that go through review, and only while they are not verified
 # (may_delete below); deleting anything else stays with administrators.
 DELETABLE_MODELS = ("statement", "event")

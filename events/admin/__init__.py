@@ -19,6 +19,6 @@ share in base.py and inlines.py and the workbench's own pages in review.py. Impo
 package registers every ModelAdmin (Django's admin autodiscovery imports it).
 """
 
-from events.admin import accounts, actors, articles, events, reference, statements
+from events.admin import accounts, actors, articles, events, places, reference, statements
 
-__all__ = ["accounts", "actors", "articles", "events", "reference", "statements"]
+__all__ = ["accounts", "actors", "articles", "events", "places", "reference", "statements"]

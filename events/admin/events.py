@@ -17,6 +17,7 @@ from events.admin.inlines import (
     EventParticipantInline,
     EventSourceInline,
 )
+from events.admin.places import EventPlaceInline  # issue 17: where the event happened
 from events.admin.span import SpanInContextMixin  # the span in its sentences on the change pages
 from events.ingest.text import show_controls
 from events.models import (
@@ -58,7 +59,7 @@ class EventAdmin(VersionCheckedAdmin, MarkVerifiedMixin, SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ("event_type", "escalation")
     readonly_fields = ("date_from", "date_to", *TIMESTAMPS)
-    inlines = (EventParticipantInline, EventSourceInline)
+    inlines = (EventParticipantInline, EventSourceInline, EventPlaceInline)
     actions = ("mark_verified", "mark_rejected", merge_selected_events)
     fieldsets = (
         (

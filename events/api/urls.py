@@ -10,7 +10,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from events.api import views
+from events.api import places, views
 from events.api.accounts import EventAccountsView
 from events.logins import obtain_auth_token
 
@@ -36,6 +36,7 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("escalations", views.EscalationViewSet, basename="escalation")
 router.register("outlets", views.OutletViewSet, basename="outlet")
 router.register("cameo-codes", views.CameoCodeViewSet, basename="cameo-code")
+router.register("places", places.PlaceViewSet, basename="place")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("events/<int:pk>/accounts/", EventAccountsView.as_view(), name="event-accounts"),
+    path("map/", places.MapView.as_view(), name="map"),
     *router.urls,
     # Last: whatever else ends in a slash is a JSON 404 (a path without one is still redirected
     # to it by APPEND_SLASH first, as the routes above are).

@@ -7,11 +7,11 @@ database they do not exist yet here: create_permissions makes them first.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from events.roles import CURATOR_GROUP, CURATOR_PERMISSIONS, grant_curator_permissions
+from events.roles import CURATOR_GROUP, CURATOR_PERMISSIONS, PLACE_MODELS, grant_curator_permissions
 
 # The models of this point of the schema: later migrations grant their own models' permissions
-# (0014_tenure_and_speaker_needed: tenure).
-LATER_MODELS = ("tenure",)
+# (0014_tenure_and_speaker_needed: tenure; 0018_places: the places).
+LATER_MODELS = ("tenure", *PLACE_MODELS)
 PERMISSIONS = tuple(p for p in CURATOR_PERMISSIONS if p.rpartition("_")[2] not in LATER_MODELS)
 
 

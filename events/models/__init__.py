@@ -19,6 +19,7 @@ Modules, each importing only those above it:
     event_merge  merging two events, splitting a source off (curators' corrections of one incident, one event)
     analytics    the summary tables the database triggers keep (DayCount, ReactionCount)
     merge        merging actors (ActorQuerySet.merge_into), across all of the above
+    places       places, their names, and where events happened (issue 17)
 """
 
 from events.models.accounts import (
@@ -38,6 +39,7 @@ from events.models.base import CleanTextMixin, DatePrecision, NaturalKeyManager,
 from events.models.event_merge import merge_events, split_source, survivor_of
 from events.models.events import Event, EventParticipant, EventQuerySet, EventSource
 from events.models.merge import ActorMerge
+from events.models.places import EventPlace, EventPlaceQuerySet, Place, PlaceName, PlaceQuerySet, place_matcher
 from events.models.records import TimelineRecordQuerySet
 from events.models.reference import CameoCode, Escalation, EscalationQuerySet, Outlet, OutletDomain
 from events.models.statements import Statement, StatementQuerySet
@@ -52,6 +54,7 @@ from events.models.versioning import (
 
 __all__ = [
     "Accounts",
+    "accounts_of",
     "Actor",
     "ActorAlias",
     "ActorMerge",
@@ -61,6 +64,7 @@ __all__ = [
     "BULK_BATCH",
     "CameoCode",
     "CleanTextMixin",
+    "combined_estimate",
     "DatePrecision",
     "DayCount",
     "DayCountQuerySet",
@@ -68,32 +72,36 @@ __all__ = [
     "EscalationQuerySet",
     "Event",
     "EventParticipant",
+    "EventPlace",
+    "EventPlaceQuerySet",
     "EventQuerySet",
     "EventSource",
     "EventStatement",
     "FREQUENT_ACTOR_ROWS",
     "HistoricalRecordsWithM2M",
+    "merge_events",
     "NaturalKeyManager",
     "Outlet",
     "OutletDomain",
+    "Place",
+    "place_matcher",
+    "PlaceName",
+    "PlaceQuerySet",
     "ReactionCount",
     "ReactionCountQuerySet",
     "ReportedFigure",
     "ReviewStatus",
-    "Statement",
-    "StatementQuerySet",
-    "Tenure",
-    "TimelineRecordQuerySet",
-    "VersionConflict",
-    "VersionedModel",
-    "accounts_of",
-    "combined_estimate",
-    "merge_events",
     "set_review_status",
     "split_source",
+    "Statement",
+    "StatementQuerySet",
     "statements_about",
     "survivor_of",
+    "Tenure",
+    "TimelineRecordQuerySet",
     "update_fatalities",
     "update_with_history",
+    "VersionConflict",
+    "VersionedModel",
     "with_accounts",
 ]

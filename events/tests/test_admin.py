@@ -18,8 +18,10 @@ from events.models import (
     Article,
     Event,
     EventParticipant,
+    EventPlace,
     EventSource,
     EventStatement,
+    Place,
     ReportedFigure,
     ReviewStatus,
     Statement,
@@ -54,6 +56,10 @@ def one_of_each(make_article, make_actor, make_escalation, make_event, make_stat
         source=source, kind="killed", wording="two", low=2, best=2, high=2, start=source.start, end=source.end
     )
     EventStatement.objects.create(statement=statement, event=event, stance=EventStatement.Stance.RESPONDS)
+    country = Place.objects.create(
+        slug="azerbaijan", name="Azerbaijan", kind="country", country="AZ", latitude=40.1, longitude=47.6
+    )
+    EventPlace.objects.create(event=event, place=country, precision=EventPlace.Precision.COUNTRY)
     return {"article": article, "actor": actor, "statement": statement, "event": event}
 
 
@@ -78,10 +84,12 @@ def test_every_events_model_is_registered(db):
         "Escalation",
         "Event",
         "EventParticipant",
+        "EventPlace",
         "EventSource",
         "EventStatement",
         "Outlet",
         "ReportedFigure",
+        "Place",
         "Statement",
         "Tenure",
     }

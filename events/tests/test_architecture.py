@@ -28,6 +28,7 @@ ROOMS = {
     "events/filters.py": "services",
     "events/visibility.py": "services",
     "events/actor_lookup.py": "services",
+    "events/place_filters.py": "services",
     "events/api/": "api",
     "events/views/": "pages",
     "events/urls.py": "pages",
@@ -79,6 +80,7 @@ MODEL_ORDER = [
     "event_merge",
     "analytics",
     "merge",
+    "places",
 ]
 HANDED_OVER = {("actors", "merge")}
 

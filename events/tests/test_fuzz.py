@@ -35,7 +35,18 @@ from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
-from events.models import Actor, Article, CameoCode, Escalation, Event, EventParticipant, Outlet, Statement
+from events.models import (
+    Actor,
+    Article,
+    CameoCode,
+    Escalation,
+    Event,
+    EventParticipant,
+    EventPlace,
+    Outlet,
+    Place,
+    Statement,
+)
 from events.roles import CURATOR_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +80,7 @@ STORED = {
     "escalations": Escalation,
     "outlets": Outlet,
     "cameo-codes": CameoCode,
+    "places": Place,
 }
 
 # Read once at collection through the WSGI application, as a client would (it queries no
@@ -149,11 +161,19 @@ def stored(make_escalation, make_article, make_actor, make_statement, make_event
     minister = make_actor(affiliation=state)
     statement = make_statement(article=article, speaker=minister, escalation=escalation)
     statement.targets.add(state)
-    make_event(
+    event = make_event(
         actors=[(state, EventParticipant.Role.INITIATOR), (minister, EventParticipant.Role.MEDIATOR)],
         sources=[(article, "The two armies exchanged fire near the border overnight")],
         escalation=escalation,
     )
+    country = Place.objects.create(
+        slug="armenia", name="Armenia", kind="country", country="AM", latitude=40, longitude=45
+    )
+    village = Place.objects.create(
+        slug="sotk", name="Sotk", kind="village", country="AM", parent=country, latitude=40.2, longitude=45.9
+    )
+    village.names.create(name="Zod", language="hy", usage="historical")
+    EventPlace.objects.create(event=event, place=village, precision=EventPlace.Precision.NEAR, name_used="Sotk")
 
 
 @pytest.fixture

@@ -526,7 +526,8 @@ def test_article_page_query_count_does_not_grow_with_spans(
         make_event(sources=[(article, "The two armies exchanged fire")])
     # 1 the article with outlet and republisher   2 its statements with speaker and CAMEO
     # 3 its event sources with event, type and escalation   4 actors and aliases for the gazetteer (one join)
-    with django_assert_num_queries(4):
+    # 5 places and their names for the place mentions (one join)
+    with django_assert_num_queries(5):
         response = client.get(reverse("events:article", args=[article.pk]))
     assert response.content.decode().count('<mark id="statement-') == spans
 

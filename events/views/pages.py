@@ -20,6 +20,7 @@ from events.models import (
     Outlet,
     Statement,
 )
+from events.views.places import place_spans
 from events.views.timeline_page import EXPORT_FORMATS
 
 # Entries listed on an actor page per list; the rest is on its filtered timeline.
@@ -85,7 +86,7 @@ def article_detail(request, pk):
         .order_by("start", "end", "id")
     )
     mentions = actor_gazetteer().find_mentions(article.body) if article.body else []
-    spans = article_spans(article, statements, sources, mentions)
+    spans = article_spans(article, statements, sources, mentions) + place_spans(article.body)
     context = {
         "article": article,
         # Safe HTML: highlight() and tips() escape every text piece and attribute.

@@ -6,6 +6,7 @@
 
 Fixtures first (CAMEO codes, outlets, escalations, actors, article metadata, events),
 then the knowledge base (fixtures/knowledge/: actors, aliases, who held which office when),
+the places (fixtures/places/ and GeoNames; events placed at the end, events/importers/places.py),
 then each file in its own transaction with the curated statements and event sources
 that point into it, and draft statements the extractor finds beyond them (review status
 "draft"; `--no-draft` to skip): every quotation found, those whose speaker the extractor
@@ -46,9 +47,11 @@ from events.importers import (
     load_standalone_fixtures,
     read_fixtures,
 )
+from events.importers.places import load_places, place_events
 from events.ingest.knowledge import DEFAULT_DIR as DEFAULT_KNOWLEDGE_DIR
 from events.ingest.knowledge import KnowledgeBase, load_knowledge_base
 from events.ingest.pipeline import GazetteerSource, Job, prepare_files
+from events.ingest.placedata import load_places as load_place_data
 from events.ingest.records import ParseError
 from events.ingest.webpage import is_page
 from events.models import CameoCode, Outlet
@@ -109,6 +112,11 @@ class Command(BaseCommand):
             f"after the fixtures, insert-only (default: {_relative(DEFAULT_KNOWLEDGE_DIR)})",
         )
         parser.add_argument("--no-knowledge", action="store_true", help="do not load the knowledge base")
+        parser.add_argument(
+            "--no-places",
+            action="store_true",
+            help="do not load the places (fixtures/places/ and the GeoNames settlements of Armenia and Azerbaijan)",
+        )
         parser.add_argument(
             "--published",
             type=parse_iso_date,
@@ -172,6 +180,9 @@ class Command(BaseCommand):
         """Load the fixtures and the files; returns what failed and how many units (files, articles) ran."""
         verbosity = options["verbosity"]
         fixture_counts = self._load_reference(curated, knowledge, files, verbosity)
+        if not options["no_places"]:
+            # Reported on a line of their own, not in the summary's totals (a place is not an article's record).
+            self._load_places(verbosity)
         outlet = self._outlet(options["outlet"])
         gazetteer = None if options["no_draft"] else self._gazetteer(knowledge, verbosity)
         total, failed = Counts(), []
@@ -205,6 +216,10 @@ class Command(BaseCommand):
                     units += 1
             # The counts the triggers keep: each count the files added to folded into one row (events/counts.py).
             day_counts.compact(connection)
+        if not options["no_places"]:
+            placed = place_events()
+            if verbosity >= 1:
+                self.stdout.write(f"event places: {placed.describe()}")
         total.merge(fixture_counts)
         if verbosity >= 1:
             self._summary(total, failed, units, "article(s)" if options["fixtures_only"] else "file(s)")
@@ -263,6 +278,14 @@ class Command(BaseCommand):
     def _jobs(self, files: list[tuple[Path, Path | None]], options) -> Iterable[Job]:
         """The pipeline's jobs for the files (import_articles adds the pages it fetched)."""
         return import_jobs(files, published_on=options["published"], redraft=options["redraft"])
+
+    def _load_places(self, verbosity: int) -> None:
+        try:
+            counts = load_places(load_place_data())
+        except (ParseError, ImportFailure) as error:
+            raise CommandError(f"places not loaded, nothing was written: {error}") from error
+        if verbosity >= 1:
+            self.stdout.write(f"places: {counts.describe()}")
 
     def _record(self, report: FileReport, total: Counts, failed: list[str], verbosity: int) -> None:
         """Report one file (or one article's spans): its error, or its counts, warnings and notes."""
