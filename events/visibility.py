@@ -40,6 +40,14 @@ def default_review(request) -> str:
     return ANY if may_see_drafts(getattr(request, "user", None)) else settings.PUBLIC_REVIEW_STATUS
 
 
+def visible(queryset, request):
+    """The records of `queryset` a request may open one by one (an event's page, its accounts): the
+    review status it asks for (`?review_status=`), else its default (default_review)."""
+    asked = request.GET.get("review_status", "")
+    value = asked if asked in dict(CHOICES) else default_review(request)
+    return queryset if value == ANY else queryset.filter(review_status=value)
+
+
 def effective_review(filterset) -> str:
     """The review status a (validated) filterset shows: the one asked for, or the default for its request."""
     value = filterset.form.cleaned_data.get("review_status")

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from events.api.serializers import ActorSummarySerializer, OutletSummarySerializer
 from events.models import Event, EventStatement, ReportedFigure, accounts_of, with_accounts
+from events.visibility import visible
 
 
 class FigureSerializer(serializers.ModelSerializer):
@@ -76,6 +77,9 @@ class EventAccountsView(generics.RetrieveAPIView):
 
     queryset = with_accounts(Event.objects.all())
     serializer_class = EventAccountsSerializer
+
+    def get_queryset(self):
+        return visible(super().get_queryset(), self.request)  # verified for a reader, as the lists
 
     def retrieve(self, request, *args, **kwargs):
         event = self.get_object()

@@ -55,6 +55,22 @@ def test_the_anonymous_api_lists_verified_records_unless_drafts_are_asked_for(ap
     assert api.get("/api/statements/?review_status=maybe").status_code == 400
 
 
+def test_a_draft_event_page_and_its_accounts_are_a_curators_unless_asked_for(client, api, records, curator):
+    _, _, shown_event, hidden_event = records
+    page, accounts = "/events/{}/", "/api/events/{}/accounts/"
+    assert client.get(page.format(shown_event.pk)).status_code == 200
+    assert api.get(accounts.format(shown_event.pk)).status_code == 200
+    # As the lists: a reader does not stumble on a draft, but may ask for it.
+    assert client.get(page.format(hidden_event.pk)).status_code == 404
+    assert api.get(accounts.format(hidden_event.pk)).status_code == 404
+    assert client.get(page.format(hidden_event.pk) + "?review_status=draft").status_code == 200
+    assert api.get(accounts.format(hidden_event.pk) + "?review_status=any").status_code == 200
+    client.force_login(curator)
+    api.force_authenticate(curator)
+    assert client.get(page.format(hidden_event.pk)).status_code == 200
+    assert api.get(accounts.format(hidden_event.pk)).status_code == 200
+
+
 def test_a_curator_sees_drafts_by_default_and_the_public_view_when_asking(api, records, curator):
     verified, draft, *_ = records
     api.force_authenticate(curator)
