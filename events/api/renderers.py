@@ -56,6 +56,9 @@ TIMELINE_COLUMNS = (
     "actor1",
     "actor2",
     "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
     "source",
     "notes",
     "fatalities",
@@ -80,6 +83,9 @@ TIMELINE_COLUMNS = (
     "fatalities_low",
     "fatalities_high",
     "source_count",
+    # The place of the event's most precise placing (issue 17); its coordinates and ACLED's
+    # geo-precision (1-3) are in ACLED's columns above.
+    "place",
 )
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -126,6 +132,17 @@ def csv_fields(renderer, kind: str) -> dict | None:
     return CSV_FIELDS[kind] if isinstance(renderer, CSVRenderer) else None
 
 
+def _place_columns(place: dict | None) -> dict:
+    if place is None:
+        return {"latitude": None, "longitude": None, "geo_precision": None, "place": ""}
+    return {
+        "latitude": place["latitude"],
+        "longitude": place["longitude"],
+        "geo_precision": place["geo_precision"],
+        "place": place["name"],
+    }
+
+
 def timeline_csv_row(kind: str, record: dict) -> dict:
     """One CSV row (TIMELINE_COLUMNS) for an event or a statement as the API serializes it."""
     escalation = (record.get("escalation") or {}).get("slug", "")
@@ -146,6 +163,7 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
             "actor1": _names(by_role.get("initiator", [])),
             "actor2": _names(by_role.get("target", [])),
             "location": record["location"],
+            **_place_columns(record.get("place")),
             "source": _distinct((article.get("outlet") or {}).get("name", "") for article in articles),
             "notes": record["summary"] or record["title"],
             "fatalities": record["fatalities"],
@@ -176,6 +194,7 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
         "actor1": record["speaker"]["name"],
         "actor2": _names(record["targets"]),
         "location": "",
+        **_place_columns(None),
         "source": (article.get("outlet") or {}).get("name", ""),
         "notes": record["summary"] or record["quote"],
         "fatalities": None,
