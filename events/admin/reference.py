@@ -11,7 +11,9 @@ from events.admin.base import (
 from events.models import (
     CameoCode,
     Escalation,
+    Event,
     Outlet,
+    Statement,
 )
 
 # Reference data
@@ -64,6 +66,14 @@ class EscalationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("events"))
+
+    def save_model(self, request, obj, form, change):
+        """New dates take in the records without an escalation that they now hold (by date)."""
+        super().save_model(request, obj, form, change)
+        if not change or {"start_date", "end_date"} & set(form.changed_data):
+            moved = Statement.objects.assign_escalations([obj]) + Event.objects.assign_escalations([obj])
+            if moved:
+                self.message_user(request, f"{moved} record(s) without an escalation are now in {obj}, by their date.")
 
     @admin.display(description="dates")
     def date_label(self, obj):

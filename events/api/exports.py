@@ -2,7 +2,10 @@
 
 An export holds every row the filters keep, in the list's order, up to
 settings.EXPORT_MAX_ROWS, instead of one page; the response says whether the
-selection was cut (`X-Export-Truncated`) and where (`X-Export-Max-Rows`). CSV is
+selection was cut (`X-Export-Truncated`) and where (`X-Export-Max-Rows`), and an export of
+events or statements which review statuses it holds (`X-Review-Status`: the `review_status`
+asked for, or the default for the reader, events/visibility.py: `verified`, or `any` for a
+curator); the rows themselves are the same whoever asks. CSV is
 streamed while the rows are read, EXPORT_CHUNK at a time with the list's query shape,
 so memory and queries per chunk stay constant. `?format=json` exports a JSON array of
 the same rows; without `format` (or with `Accept: application/json`) a list is paginated
@@ -22,6 +25,7 @@ from rest_framework.response import Response
 from events.api import renderers
 from events.api.serializers import EscalationSerializer
 from events.models import Escalation, EventPlace
+from events.visibility import ReviewStatusFilter, effective_review
 
 #: Rows read and serialized at a time while exporting (the query count grows per chunk, not per row).
 EXPORT_CHUNK = 500
@@ -130,6 +134,17 @@ class ExportMixin:
         serializer = self.get_serializer()
         return (serializer.to_representation(obj) for obj in objects), truncated
 
+    def export_review_status(self) -> str:
+        """The review status an export of this list holds ("" for a list without review statuses)."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is None or not isinstance(
+            filterset_class.base_filters.get("review_status"), ReviewStatusFilter
+        ):
+            return ""
+        filterset = filterset_class(self.request.query_params, queryset=self.get_queryset(), request=self.request)
+        # The export's rows were filtered by these parameters already: they are valid.
+        return effective_review(filterset) if filterset.is_valid() else ""
+
     def export_response(self, rows, truncated: bool):
         request = self.request
         if self.export_resource in (renderers.EVENT, "timeline"):
@@ -139,6 +154,9 @@ class ExportMixin:
             "X-Export-Max-Rows": str(renderers.export_max_rows()),
             "X-Export-Truncated": "true" if truncated else "false",
         }
+        review = self.export_review_status()
+        if review:
+            headers["X-Review-Status"] = review
         if renderer.format in FILE_EXTENSIONS:
             name = self.export_title.replace(" ", "-")
             headers["Content-Disposition"] = f'attachment; filename="{name}.{FILE_EXTENSIONS[renderer.format]}"'

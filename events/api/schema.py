@@ -144,6 +144,15 @@ class AutoSchema(openapi.AutoSchema):
                     enum=["true", "false"],
                     description="With `format`: true when the filters keep more rows than the export holds.",
                 ),
+                OpenApiParameter(
+                    "X-Review-Status",
+                    OpenApiTypes.STR,
+                    location=OpenApiParameter.HEADER,
+                    response=[200],
+                    enum=["draft", "verified", "rejected", "any"],
+                    description="With `format`, on events, statements and the timeline: the review status the "
+                    "export holds (`review_status`, or when not given: verified, or any for a curator).",
+                ),
             ]
         return parameters
 

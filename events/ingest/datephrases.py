@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from events.ingest.dates import APPROXIMATE, DAY, MONTH, SEASON, YEAR
@@ -245,7 +245,10 @@ _ANCHOR_WORDS = {
     "season": [*SEASONS],
 }
 _KIND_OF = {word: kind for kind, words in _ANCHOR_WORDS.items() for word in words}
-_ANCHOR = WordScan(_KIND_OF, extra="1[89][0-9][0-9]|20[0-9][0-9]")
+ANCHOR_WORDS = frozenset(_KIND_OF)
+YEAR_PATTERN = "1[89][0-9][0-9]|20[0-9][0-9]"
+_YEAR = re.compile(YEAR_PATTERN)
+_ANCHOR = WordScan(_KIND_OF, extra=YEAR_PATTERN)
 # Common words ("fall", "year", "evening") count only after the word that makes them a date.
 _UNIT_GUARD = re.compile(
     r"\b(?:last|this|next|[0-9]+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+$"
@@ -279,12 +282,19 @@ _RULES_BY_KIND = {
 
 
 def find_dates(
-    text: str, start: int, end: int, published_on: dt.date | None, *, lower: str | None = None
+    text: str,
+    start: int,
+    end: int,
+    published_on: dt.date | None,
+    *,
+    lower: str | None = None,
+    words: Sequence[tuple[int, str]] | None = None,
 ) -> list[DatePhrase]:
     """Resolved date phrases in text[start:end], in order, never overlapping.
 
     `lower`: lower_same_length(text) when the caller has it, for a range that whitespace (or
-    the text's edges) sets off from the rest.
+    the text's edges) sets off from the rest. `words`: (start, word) pairs of the range found by a
+    scan of ANCHOR_WORDS and YEAR_PATTERN among others (Gazetteer.scan_with; `lower` given).
     """
     if lower is None:
         lower, base = lower_same_length(text[start:end]), start
@@ -292,8 +302,10 @@ def find_dates(
         base = 0
     low, stop = start - base, end - base
     candidates: list[tuple[int, int, int, str, dt.date, str]] = []
-    for anchor_start, word in _ANCHOR.scan(lower, low, stop):
-        kind = "year" if word[0].isdigit() else _KIND_OF[word]
+    for anchor_start, word in _ANCHOR.scan(lower, low, stop) if words is None else words:
+        kind = _KIND_OF.get(word) or ("year" if _YEAR.fullmatch(word) else None)
+        if kind is None:
+            continue  # another pass's word (Gazetteer.scan_with)
         guard = _GUARDS.get(kind)
         if guard and not guard.search(lower, max(low, anchor_start - 12), anchor_start):
             continue

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from events.ingest.classify import classify
-from events.ingest.datephrases import find_dates
+from events.ingest.datephrases import ANCHOR_WORDS, YEAR_PATTERN, find_dates
 from events.ingest.dates import APPROXIMATE, DAY
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.quotations import Quotation, find_quotations
@@ -122,10 +122,26 @@ def extract_article(
     for dateline in datelines:
         # "MOSCOW (Sputnik) –": the agency the dateline credits is named too.
         mentions.extend(m for m in gazetteer.find_mentions(text, dateline.start, dateline.end) if m.kind == "media")
+    # One scan of the text finds the words where an actor's name or a date phrase may start.
+    words = gazetteer.scan_with(ANCHOR_WORDS, YEAR_PATTERN).scan(lower, 0, len(text)) if lower is not None else None
+    starts = [at for at, _ in words] if words is not None else []
     for block in blocks:
         start = next((d.end for d in datelines if d.start == block.start), block.start)
-        mentions.extend(gazetteer.find_mentions(text, start, block.end, lower=lower, absorbed=in_titles))
-        dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower))
+        in_block = None
+        if words is not None:
+            first, stop = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
+            in_block = words[first:stop]
+        mentions.extend(
+            gazetteer.find_mentions(
+                text,
+                start,
+                block.end,
+                lower=lower,
+                absorbed=in_titles,
+                words=in_block if start == block.start or in_block is None else [w for w in in_block if w[0] >= start],
+            )
+        )
+        dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower, words=in_block))
     vacant: list[Mention] = []
     mentions = gazetteer.resolve_offices(mentions, published_on, text, vacant)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]

@@ -128,6 +128,8 @@ class Gazetteer:
     genders: dict[str, str] = field(default_factory=dict)  # actor key -> "male"/"female", where known
     # First word -> the longest plain alias filed under it, in characters: is "the X" the longest name there?
     _plain_longest: dict[str, int] = field(default_factory=dict, compare=False)
+    # (words, extra) -> a scanner for the first words and those words too (`scan_with`).
+    _scans: dict[tuple[frozenset[str], str], WordScan] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[tuple]) -> Gazetteer:
@@ -194,6 +196,15 @@ class Gazetteer:
             gazetteer._first_words = WordScan(firsts)
         return gazetteer
 
+    def scan_with(self, words: frozenset[str], extra: str = "") -> WordScan:
+        """One scanner for the first words of the aliases and `words` (another pass's anchors, the
+        date phrases'): a text is scanned once for both, which costs what one scan costs."""
+        scan = self._scans.get((words, extra))
+        if scan is None:
+            firsts = {first for first, _ in self._index}
+            scan = self._scans[(words, extra)] = WordScan(firsts | words, extra=extra)
+        return scan
+
     def find_mentions(
         self,
         text: str,
@@ -202,12 +213,14 @@ class Gazetteer:
         *,
         lower: str | None = None,
         absorbed: list[Mention] | None = None,
+        words: Sequence[tuple[int, str]] | None = None,
     ) -> list[Mention]:
         """Mentions in text[start:end], left to right, longest match first, never overlapping.
 
         `lower`: lower_same_length(text) when the caller has it (several ranges of one text),
         for a range that whitespace (or the text's edges) sets off from the rest. `absorbed`
-        collects the mentions that became part of a person's title.
+        collects the mentions that became part of a person's title. `words`: the (start, word)
+        pairs of `scan_with` in the range (absolute offsets, `lower` given), instead of a scan here.
         """
         end = len(text) if end is None else end
         if lower is None:
@@ -223,7 +236,7 @@ class Gazetteer:
         # Only where some alias can begin do we try the aliases; that keeps this fast.
         if self._first_words is None:
             return []
-        for at, word in self._first_words.scan(lower, low, stop):
+        for at, word in self._first_words.scan(lower, low, stop) if words is None else words:
             if word in after_the and at - 4 >= resume and lower.startswith("the ", at - 4):
                 if at == low + 4 or not lower[at - 5].isalnum():
                     hit = self._match(text, base, lower, at, (word, True), stop)

@@ -48,6 +48,11 @@ class PageMeta:
     published_on: dt.date | None
     language: str
     html_sha256: str
+    # Syndication: the address of the copy we hold (the URL it was fetched from, else its
+    # `og:url`), and that of the original (an explicit original-source marker, else the
+    # canonical URL); "" where the page says nothing of it.
+    served_url: str = ""
+    original_url: str = ""
 
 
 def is_page(name: str) -> bool:
@@ -121,8 +126,39 @@ def parse_page(data: bytes, *, source: str, url: str = "", max_bytes: int = DEFA
         published_on=_date(document.date),
         language=_language(data),
         html_sha256=hashlib.sha256(data).hexdigest(),
+        **_syndication(data, canonical=_web_url(canonical), fetched=_web_url(url)),
     )
     return replace(parsed, page=meta)
+
+
+# An explicit marker of the original: <link rel="original-source">, <meta name="original-source">
+# or <meta name="syndication-source"> (the Google News tags), whose href/content is a URL.
+_ORIGINAL_MARKERS = ("original-source", "syndication-source")
+
+
+def _syndication(data: bytes, *, canonical: str, fetched: str) -> dict:
+    """`served_url` and `original_url` of a page (see `PageMeta`): the original is the explicit
+    marker's URL, else the canonical URL (the importer compares their outlets)."""
+    from lxml import etree, html
+
+    try:
+        root = html.document_fromstring(data)
+    except (ValueError, etree.ParserError):
+        return {}
+    marker = og_url = canonical_link = ""
+    for element in root.iter("link", "meta"):
+        key = " ".join((element.get("rel") or element.get("name") or element.get("property") or "").lower().split())
+        value = _web_url(element.get("href") or element.get("content"))
+        if not value:
+            continue
+        if key in _ORIGINAL_MARKERS and not marker:
+            marker = value
+        elif key == "og:url" and not og_url:
+            og_url = value
+        elif key == "canonical" and not canonical_link:
+            canonical_link = value
+    # trafilatura's URL prefers og:url to <link rel="canonical">: the canonical link is read here.
+    return {"served_url": fetched or og_url, "original_url": marker or canonical_link or canonical}
 
 
 def hostname_of(url: str) -> str:

@@ -53,6 +53,8 @@ class EventQuerySet(TimelineRecordQuerySet):
 
 
 class Event(VersionedModel):
+    # The date that puts it in an escalation (drafting, TimelineRecordQuerySet.assign_escalations).
+    ESCALATION_DATE = "start_date"
     slug = models.SlugField(max_length=200, unique=True, help_text="Stable key for fixtures and re-imports.")
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)

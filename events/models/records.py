@@ -12,7 +12,7 @@ from django.db.models import F, Q
 
 from events.ingest import dates as fuzzy
 from events.models.base import CleanTextMixin, DatePrecision, ReviewStatus, precision_error
-from events.models.versioning import set_review_status
+from events.models.versioning import set_review_status, update_with_history
 from events.search import SearchQuerySet
 
 if TYPE_CHECKING:
@@ -34,6 +34,13 @@ def span_errors(article: Article | None, start: int | None, end: int | None, quo
     return {}
 
 
+def without_escalation_within(records: models.QuerySet, escalation, date_field: str) -> models.QuerySet:
+    """The records without an escalation whose `date_field` is in `escalation`'s period (also used by
+    migration 0019 on historical models)."""
+    records = records.filter(escalation__isnull=True, **{f"{date_field}__gte": escalation.start_date})
+    return records.filter(**{f"{date_field}__lte": escalation.end_date}) if escalation.end_date else records
+
+
 class TimelineRecordQuerySet(SearchQuerySet):
     """What statements and events share: a review status and a dated period (date_from/date_to)."""
 
@@ -45,6 +52,17 @@ class TimelineRecordQuerySet(SearchQuerySet):
 
     def mark_rejected(self) -> int:
         return set_review_status(self, ReviewStatus.REJECTED)
+
+    def assign_escalations(self, escalations) -> int:
+        """Give each record of these without an escalation the one whose period holds its date
+        (its model's `ESCALATION_DATE`: the date drafting assigns by), the earliest if several;
+        returns how many moved. A record with an escalation keeps it (a curator's choice). The
+        admin calls it when an escalation's dates change; migration 0019 for what is stored."""
+        count = 0
+        for escalation in sorted(escalations, key=lambda e: (e.start_date, e.pk)):
+            records = without_escalation_within(self, escalation, self.model.ESCALATION_DATE)
+            count += update_with_history(records, reason=f"in {escalation.slug} by its date", escalation=escalation)
+        return count
 
     def overlapping(self, start: dt.date | None, end: dt.date | None):
         """Records whose whole period (at its precision) overlaps [start, end]; either bound may be open."""

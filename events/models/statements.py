@@ -123,6 +123,9 @@ class StatementQuerySet(TimelineRecordQuerySet):
 class Statement(VersionedModel, SpanRecord):
     """Who said what, to or about whom, when, how, and where in which article."""
 
+    # The date that puts it in an escalation (drafting, TimelineRecordQuerySet.assign_escalations).
+    ESCALATION_DATE = "said_on"
+
     class Kind(models.TextChoices):
         DIRECT_QUOTE = "direct", "direct quotation"
         PARTIAL_QUOTE = "partial", "partial quotation"

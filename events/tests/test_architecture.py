@@ -26,6 +26,7 @@ ROOMS = {
     "events/recovery.py": "services",
     "events/roles.py": "services",
     "events/filters.py": "services",
+    "events/filter_fields.py": "services",
     "events/visibility.py": "services",
     "events/actor_lookup.py": "services",
     "events/place_filters.py": "services",

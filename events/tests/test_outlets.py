@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from events.ingest.knowledge import DEFAULT_DIR, load_knowledge_base
+from events.ingest.webpage import parse_page
 from events.models import Article, Outlet, OutletDomain
 from events.tests.webpages import page
 
@@ -89,3 +90,54 @@ def test_a_domain_claimed_by_two_outlets_is_refused_naming_both(tmp_path):
             "import_seeds", "--fixtures-only", "--fixtures", "--knowledge", str(tmp_path / "k"), stdout=StringIO()
         )
     assert not Outlet.objects.exists()
+
+
+def import_page(tmp_path, html: str, *args) -> Article:
+    (tmp_path / "copy.html").write_bytes(html.encode())
+    call_command("import_seeds", str(tmp_path / "copy.html"), "--fixtures", "--no-draft", *args, stdout=StringIO())
+    return Article.objects.select_related("outlet", "republished_by").get(source_ref="copy.html")
+
+
+def test_a_copy_whose_canonical_url_is_another_outlets_keeps_who_republished_it(tmp_path):
+    load()
+    html = page(
+        canonical="https://armenpress.am/eng/news/1",
+        site_name="",
+        head='<meta property="og:url" content="https://tass.ru/mir/2">',
+    )
+    article = import_page(tmp_path, html)
+    assert (article.outlet.slug, article.republished_by.slug) == ("armenpress", "tass")
+    assert article.url == "https://tass.ru/mir/2"  # the copy we hold
+
+
+def test_an_original_source_marker_names_the_original_and_the_site_name_the_copier(tmp_path):
+    load()
+    html = page(
+        canonical="https://unknown-mirror.example/story",
+        site_name="APA",
+        head='<link rel="original-source" href="https://en.armenpress.am/eng/news/7">',
+    )
+    article = import_page(tmp_path, html)
+    assert (article.outlet.slug, article.republished_by.slug) == ("armenpress", "apa")
+
+
+@pytest.mark.parametrize(
+    "canonical, head",
+    [
+        # The canonical URL and the copy's own address are the same outlet's.
+        ("https://armenpress.am/eng/news/1", '<meta property="og:url" content="https://en.armenpress.am/eng/news/1">'),
+        # The original is on a site no outlet is known for: nothing to credit it to.
+        ("https://unknown.example/story", '<meta property="og:url" content="https://tass.ru/mir/2">'),
+    ],
+)
+def test_a_page_of_one_outlet_or_an_unknown_original_is_no_republication(tmp_path, canonical, head):
+    load()
+    article = import_page(tmp_path, page(canonical=canonical, site_name="", head=head))
+    assert article.republished_by is None
+    assert article.outlet.slug == ("armenpress" if "armenpress" in canonical else "tass")
+
+
+def test_a_fetched_page_is_the_copy_at_its_url_and_an_original_source_meta_names_the_original():
+    html = page(canonical="https://a.example/x", head='<meta name="original-source" content="https://armenpress.am/1">')
+    meta = parse_page(html.encode(), source="p.html", url="https://tass.ru/2").page
+    assert (meta.served_url, meta.original_url) == ("https://tass.ru/2", "https://armenpress.am/1")

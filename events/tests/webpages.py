@@ -26,7 +26,9 @@ def page(
     canonical: str = "https://lowlandcourier.example/2023/09/30/border-commission",
     published: str = "2023-09-30T08:15:00+00:00",
     lang: str = "en",
+    head: str = "",
 ) -> str:
+    """`head`: more markup for the page's <head> (an og:url, an original-source link)."""
     body = "\n".join(f"<p>{text}</p>" for text in paragraphs)
     meta = []
     if site_name:
@@ -39,6 +41,7 @@ def page(
 <html lang="{lang}"><head><meta charset="utf-8">
 <title>{title} | {site_name or "News"}</title>
 {chr(10).join(meta)}
+{head}
 </head><body>
 <header><nav><a href="/">Home</a> <a href="/region">Region</a> <a href="/opinion">Opinion</a></nav></header>
 <main><article>
