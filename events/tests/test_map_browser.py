@@ -130,3 +130,25 @@ def test_a_bad_filter_is_said_on_the_map_not_drawn_wrong(mapped_server, page):
     page.wait_for_selector("#event-map.map-failed", timeout=15000)
     assert "No place has the id, slug or name 'Atlantis'" in page.locator("#map-status").inner_text()
     _only_local(page, mapped_server)
+
+
+def test_a_place_with_several_events_links_to_the_timeline_of_all_of_them(mapped_server, page):
+    sotk = Place.objects.get(slug="sotk")
+    clashes = Event.objects.filter(escalation__slug="2022-clashes")
+    second = clashes.exclude(place_links__place=sotk).order_by("id").first()
+    EventPlace.objects.filter(event=second).delete()
+    EventPlace.objects.create(event=second, place=sotk, precision="near")
+    here = set(clashes.filter(place_links__place=sotk).values_list("pk", flat=True))
+    assert len(here) == 2
+    page.goto(mapped_server.url + "/map/?escalation=2022-clashes")
+    page.wait_for_selector("#event-map.map-ready", timeout=15000)
+    page.locator(f"path.place-{sotk.pk}").click()
+    link = page.locator(".leaflet-popup a.map-place-link")
+    link.wait_for()
+    assert link.inner_text() == "All 2 events here"
+    link.click()
+    page.wait_for_url("**place=sotk**")
+    for pk in here:
+        assert page.locator(f"#event-{pk}").count() == 1
+    _only_local(page, mapped_server)
+    assert page.errors == []
