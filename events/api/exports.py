@@ -41,7 +41,8 @@ FILE_EXTENSIONS = {"csv": "csv", "timelinejs": "json", "ics": "ics"}
 FORMAT_HELP = {
     "json": "a JSON array of every filtered row (the list's representation)",
     "csv": "CSV with ACLED-style columns for events, statements and the timeline (event_date, time_precision, "
-    "event_type, actor1, actor2, location, source, notes, then ours), one column per field elsewhere; streamed",
+    "event_type, actor1, actor2, location, latitude, longitude, geo_precision, source, notes, then ours), "
+    "one column per field elsewhere; streamed",
     "timelinejs": "Knight Lab's TimelineJS JSON (events, eras = escalations), to load in TL.Timeline",
     "ics": "iCalendar: one all-day event per event or dated statement",
 }

@@ -8,7 +8,8 @@ holds: an event or statement row is its list representation, a timeline row is
 `{"kind", "id", "date_from", "event", "statement"}`.
 
 - CSV: ACLED-style columns first (event_date, time_precision, event_type, actor1,
-  actor2, location, source, notes, fatalities), then ours, the same columns for events,
+  actor2, location, latitude, longitude, geo_precision, source, notes, fatalities), then ours
+  (the place of an event's most precise placing last: exports.with_places), the same columns for events,
   statements and the timeline; other lists get one column per field. Streamed row by row
   (`stream()`), and every text cell that a spreadsheet would run as a formula (starting
   with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
