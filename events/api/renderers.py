@@ -8,7 +8,8 @@ holds: an event or statement row is its list representation, a timeline row is
 `{"kind", "id", "date_from", "event", "statement"}`.
 
 - CSV: ACLED-style columns first (event_date, time_precision, event_type, actor1,
-  actor2, location, source, notes, fatalities), then ours, the same columns for events,
+  actor2, location, latitude, longitude, geo_precision, source, notes, fatalities), then ours
+  (the place of an event's most precise placing last: exports.with_places), the same columns for events,
   statements and the timeline; other lists get one column per field. Streamed row by row
   (`stream()`), and every text cell that a spreadsheet would run as a formula (starting
   with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
@@ -56,6 +57,9 @@ TIMELINE_COLUMNS = (
     "actor1",
     "actor2",
     "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
     "source",
     "notes",
     "fatalities",
@@ -80,6 +84,9 @@ TIMELINE_COLUMNS = (
     "fatalities_low",
     "fatalities_high",
     "source_count",
+    # The place of the event's most precise placing (issue 17); its coordinates and ACLED's
+    # geo-precision (1-3) are in ACLED's columns above.
+    "place",
 )
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -126,6 +133,17 @@ def csv_fields(renderer, kind: str) -> dict | None:
     return CSV_FIELDS[kind] if isinstance(renderer, CSVRenderer) else None
 
 
+def _place_columns(place: dict | None) -> dict:
+    if place is None:
+        return {"latitude": None, "longitude": None, "geo_precision": None, "place": ""}
+    return {
+        "latitude": place["latitude"],
+        "longitude": place["longitude"],
+        "geo_precision": place["geo_precision"],
+        "place": place["name"],
+    }
+
+
 def timeline_csv_row(kind: str, record: dict) -> dict:
     """One CSV row (TIMELINE_COLUMNS) for an event or a statement as the API serializes it."""
     escalation = (record.get("escalation") or {}).get("slug", "")
@@ -146,6 +164,7 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
             "actor1": _names(by_role.get("initiator", [])),
             "actor2": _names(by_role.get("target", [])),
             "location": record["location"],
+            **_place_columns(record.get("place")),
             "source": _distinct((article.get("outlet") or {}).get("name", "") for article in articles),
             "notes": record["summary"] or record["title"],
             "fatalities": record["fatalities"],
@@ -176,6 +195,7 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
         "actor1": record["speaker"]["name"],
         "actor2": _names(record["targets"]),
         "location": "",
+        **_place_columns(None),
         "source": (article.get("outlet") or {}).get("name", ""),
         "notes": record["summary"] or record["quote"],
         "fatalities": None,

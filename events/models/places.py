@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.urls import reverse
 
 from events.ingest.placedata import coordinate_error
@@ -179,37 +179,76 @@ class PlaceName(CleanTextMixin, models.Model):
 
 
 class EventPlaceQuerySet(models.QuerySet):
-    def map_points(self, events, *, limit: int) -> tuple[list[dict], bool]:
-        """One point per event of `events` that has a place: its most precise placing (exact before
-        near before region before country, then the first made), newest events first, at most
-        `limit`; and whether more were left out. Two queries: the events' ids, read newest first
-        along the timeline index and kept when a placing EXISTS (it stops after `limit` + 1), then
-        their placings with the fields a marker shows."""
-        placed = Exists(self.model.objects.filter(event=OuterRef("pk")))
-        ids = list(events.filter(placed).order_by("-date_from", "-id").values_list("pk", flat=True)[: limit + 1])
-        truncated = len(ids) > limit
-        ids = ids[:limit]
-        rank = {p: i for i, p in enumerate(EventPlace.Precision.values)}
-        best: dict[int, dict] = {}
-        rows = self.filter(event__in=ids).values(
-            "id",
-            "event_id",
-            "precision",
-            "name_used",
-            "place__name",
-            "place__latitude",
-            "place__longitude",
-            "event__title",
-            "event__fatalities",
-            "event__event_type_id",
-            "event__escalation__slug",
-            "event__date_from",
+    def best_per_event(self):
+        """Each event's most precise placing only (exact before near before region before
+        country, then the first made): a correlated subquery on the (event, place, source) index."""
+        best = (
+            self.model.objects.filter(event=OuterRef("event_id"))
+            .annotate(rank=precision_rank())
+            .order_by("rank", "id")
+            .values("id")[:1]
         )
-        for row in rows:
-            kept = best.get(row["event_id"])
-            if kept is None or (rank[row["precision"]], row["id"]) < (rank[kept["precision"]], kept["id"]):
-                best[row["event_id"]] = row
-        return [best[pk] for pk in ids if pk in best], truncated
+        return self.filter(id=Subquery(best))
+
+    def best_places(self, event_ids) -> dict[int, dict]:
+        """Where each of these events happened, by its most precise placing: {event id: {name,
+        latitude, longitude, precision, geo_precision (ACLED's 1-3)}}; an event without a place
+        is absent. One query (the exports call it once per chunk of rows)."""
+        rows = (
+            self.filter(event_id__in=event_ids)
+            .best_per_event()
+            .values_list("event_id", "place__name", "place__latitude", "place__longitude", "precision")
+        )
+        return {
+            event_id: {
+                "name": name,
+                "latitude": latitude,
+                "longitude": longitude,
+                "precision": precision,
+                "geo_precision": EventPlace.ACLED[precision],
+            }
+            for event_id, name, latitude, longitude, precision in rows
+        }
+
+    def map_groups(self, events, *, limit: int) -> tuple[list[tuple], bool]:
+        """The map's points: one row per place where the newest `limit` placed events of
+        `events` happened (each at its most precise placing), in one aggregate query, as plain
+        tuples: (place id, slug, name, latitude, longitude, events, fatalities (their sum, None
+        when none is known), the latest recorded event's id, the lowest and highest escalation
+        ids (equal: one escalation for them all), the best precision's rank); and whether the
+        cap was reached (then more placed events may match: the newest are read along the
+        timeline index and the reading stops at `limit`, so a broad view costs what `limit`
+        events cost, and no second query counts the rest)."""
+        placed = events.order_by("-date_from", "-id").filter(Exists(self.model.objects.filter(event=OuterRef("pk"))))
+        groups = list(
+            self.filter(event__in=placed.values("pk")[:limit])
+            .best_per_event()
+            .order_by()
+            .values("place_id")
+            .annotate(
+                events=Count("event_id"),
+                fatalities=Sum("event__fatalities"),
+                latest=Max("event_id"),
+                escalation_low=Min("event__escalation_id"),
+                escalation_high=Max("event__escalation_id"),
+                rank=Min(precision_rank()),
+            )
+            .values_list(
+                "place_id",
+                "place__slug",
+                "place__name",
+                "place__latitude",
+                "place__longitude",
+                "events",
+                "fatalities",
+                "latest",
+                "escalation_low",
+                "escalation_high",
+                "rank",
+            )
+            .order_by("place_id")
+        )
+        return groups, sum(group[5] for group in groups) >= limit
 
 
 class EventPlace(CleanTextMixin, models.Model):
@@ -270,6 +309,14 @@ class EventPlace(CleanTextMixin, models.Model):
     def clean(self):
         if self.source_id is not None and self.event_id is not None and self.source.event_id != self.event_id:
             raise ValidationError({"source": "this source supports another event"})
+
+
+def precision_rank():
+    """A placing's precision as its rank (0 exact ... 3 country), for ordering in SQL."""
+    return Case(
+        *(When(precision=value, then=Value(i)) for i, value in enumerate(EventPlace.Precision.values)),
+        output_field=IntegerField(),
+    )
 
 
 def place_matcher() -> PlaceMatcher:

@@ -15,7 +15,19 @@ from events.api import renderers
 from events.models import Actor, Outlet
 from events.tests.test_api import CLASH, QUOTE, assert_400_naming
 
-ACLED = ["event_date", "time_precision", "event_type", "actor1", "actor2", "location", "source", "notes"]
+ACLED = [
+    "event_date",
+    "time_precision",
+    "event_type",
+    "actor1",
+    "actor2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+]
 
 
 def content(response) -> bytes:
@@ -290,13 +302,13 @@ def _events(count, make_event, make_actor, new_article):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 20])
 @pytest.mark.parametrize("export_format", ["csv", "json", "ics"])
-def test_an_event_export_costs_four_queries_whatever_the_rows(
+def test_an_event_export_costs_five_queries_whatever_the_rows(
     api, make_event, make_actor, new_article, django_assert_num_queries, count, export_format
 ):
     _events(count, make_event, make_actor, new_article)
     # 1. is there a row past the maximum?  2. the events, with type and escalation
-    # 3. their participants  4. their sources, articles and outlets  (per chunk of 500 rows)
-    with django_assert_num_queries(4):
+    # 3. their participants  4. their sources, articles and outlets  5. their places (per chunk of 500 rows)
+    with django_assert_num_queries(5):
         content(api.get("/api/events/", {"format": export_format}))
 
 
@@ -310,9 +322,9 @@ def test_a_timeline_export_costs_a_constant_number_of_queries(
         statement.targets.add(make_actor())
         make_event(actors=[(make_actor(), "initiator")], sources=[(statement.article, CLASH)])
     # 1. event keys  2. dated statement keys  3. undated statement keys (each limited to the maximum + 1);
-    # per chunk of 500 rows: 4. events  5. participants  6. sources  7. statements  8. targets;
-    # 9. the escalations (eras)
-    with django_assert_num_queries(9):
+    # per chunk of 500 rows: 4. events  5. participants  6. sources  7. statements  8. targets
+    # 9. the events' places; 10. the escalations (eras)
+    with django_assert_num_queries(10):
         content(api.get("/api/timeline/", {"format": "timelinejs"}))
 
 

@@ -40,6 +40,15 @@ def mapped_server(live_server, transactional_db):
     for event, slug in zip(clashes, ("sotk", "jermuk", "goris"), strict=False):
         EventPlace.objects.filter(event=event).delete()
         EventPlace.objects.create(event=event, place=Place.objects.get(slug=slug), precision="exact")
+    # A point is a place: an event moved to the place nearest another event's makes a cluster.
+    others = EventPlace.objects.exclude(event__escalation__slug="2022-clashes").order_by("event_id")
+    anchor, moved = others[0].place, others.exclude(place=others[0].place)[0].event
+    neighbour = min(
+        Place.objects.filter(curated=True).exclude(pk=anchor.pk),
+        key=lambda p: (p.latitude - anchor.latitude) ** 2 + (p.longitude - anchor.longitude) ** 2,
+    )
+    EventPlace.objects.filter(event=moved).delete()
+    EventPlace.objects.create(event=moved, place=neighbour, precision="exact")
     # The address every request must go to (the live server listens on localhost: 127.0.0.1).
     return SimpleNamespace(url=live_server.url.replace("localhost", "127.0.0.1"))
 
@@ -60,6 +69,11 @@ def _api_features(page, server, query=""):
     return json.loads(page.request.get(f"{server.url}/api/map/{query}").text())["features"]
 
 
+def _events(features):
+    """How many events the points stand for (a point is a place: its events' count)."""
+    return sum(f["properties"]["events"] for f in features)
+
+
 def _only_local(page, server):
     assert urlsplit(server.url).hostname == "127.0.0.1"
     assert page.requests and [url for url in page.requests if urlsplit(url).hostname != "127.0.0.1"] == []
@@ -70,7 +84,9 @@ def test_the_map_draws_offline_with_clusters_and_points_and_a_click_opens_the_ev
     page.wait_for_selector("#event-map.map-ready", timeout=15000)
     features = _api_features(page, mapped_server)
     assert len(features) >= 5
-    assert page.locator("#map-status").inner_text().startswith(f"{len(features)} events on the map")
+    assert page.locator("#map-status").inner_text() == (
+        f"{_events(features)} events on the map, at {len(features)} places."
+    )
     # The basemap: Natural Earth's countries as SVG paths, and both kinds of marker.
     assert page.locator(".leaflet-overlay-pane path").count() > len(features)
     assert page.locator(".marker-cluster").count() >= 1
@@ -96,14 +112,14 @@ def test_the_map_draws_offline_with_clusters_and_points_and_a_click_opens_the_ev
 
 def test_the_map_shows_the_filtered_events_and_the_timeline_panel_the_same(mapped_server, page):
     query = "?escalation=2022-clashes"
-    expected = _api_features(page, mapped_server, query)
-    assert 1 <= len(expected) < len(_api_features(page, mapped_server))
-    assert {f["properties"]["escalation"] for f in expected} == {"2022-clashes"}
+    expected = _events(_api_features(page, mapped_server, query))
+    assert 1 <= expected < _events(_api_features(page, mapped_server))
+    assert {f["properties"]["escalation"] for f in _api_features(page, mapped_server, query)} == {"2022-clashes"}
     for url in (f"/map/{query}", f"/{query}"):
         page.goto(mapped_server.url + url)
         page.wait_for_selector("#event-map.map-ready", timeout=15000)
         status = page.locator("#map-status").inner_text()
-        assert status.startswith(f"{len(expected)} event{'s' if len(expected) != 1 else ''} on the map"), (url, status)
+        assert status.startswith(f"{expected} event{'s' if expected != 1 else ''} on the map"), (url, status)
     screenshot(page, "timeline-map-panel")
     _only_local(page, mapped_server)
     assert page.errors == []
@@ -114,3 +130,25 @@ def test_a_bad_filter_is_said_on_the_map_not_drawn_wrong(mapped_server, page):
     page.wait_for_selector("#event-map.map-failed", timeout=15000)
     assert "No place has the id, slug or name 'Atlantis'" in page.locator("#map-status").inner_text()
     _only_local(page, mapped_server)
+
+
+def test_a_place_with_several_events_links_to_the_timeline_of_all_of_them(mapped_server, page):
+    sotk = Place.objects.get(slug="sotk")
+    clashes = Event.objects.filter(escalation__slug="2022-clashes")
+    second = clashes.exclude(place_links__place=sotk).order_by("id").first()
+    EventPlace.objects.filter(event=second).delete()
+    EventPlace.objects.create(event=second, place=sotk, precision="near")
+    here = set(clashes.filter(place_links__place=sotk).values_list("pk", flat=True))
+    assert len(here) == 2
+    page.goto(mapped_server.url + "/map/?escalation=2022-clashes")
+    page.wait_for_selector("#event-map.map-ready", timeout=15000)
+    page.locator(f"path.place-{sotk.pk}").click()
+    link = page.locator(".leaflet-popup a.map-place-link")
+    link.wait_for()
+    assert link.inner_text() == "All 2 events here"
+    link.click()
+    page.wait_for_url("**place=sotk**")
+    for pk in here:
+        assert page.locator(f"#event-{pk}").count() == 1
+    _only_local(page, mapped_server)
+    assert page.errors == []

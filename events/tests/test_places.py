@@ -177,27 +177,34 @@ def test_a_name_two_places_share_asks_for_the_slug(tree, api):
     assert "names 2 places (village-a, village-b): give the slug" in response.json()["place"][0]
 
 
-def test_the_map_answers_geojson_points_of_the_filtered_events_most_precise_placing_first(tree, make_event, api):
+def test_the_map_answers_one_geojson_point_per_place_of_the_filtered_events_most_precise_placing(
+    tree, make_event, api, django_assert_max_num_queries
+):
     event = make_event(title="Clash", fatalities=3)
     EventPlace.objects.create(event=event, place=tree["district"], precision="region")
     EventPlace.objects.create(event=event, place=tree["village-a"], precision="near", name_used="A")
+    later = make_event(title="Later clash", fatalities=2)
+    EventPlace.objects.create(event=later, place=tree["village-a"], precision="near")
     _placed(make_event, tree["khankendi"], title="Elsewhere")
     body = api.get("/api/map/", {"place": "district"}).json()
-    assert body["type"] == "FeatureCollection" and body["truncated"] is False
+    assert body["type"] == "FeatureCollection"
     [feature] = body["features"]
-    assert feature["id"] == event.pk
+    assert feature["id"] == tree["village-a"].pk
     assert feature["geometry"] == {"type": "Point", "coordinates": [46.7, 39.8]}
-    wanted = {
-        "title": "Clash",
-        "fatalities": 3,
-        "place": "Village-A",
-        "precision": "near",
-        "geo_precision": 2,
-        "name_used": "A",
-    }
+    wanted = {"place": "Village-A", "events": 2, "fatalities": 5, "precision": "near", "geo_precision": 2}
     assert {key: feature["properties"][key] for key in wanted} == wanted
-    assert feature["properties"]["url"].endswith(f"#event-{event.pk}")
-    assert len(api.get("/api/map/").json()["features"]) == 2
+    latest = feature["properties"]["event"]
+    assert (latest["id"], latest["title"]) == (later.pk, "Later clash")
+    assert latest["url"].endswith(f"#event-{later.pk}")
+    # The place's link is the timeline with the same filters at this place: it lists both events.
+    assert "place=village-a" in feature["properties"]["url"]
+    page = api.get(feature["properties"]["url"].replace("/?", "/api/timeline/?")).json()
+    assert {item["id"] for item in page["results"] if item["kind"] == "event"} == {event.pk, later.pk}
+    # Every place once; the event with two placings counts once, at its most precise one.
+    everything = api.get("/api/map/").json()["features"]
+    assert sorted(f["properties"]["events"] for f in everything) == [1, 2]
+    with django_assert_max_num_queries(8):
+        assert api.get("/api/map/").status_code == 200
 
 
 def test_the_admin_lists_and_edits_places(tree, admin_client):

@@ -58,25 +58,35 @@
     return fatalities ? Math.min(22, 6 + 2.5 * Math.sqrt(fatalities)) : 6;
   }
 
+  // A point is a place: its latest event (a link to it on the timeline) and, when it holds
+  // more, a link to the timeline of all of them (the same filters, at this place).
   function popup(properties) {
     var box = document.createElement("div");
     var link = document.createElement("a");
-    link.href = properties.url;
+    link.href = properties.event.url;
     link.className = "map-event-link";
-    link.textContent = properties.title;
+    link.textContent = properties.event.title;
     box.appendChild(link);
     var details = document.createElement("p");
-    var where = properties.place + (properties.name_used && properties.name_used !== properties.place ? " (“" + properties.name_used + "”)" : "");
-    details.textContent = properties.date + " · " + where + " · " + properties.precision +
+    details.textContent = properties.event.date + " · " + properties.place + " · " + properties.precision +
       (properties.fatalities != null ? " · " + properties.fatalities + " killed" : "");
     box.appendChild(details);
+    if (properties.events > 1) {
+      var all = document.createElement("a");
+      all.href = properties.url;
+      all.className = "map-place-link";
+      all.textContent = "All " + properties.events + " events here";
+      box.appendChild(all);
+    }
     return box;
   }
 
   var points = getJSON(element.dataset.points).then(function (collection) {
     var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+    var n = 0;
     collection.features.forEach(function (feature) {
       var p = feature.properties;
+      n += p.events;
       var c = feature.geometry.coordinates;
       var marker = L.circleMarker([c[1], c[0]], {
         radius: radius(p.fatalities),
@@ -84,14 +94,15 @@
         weight: 1.5,
         fillColor: COLOURS[p.escalation] || OTHER,
         fillOpacity: 0.85,
-        className: "event-marker event-" + feature.id
+        className: "event-marker place-" + feature.id + " event-" + p.event.id
       });
       marker.bindPopup(function () { return popup(p); });
       clusters.addLayer(marker);
     });
     map.addLayer(clusters);
-    var n = collection.features.length;
-    say(n + " event" + (n === 1 ? "" : "s") + " on the map" + (collection.truncated ? " (the newest; more match the filters)" : "") + ".");
+    var places = collection.features.length;
+    say(n + " event" + (n === 1 ? "" : "s") + " on the map, at " + places + " place" + (places === 1 ? "" : "s") +
+      (collection.truncated ? " (the newest; more match the filters)" : "") + ".");
     element.dataset.points_loaded = String(n);
   });
 

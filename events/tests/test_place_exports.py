@@ -1,0 +1,80 @@
+"""Event exports carry where the event happened (issue 17): the place of its most precise placing,
+its coordinates and ACLED's geo-precision, in the CSV and JSON of /api/events/ and /api/timeline/,
+over the real HTTP stack (the live server, read with urllib)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.request
+
+import pytest
+
+from events.models import EventPlace, Place
+
+
+@pytest.fixture
+def placed(transactional_db, make_event):
+    district = Place.objects.create(
+        slug="test-district", name="Test District", kind="district", country="AM", latitude=39.5, longitude=46.3
+    )
+    village = Place.objects.create(
+        slug="test-village",
+        name="Test Village",
+        kind="village",
+        country="AM",
+        latitude=39.51234,
+        longitude=46.34567,
+        parent=district,
+    )
+    shelled = make_event(title="Village shelled", review_status="verified")
+    EventPlace.objects.create(event=shelled, place=district, precision="region")
+    EventPlace.objects.create(event=shelled, place=village, precision="near", name_used="the village")
+    regional = make_event(title="Fighting in the district", review_status="verified")
+    EventPlace.objects.create(event=regional, place=district, precision="region")
+    unplaced = make_event(title="Talks somewhere", review_status="verified")
+    return {"shelled": shelled, "regional": regional, "unplaced": unplaced}
+
+
+def _get(server, path):
+    with urllib.request.urlopen(server.url + path, timeout=30) as response:
+        assert response.status == 200
+        return response.read().decode("utf-8")
+
+
+def _csv(server, path):
+    return {row["title"]: row for row in csv.DictReader(io.StringIO(_get(server, path), newline=""))}
+
+
+@pytest.mark.parametrize("path", ["/api/events/?format=csv", "/api/timeline/?format=csv"])
+def test_the_csv_exports_carry_the_most_precise_place_its_coordinates_and_acled_precision(live_server, placed, path):
+    rows = _csv(live_server, path)
+    columns = ("place", "latitude", "longitude", "geo_precision")
+    assert {column: rows["Village shelled"][column] for column in columns} == {
+        "place": "Test Village",
+        "latitude": "39.51234",
+        "longitude": "46.34567",
+        "geo_precision": "2",
+    }
+    assert [rows["Fighting in the district"][column] for column in columns] == ["Test District", "39.5", "46.3", "3"]
+    assert [rows["Talks somewhere"][column] for column in columns] == ["", "", "", ""]
+    header = next(csv.reader(io.StringIO(_get(live_server, path))))
+    assert header[header.index("location") + 1 : header.index("location") + 4] == list(columns[1:])
+
+
+def test_the_json_exports_carry_the_place(live_server, placed):
+    events = {row["title"]: row for row in json.loads(_get(live_server, "/api/events/?format=json"))}
+    assert events["Village shelled"]["place"] == {
+        "name": "Test Village",
+        "latitude": 39.51234,
+        "longitude": 46.34567,
+        "precision": "near",
+        "geo_precision": 2,
+    }
+    assert events["Talks somewhere"]["place"] is None
+    items = json.loads(_get(live_server, "/api/timeline/?format=json"))
+    places = {item["event"]["title"]: item["event"]["place"] for item in items if item["kind"] == "event"}
+    assert places["Fighting in the district"]["geo_precision"] == 3
+    assert places["Fighting in the district"]["name"] == "Test District"
+    assert places["Talks somewhere"] is None
