@@ -36,10 +36,14 @@ CURATED_MODELS = (
     "eventparticipant",
     "eventsource",
     "tenure",
+    *("reportedfigure", "eventstatement"),  # ACCOUNT_MODELS
     *("place", "placename", "eventplace"),  # PLACE_MODELS
 )
-# Issue 17's models (migration 0018_places grants them; 0006 and 0014 leave them out).
+# Issue 16's and issue 17's models (migration 0018_places grants them, 0017_event_accounts having
+# made the first two; 0006 and 0014 leave them out).
+ACCOUNT_MODELS = ("reportedfigure", "eventstatement")
 PLACE_MODELS = ("place", "placename", "eventplace")
+LATER_MODELS = (*ACCOUNT_MODELS, *PLACE_MODELS)
 # Delete: only records that go through review, and only while they are not verified
 # (may_delete below); deleting anything else stays with administrators.
 DELETABLE_MODELS = ("statement", "event")

@@ -7,11 +7,12 @@ database they do not exist yet here: create_permissions makes them first.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from events.roles import CURATOR_GROUP, CURATOR_PERMISSIONS, PLACE_MODELS, grant_curator_permissions
+from events.roles import CURATOR_GROUP, CURATOR_PERMISSIONS, grant_curator_permissions
+from events.roles import LATER_MODELS as GRANTED_BY_0018
 
 # The models of this point of the schema: later migrations grant their own models' permissions
-# (0014_tenure_and_speaker_needed: tenure; 0018_places: the places).
-LATER_MODELS = ("tenure", *PLACE_MODELS)
+# (0014_tenure_and_speaker_needed: tenure; 0018_places: the reported figures, the statement links and the places).
+LATER_MODELS = ("tenure", *GRANTED_BY_0018)
 PERMISSIONS = tuple(p for p in CURATOR_PERMISSIONS if p.rpartition("_")[2] not in LATER_MODELS)
 
 

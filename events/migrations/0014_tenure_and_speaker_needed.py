@@ -17,7 +17,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from events.roles import CURATOR_PERMISSIONS, PLACE_MODELS, grant_curator_permissions
+from events.roles import CURATOR_PERMISSIONS, LATER_MODELS, grant_curator_permissions
 
 roles_0006 = import_module("events.migrations.0006_roles")
 
@@ -25,7 +25,7 @@ roles_0006 = import_module("events.migrations.0006_roles")
 def grant_tenures(apps, schema_editor):
     """The curators add, change and view tenures too (events/roles.py)."""
     roles_0006.create_permissions_now(apps)
-    permissions = tuple(p for p in CURATOR_PERMISSIONS if p.rpartition("_")[2] not in PLACE_MODELS)  # 0018's
+    permissions = tuple(p for p in CURATOR_PERMISSIONS if p.rpartition("_")[2] not in LATER_MODELS)  # 0018's
     grant_curator_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), permissions)
 
 

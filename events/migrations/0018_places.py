@@ -14,7 +14,8 @@ roles_0006 = import_module("events.migrations.0006_roles")
 
 
 def grant_places(apps, schema_editor):
-    """Curators add, change and view places, their names and the events' placings."""
+    """Curators add, change and view places, their names and the events' placings, and the
+    reported figures and statement links of 0017."""
     roles_0006.create_permissions_now(apps)
     grant_curator_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 

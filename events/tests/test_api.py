@@ -81,6 +81,7 @@ def test_root_lists_every_resource(api):
         "cameo-codes",
         "timeline",
         "stats",
+        "places",
     }
     assert response.json()["events"].endswith("/api/events/")
     assert response.json()["timeline"].endswith("/api/timeline/")
