@@ -48,6 +48,11 @@ def visible(queryset, request):
     return queryset if value == ANY else queryset.filter(review_status=value)
 
 
+def shown_label(value: str) -> str:
+    """What a page counts or lists, in words, for the review status it shows."""
+    return "statements of every review status" if value == ANY else f"{value} statements only"
+
+
 def effective_review(filterset) -> str:
     """The review status a (validated) filterset shows: the one asked for, or the default for its request."""
     value = filterset.form.cleaned_data.get("review_status")

@@ -106,6 +106,16 @@ def test_reactions_count_verified_statements_by_default(client, records):
     assert reaction_total(client.get("/reactions/?review_status=any").context) == 2
 
 
+def test_reactions_say_which_statements_they_count(client, records, curator):
+    page = client.get("/reactions/").content.decode()
+    assert "Counted: verified statements only." in page and '<option value="">Verified only</option>' in page
+    page = client.get("/reactions/?review_status=any").content.decode()
+    assert "Counted: statements of every review status." in page
+    assert '<option value="any" selected>' in page
+    client.force_login(curator)
+    assert "Counted: statements of every review status." in client.get("/reactions/").content.decode()
+
+
 def test_the_chart_starts_at_the_first_escalation_not_at_an_old_background_record():
     counts = [
         ("event", dt.date(2002, 5, 1), 1),

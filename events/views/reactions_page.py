@@ -25,7 +25,8 @@ from events.views.reaction_table import (
     reaction_kinds_of,
 )
 from events.views.timeline_page import EXPORT_FORMATS
-from events.visibility import ANY, effective_review
+from events.visibility import ANY, default_review, effective_review, shown_label
+from events.visibility import CHOICES as REVIEW_CHOICES
 
 # Speakers (rows) of the reactions matrix, the busiest first; `?all=1` shows every one.
 REACTION_ROWS = 150
@@ -119,5 +120,9 @@ def reactions(request):
         "shown_speakers": len(speaker_ids),
         "kinds": [kind for kind in REACTION_KINDS if kind in used],
         "export_links": [(label, f"/api/statements/?format={fmt}") for fmt, label in EXPORT_FORMATS],
+        # The page says which statements it counts (public: verified), with the menu to change it.
+        "review_shown": shown_label(effective_review(filterset)),
+        "review_statuses": REVIEW_CHOICES,
+        "review_default": "Every status (you curate)" if default_review(request) == ANY else "Verified only",
     }
     return render(request, "events/reactions.html", context)
