@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from operator import itemgetter
 
 from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, word_alternation
@@ -177,24 +176,13 @@ NAMED, ANON, NOMINAL_RANK, _PRONOUN_RANK = 3, 2, 1, 0
 # dataclass costs five times as much to create.
 @dataclass(slots=True)
 class Candidate:
-    """Something in the text that could be a speaker, with what it resolves to (None: unresolved).
-
-    A pronoun or a description ("he", "the ministry") is resolved when its speaker is first
-    asked for (`resolve`): most candidates are never chosen, and resolving one walks the article.
-    """
+    """Something in the text that could be a speaker, with what it resolves to (None: unresolved)."""
 
     start: int
     end: int
     rank: int
-    resolved: Speaker | None
+    speaker: Speaker | None
     kind: str = ""  # the actor kind, when known
-    resolve: Callable[[], Speaker | None] | None = None
-
-    @property
-    def speaker(self) -> Speaker | None:
-        if self.resolve is not None:
-            self.resolved, self.resolve = self.resolve(), None
-        return self.resolved
 
 
 class CandidateFinder:
@@ -259,11 +247,6 @@ class CandidateFinder:
     def _sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
 
-    def release(self) -> None:
-        """Drop the candidates found: an unresolved one refers back to this finder (its `resolve`),
-        a cycle that only the garbage collector would otherwise free. Call when done."""
-        self._cache.clear()
-
     def _candidates(self, start: int, end: int) -> list[Candidate]:
         """Possible speakers in text[start:end], in order, without overlaps (longer and better first)."""
         if (start, end) not in self._cache:
@@ -308,11 +291,9 @@ class CandidateFinder:
             )
         nominal = _NOMINAL.finditer(self.lower, start, end) if _NOMINAL_HINT.search(self.lower, start, end) else ()
         for match in nominal:
-            resolve = partial(self._resolve_nominal, match)
-            found.append(Candidate(match.start(), match.end(), NOMINAL_RANK, None, "", resolve))
+            found.append(Candidate(match.start(), match.end(), NOMINAL_RANK, self._resolve_nominal(match)))
         for match in _PRONOUN.finditer(self.lower, start, end):
-            resolve = partial(self._resolve_pronoun, match.start())
-            found.append(Candidate(match.start(), match.end(), _PRONOUN_RANK, None, "", resolve))
+            found.append(Candidate(match.start(), match.end(), _PRONOUN_RANK, self._resolve_pronoun(match.start())))
         named = {(c.start, c.end) for c in found if c.rank == NAMED}
         for match in NAME.finditer(text, start, end):
             if match.span() in named:

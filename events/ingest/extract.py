@@ -138,7 +138,7 @@ def extract_article(
                 block.end,
                 lower=lower,
                 absorbed=in_titles,
-                words=in_block if start == block.start or in_block is None else [w for w in in_block if w[0] >= start],
+                words=in_block,
             )
         )
         dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower, words=in_block))
@@ -170,7 +170,6 @@ def extract_article(
     ]
 
     named_unknowns = tuple(attributor.named_unknowns()) if list_unknowns else ()
-    attributor.release()
 
     proposed_mentions = {
         (s.speaker.start, s.speaker.end): s.speaker for s in statements if s.speaker and s.speaker.status == PROPOSED
@@ -231,7 +230,6 @@ class _Context:
         self.mentions = mentions
         self.mention_starts = [m.start for m in mentions]
         self.quote_spans = sorted((q.mark, q.end + 1) for q in quotations)
-        self._quote_starts = [a for a, _ in self.quote_spans]
         self.published_on = published_on
         self.last_date: dict[str, tuple[dt.date, str, str, str]] = {}
         # Dates outside quotations by sentence, and the sentences naming each actor.
@@ -245,17 +243,8 @@ class _Context:
         most statements never need it, and those that do ask for a few speakers)."""
         found = self._naming.get(actor_key)
         if found is None:
-            found = self._naming[actor_key] = []
-            if not self.sentences:
-                return found
-            first, quote_starts = self.sentences[0].start, self._quote_starts
-            for m in self.mentions:
-                if m.actor_key != actor_key or m.start < first:
-                    continue  # another actor, or the headline or caption
-                q = bisect.bisect_right(quote_starts, m.start) - 1
-                if q >= 0 and m.end <= self.quote_spans[q][1]:
-                    continue  # inside a quotation
-                found.append(bisect.bisect_right(self.starts, m.start) - 1)
+            named = [m for m in self.mentions if m.actor_key == actor_key]
+            found = self._naming[actor_key] = [k for k, _ in _by_sentence(named, self.sentences, self.quote_spans)]
         return found
 
     def _sentence_index(self, offset: int) -> int:
