@@ -52,6 +52,14 @@ class EventStatementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OutletGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="The outlets' kind (empty: the sources whose article names no outlet).")
+    label = serializers.CharField()
+    country = serializers.CharField(help_text="ISO code: state media and official channels, by the side they speak for")
+    outlets = serializers.IntegerField()
+    sources = serializers.IntegerField()
+
+
 class EventAccountsSerializer(serializers.Serializer):
     """The accounts of one event (`accounts_of`) and its corroboration."""
 
@@ -63,6 +71,7 @@ class EventAccountsSerializer(serializers.Serializer):
     sources = serializers.IntegerField(source="accounts.sources")
     outlets = serializers.IntegerField(source="accounts.outlets")
     outlet_kinds = serializers.ListField(child=serializers.CharField(), source="accounts.outlet_kinds")
+    outlet_groups = OutletGroupSerializer(many=True, source="accounts.outlet_groups")
     dates = serializers.ListField(child=serializers.CharField(), source="accounts.dates")
     dates_differ = serializers.BooleanField(source="accounts.dates_differ")
     tolls = serializers.ListField(child=serializers.CharField(), source="accounts.tolls")

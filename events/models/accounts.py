@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from events.ingest.eventdraft import fatalities
 from events.models.base import ReviewStatus
 from events.models.events import Event, EventParticipant, EventSource
+from events.models.reference import Outlet
 
 
 class ReportedFigure(models.Model):
@@ -150,6 +151,23 @@ class Account:
         return fatalities(self.figures)
 
 
+# The outlet kinds that speak for a state: their sources count per country ("state media of
+# either side"); the other kinds count as one group each, wherever the outlet is.
+SIDED_OUTLET_KINDS = (Outlet.Kind.STATE_MEDIA, Outlet.Kind.OFFICIAL)
+
+
+@dataclass
+class OutletGroup:
+    """The outlets of one kind (and, for state media and official channels, one country) that report
+    an event, and their sources. kind "" is the sources whose article names no outlet."""
+
+    kind: str
+    label: str
+    country: str  # ISO code, only for SIDED_OUTLET_KINDS
+    outlets: int
+    sources: int
+
+
 @dataclass
 class Accounts:
     """An event's accounts, and where they agree: its corroboration."""
@@ -159,6 +177,7 @@ class Accounts:
     sources: int = 0
     outlets: int = 0
     outlet_kinds: list[str] = dc_field(default_factory=list)
+    outlet_groups: list[OutletGroup] = dc_field(default_factory=list)  # the corroboration by kind of outlet
     dates: list[str] = dc_field(default_factory=list)  # the distinct dates the sources give, as labels
     tolls: list[str] = dc_field(default_factory=list)  # the distinct death tolls the sources give, as worded
 
@@ -195,9 +214,35 @@ def accounts_of(event) -> Accounts:
         sources=len(accounts),
         outlets=len(outlets),
         outlet_kinds=sorted({outlet.get_kind_display() for outlet in outlets.values()}),
+        outlet_groups=_outlet_groups(accounts),
         dates=dates,
         tolls=tolls,
     )
+
+
+def _outlet_groups(accounts: list[Account]) -> list[OutletGroup]:
+    """The accounts grouped by their outlet's kind (and side): most outlets first, then by label."""
+    groups: dict[tuple[str, str], tuple[set, list]] = {}
+    for account in accounts:
+        outlet = account.outlet
+        if outlet is None:
+            key = ("", "")
+        else:
+            key = (outlet.kind, outlet.country.code if outlet.kind in SIDED_OUTLET_KINDS and outlet.country else "")
+        outlets, sources = groups.setdefault(key, (set(), []))
+        if outlet is not None:
+            outlets.add(outlet.pk)
+        sources.append(account)
+    result = []
+    for (kind, country), (outlets, sources) in groups.items():
+        if not kind:
+            label = "no outlet named"
+        else:
+            label = str(Outlet.Kind(kind).label)
+            if country:
+                label = f"{label}, {sources[0].outlet.country.name}"
+        result.append(OutletGroup(kind, label, country, len(outlets), len(sources)))
+    return sorted(result, key=lambda group: (not group.kind, -group.outlets, -group.sources, group.label))
 
 
 def with_accounts(events: models.QuerySet) -> models.QuerySet:

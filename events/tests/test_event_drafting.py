@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from io import StringIO
 
 import pytest
@@ -18,6 +19,7 @@ from django.urls import reverse
 from events.models import (
     Actor,
     ActorAlias,
+    Article,
     Event,
     EventParticipant,
     EventSource,
@@ -210,7 +212,8 @@ def test_the_event_page_shows_every_account_side_by_side(actors, tmp_path, clien
     page = client.get(reverse("events:event", args=[shelling.pk]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Reported by 2 sources from 2 outlets (news agency (wire), newspaper)" in html
+    assert "Reported by 2 sources from 2 outlets: " in html
+    assert re.findall(r'<span class="outlet-group">(.*?)</span>', html) == ["1 news agency (wire)", "1 newspaper"]
     assert "The sources give different death tolls: at least 12; 15." in html
     assert "at least 12 civilians killed" in html and "dozens injured" in html
     assert "Valdorian artillery shelled the town of Orsk overnight" in html
@@ -218,6 +221,40 @@ def test_the_event_page_shows_every_account_side_by_side(actors, tmp_path, clien
     assert "low 12 · best 12 · high 15" in html
     assert "We will answer this attack," in html and "responds" in html
     assert client.get(reverse("events:event", args=[shelling.pk + 1000])).status_code == 404
+
+
+def test_the_corroboration_counts_state_media_by_the_side_they_speak_for(actors, tmp_path, client, api):
+    """Outlets grouped by kind, state media and official channels by country too; a source whose
+    article names no outlet is counted apart."""
+    for slug, kind, country in [
+        ("valdoria-tv", Outlet.Kind.STATE_MEDIA, "AZ"),
+        ("valdoria-radio", Outlet.Kind.STATE_MEDIA, "AZ"),
+        ("ostmark-tv", Outlet.Kind.STATE_MEDIA, "AM"),
+        ("free-press", Outlet.Kind.INDEPENDENT, "AM"),
+        ("unknown", Outlet.Kind.INDEPENDENT, ""),
+    ]:
+        Outlet.objects.create(slug=slug, name=slug.replace("-", " ").title(), kind=kind, country=country)
+    for n, outlet in enumerate(["valdoria-tv", "valdoria-radio", "valdoria-tv", "ostmark-tv", "free-press", "unknown"]):
+        import_file(tmp_path, f"report{n}.txt", GAZETTE_REPORT.replace("15 people", f"{15 + n} people"), outlet=outlet)
+    Article.objects.filter(outlet__slug="unknown").update(outlet=None)
+    shelling = Event.objects.get(event_type="194")
+    assert shelling.sources.count() == 6
+
+    body = api.get(f"/api/events/{shelling.pk}/accounts/").json()
+    assert [(g["kind"], g["country"], g["outlets"], g["sources"], g["label"]) for g in body["outlet_groups"]] == [
+        ("state_media", "AZ", 2, 3, "state media, Azerbaijan"),
+        ("independent", "", 1, 1, "independent media"),
+        ("state_media", "AM", 1, 1, "state media, Armenia"),
+        ("", "", 0, 1, "no outlet named"),
+    ]
+    assert (body["sources"], body["outlets"]) == (6, 4)
+    html = client.get(reverse("events:event", args=[shelling.pk])).content.decode()
+    assert re.findall(r'<span class="outlet-group">(.*?)</span>', html) == [
+        "2 state media, Azerbaijan (3 sources)",
+        "1 independent media",
+        "1 state media, Armenia",
+        "1 with no outlet named",
+    ]
 
 
 def test_the_event_page_costs_the_same_queries_for_one_account_or_many(
