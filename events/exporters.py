@@ -5,11 +5,14 @@ with natural keys (slugs, refs, source_refs), never database ids, so an export l
 any database, empty or not.
 
 - `cameo.json`: the CAMEO codebook (its primary key is the code, its natural key).
-- `reference.json`: outlets, escalations, actors (each after the actor it is affiliated
-  to), aliases, tenures (who held which office when), articles, events and their
-  participants: everything that does not point into an article's text.
+- `reference.json`: outlets and their domains, escalations, actors (each after the actor it is
+  affiliated to), aliases, tenures (who held which office when), places (each after the place
+  it is in) and their names, articles, events and their participants: everything that does not
+  point into an article's text.
 - `curated.json`: statements (with their targets) and event sources, which point into an
-  article's text; import_seeds loads them after the article.
+  article's text, then what hangs on them: the figures each source reports, the statements'
+  links to events, and where events happened (by a source, or a curator's placing); import_seeds
+  loads each with the article its statement or source points into (importers/fixtures.py).
 
 Article bodies travel inside the article objects, verbatim. The body is what every span
 points into, so the export must not depend on seed files that may have changed, been
@@ -34,6 +37,7 @@ from pathlib import Path
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import F
 
 from events.models import (
     Actor,
@@ -43,8 +47,14 @@ from events.models import (
     Escalation,
     Event,
     EventParticipant,
+    EventPlace,
     EventSource,
+    EventStatement,
     Outlet,
+    OutletDomain,
+    Place,
+    PlaceName,
+    ReportedFigure,
     Statement,
     Tenure,
 )
@@ -52,10 +62,11 @@ from events.models import (
 CHUNK = 2000
 
 
-def _actors_parents_first() -> Iterator[Actor]:
-    """Actors ordered so that each comes after the actor it is affiliated to (the loader
-    resolves natural keys as it goes), then by slug."""
-    parents = dict(Actor.objects.values_list("pk", "affiliation_id"))
+def _parents_first(model: type[models.Model], parent: str) -> Iterator[models.Model]:
+    """Rows of `model` ordered so that each comes after the row its `parent` field points to (the
+    loader resolves natural keys as it goes), then by slug: actors after the actor they are
+    affiliated to, places after the place they are in."""
+    parents = dict(model._default_manager.values_list("pk", f"{parent}_id"))
     depth: dict[int, int] = {}
     for pk in parents:
         chain, node = [], pk
@@ -65,11 +76,11 @@ def _actors_parents_first() -> Iterator[Actor]:
         base = depth[node] if node is not None else -1
         for offset, member in enumerate(reversed(chain), start=1):
             depth[member] = base + offset
-    slugs = dict(Actor.objects.values_list("pk", "slug"))
+    slugs = dict(model._default_manager.values_list("pk", "slug"))
     order = sorted(parents, key=lambda pk: (depth[pk], slugs[pk]))
     for start in range(0, len(order), CHUNK):
         batch = order[start : start + CHUNK]
-        by_pk = Actor.objects.select_related("affiliation").in_bulk(batch)
+        by_pk = model._default_manager.select_related(parent).in_bulk(batch)
         yield from (by_pk[pk] for pk in batch)
 
 
@@ -79,13 +90,16 @@ def _sections() -> dict[str, list[tuple[type[models.Model], Iterable[models.Mode
         "cameo.json": [(CameoCode, CameoCode.objects.order_by("code"))],
         "reference.json": [
             (Outlet, Outlet.objects.order_by("slug")),
+            (OutletDomain, OutletDomain.objects.select_related("outlet").order_by("domain")),
             (Escalation, Escalation.objects.order_by("slug")),
-            (Actor, _actors_parents_first()),
+            (Actor, _parents_first(Actor, "affiliation")),
             (ActorAlias, ActorAlias.objects.select_related("actor").order_by("actor__slug", "name", "pk")),
             (
                 Tenure,
                 Tenure.objects.select_related("actor", "organisation").order_by("office", "actor__slug", "start", "pk"),
             ),
+            (Place, _parents_first(Place, "parent")),
+            (PlaceName, PlaceName.objects.select_related("place").order_by("place__slug", "usage", "name")),
             (Article, Article.objects.select_related("outlet", "republished_by").order_by("source_ref")),
             (Event, Event.objects.select_related("event_type", "escalation").order_by("slug")),
             (
@@ -106,6 +120,20 @@ def _sections() -> dict[str, list[tuple[type[models.Model], Iterable[models.Mode
                 EventSource,
                 EventSource.objects.select_related("event", "article").order_by(
                     "article__source_ref", "start", "end", "ref"
+                ),
+            ),
+            (
+                ReportedFigure,
+                ReportedFigure.objects.select_related("source", "side").order_by("source__ref", "kind", "start", "end"),
+            ),
+            (
+                EventStatement,
+                EventStatement.objects.select_related("statement", "event").order_by("statement__ref", "event__slug"),
+            ),
+            (
+                EventPlace,
+                EventPlace.objects.select_related("event", "place", "source").order_by(
+                    "event__slug", "place__slug", F("source__ref").asc(nulls_first=True)
                 ),
             ),
         ],

@@ -69,7 +69,39 @@ def read_fixtures(paths: list[Path]) -> CuratedFixtures:
                         f"{where} ({obj['model']}): 'article' must be a natural key like [\"file.txt\"]"
                     )
                 curated.by_article.setdefault(key, []).append((where, obj))
+    _with_their_spans(curated)
     return curated
+
+
+def _with_their_spans(curated: CuratedFixtures) -> None:
+    """Move the objects that hang on a statement or an event source of these fixtures (a source's
+    figures, a statement's links to events, a source's placing of its event) to that record's
+    article, after it: they load in its unit, once the record exists. Those whose record is not in
+    the fixtures stay standalone (it must be stored already; loading says so if it is not)."""
+    articles = {
+        (obj["model"].lower(), obj["fields"].get("ref")): key
+        for key, objects in curated.by_article.items()
+        for _, obj in objects
+    }
+    standalone = []
+    for where, obj in curated.standalone:
+        article = None
+        try:
+            model = apps.get_model(obj["model"])
+        except (LookupError, ValueError):
+            model = None  # deserialization reports it
+        for model_field in model._meta.concrete_fields if model is not None else ():
+            value = obj["fields"].get(model_field.name)
+            if not model_field.many_to_one or not isinstance(value, list) or len(value) != 1:
+                continue
+            article = articles.get((model_field.related_model._meta.label_lower, value[0]))
+            if article is not None:
+                break
+        if article is None:
+            standalone.append((where, obj))
+        else:
+            curated.by_article[article].append((where, obj))
+    curated.standalone = standalone
 
 
 def _natural_key(obj: dict) -> str | None:
@@ -259,7 +291,7 @@ def _lookup_values(row: models.Model, lookups: tuple[str, ...]) -> tuple:
     for lookup in lookups:
         value = row
         for part in lookup.split("__"):
-            value = getattr(value, part)
+            value = getattr(value, part) if value is not None else None  # an empty relation: None
         values.append(value)
     return tuple(values)
 

@@ -23,7 +23,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from simple_history.models import HistoricalRecords
 
 from events.ingest.eventdraft import fatalities
-from events.models.base import ReviewStatus
+from events.models.base import NaturalKeyManager, ReviewStatus
 from events.models.events import Event, EventParticipant, EventSource
 from events.models.reference import Outlet
 
@@ -53,6 +53,7 @@ class ReportedFigure(models.Model):
     start = models.PositiveIntegerField(help_text="Where the count is written in the source's article.")
     end = models.PositiveIntegerField()
 
+    objects = NaturalKeyManager("source__ref", "kind", "start", "end")
     history = HistoricalRecords()
 
     class Meta:
@@ -78,6 +79,11 @@ class ReportedFigure(models.Model):
     def __str__(self):
         return f"{self.wording} {self.victims} {self.kind}".replace("  ", " ")
 
+    def natural_key(self):
+        return (*self.source.natural_key(), self.kind, self.start, self.end)
+
+    natural_key.dependencies = ["events.eventsource"]
+
 
 class EventStatement(models.Model):
     """A statement about an event, and the stance it takes towards it."""
@@ -98,6 +104,7 @@ class EventStatement(models.Model):
         max_length=100, blank=True, help_text="Why the importer linked them (empty: a curator did)."
     )
 
+    objects = NaturalKeyManager("statement__ref", "event__slug")
     history = HistoricalRecords()
 
     class Meta:
@@ -116,6 +123,11 @@ class EventStatement(models.Model):
 
     def __str__(self):
         return f"{self.statement_id} {self.stance} {self.event_id}"
+
+    def natural_key(self):
+        return (*self.statement.natural_key(), *self.event.natural_key())
+
+    natural_key.dependencies = ["events.statement", "events.event"]
 
 
 def combined_estimate(accounts: list[tuple[int | None, int | None, int | None]]) -> tuple[int | None, ...]:

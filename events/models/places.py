@@ -277,7 +277,7 @@ class EventPlace(CleanTextMixin, models.Model):
     precision = models.CharField(max_length=8, choices=Precision, default=Precision.EXACT)
     name_used = models.CharField(max_length=200, blank=True, help_text="The name the source gives the place.")
 
-    objects = EventPlaceQuerySet.as_manager()
+    objects = NaturalKeyManager.from_queryset(EventPlaceQuerySet)("event__slug", "place__slug", "source__ref")
 
     class Meta:
         ordering = ("event", "id")
@@ -301,6 +301,12 @@ class EventPlace(CleanTextMixin, models.Model):
 
     def __str__(self):
         return f"{self.event_id} @ {self.place} ({self.precision})"
+
+    def natural_key(self):
+        """The event, the place and the source that places it there (None: a curator's placing)."""
+        return (*self.event.natural_key(), *self.place.natural_key(), self.source.ref if self.source else None)
+
+    natural_key.dependencies = ["events.event", "events.place", "events.eventsource"]
 
     @property
     def acled_geo_precision(self) -> int:

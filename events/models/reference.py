@@ -110,7 +110,7 @@ class OutletDomain(models.Model):
         max_length=200, unique=True, help_text="Lower-case, without “www.”: a sub-domain finds it too."
     )
 
-    objects = OutletDomainQuerySet.as_manager()
+    objects = NaturalKeyManager.from_queryset(OutletDomainQuerySet)("domain")
 
     class Meta:
         ordering = ("domain",)

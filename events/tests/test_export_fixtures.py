@@ -21,8 +21,14 @@ from events.models import (
     Escalation,
     Event,
     EventParticipant,
+    EventPlace,
     EventSource,
+    EventStatement,
     Outlet,
+    OutletDomain,
+    Place,
+    PlaceName,
+    ReportedFigure,
     ReviewStatus,
     Statement,
     Tenure,
@@ -32,15 +38,21 @@ from events.models import (
 MODELS = (
     CameoCode,
     Outlet,
+    OutletDomain,
     Escalation,
     Actor,
     ActorAlias,
     Tenure,
+    Place,
+    PlaceName,
     Article,
     Event,
     EventParticipant,
     Statement,
     EventSource,
+    ReportedFigure,
+    EventStatement,
+    EventPlace,
 )
 FILES = ("cameo.json", "reference.json", "curated.json")
 
@@ -77,6 +89,7 @@ def snapshot() -> dict[str, dict[tuple, dict]]:
 
 def empty_the_database() -> None:
     Actor.objects.update(affiliation=None)  # affiliations protect the actors they point to
+    Place.objects.update(parent=None)  # and a place the places in it
     for model in reversed(MODELS):
         model._default_manager.all().delete()
     assert all(not model._default_manager.exists() for model in MODELS)
@@ -147,6 +160,26 @@ def curated_edits(seeded, admin_user):
         reported_date=dt.date(2022, 8, 5),
         reported_precision="day",
     )
+    # What hangs on the records: a figure the source reports, a statement linked to the event,
+    # where the event happened (by the source, and a curator's placing), places and a domain.
+    source = EventSource.objects.get(ref="curator-new-source")
+    ReportedFigure.objects.create(
+        source=source, kind="killed", wording="three", victims="soldiers", side=united_states,
+        low=3, best=3, high=4, start=source.start, end=source.start + 5,
+    )  # fmt: skip
+    EventStatement.objects.create(
+        statement=Statement.objects.get(ref="000-blinken-cease-hostilities"), event=event, stance="calls_for"
+    )
+    district = Place.objects.get(slug="gegharkunik-province")
+    village = Place.objects.create(
+        slug="curator-hamlet", name="Curator Hamlet", kind="village", country="AM", parent=district,
+        latitude=40.1234567, longitude=45.7654321, notes="Added by a curator.",
+    )  # fmt: skip
+    PlaceName.objects.create(place=village, name="Hamletavan", language="hy", usage="armenian")
+    Place.objects.filter(slug="sotk").update(notes="A curator's note on Sotk.", latitude=40.2)
+    EventPlace.objects.create(event=event, place=village, source=source, precision="near", name_used="Sochi")
+    EventPlace.objects.create(event=event, place=district, precision="region")
+    OutletDomain.objects.create(outlet=Outlet.objects.order_by("slug").first(), domain="curator-example.org")
     Event.objects.filter(slug="2022-01-14-turkey-armenia-normalization").mark_rejected()
     Article.objects.filter(pk=article.pk).update(notes="A curator's note on the source.")
     return event
@@ -174,6 +207,14 @@ def test_an_export_loaded_into_an_empty_database_reproduces_every_row_field_by_f
             assert after[name][key] == values, f"{name} {key}"
     new_event = after["Event"][("curator-new-event",)]
     assert new_event["fatalities"] == 3 and new_event["review_status"] == "verified"
+    assert ("curator-new-source", "killed", *_span_of("curator-new-source")) in after["ReportedFigure"]
+    link = after["EventStatement"][("000-blinken-cease-hostilities", "curator-new-event")]
+    assert link["stance"] == "calls_for"
+    assert after["EventPlace"][("curator-new-event", "curator-hamlet", "curator-new-source")]["precision"] == "near"
+    assert after["EventPlace"][("curator-new-event", "gegharkunik-province", None)]["precision"] == "region"
+    assert after["Place"][("curator-hamlet",)]["parent"] == ("gegharkunik-province",)
+    assert after["Place"][("sotk",)]["notes"] == "A curator's note on Sotk."
+    assert ("curator-example.org",) in after["OutletDomain"]
     assert ("curator-new-event", "antony-blinken", "initiator") in after["EventParticipant"]
     assert after["Statement"][("000-blinken-cease-hostilities",)]["targets"] == [("armenia",), ("azerbaijan",)]
     assert any(row["extraction"].get("nested") == {"a": [2, 1], "z": 1} for row in after["Statement"].values())
@@ -181,6 +222,11 @@ def test_an_export_loaded_into_an_empty_database_reproduces_every_row_field_by_f
     draft = Statement.objects.get(ref="000-blinken-cease-hostilities")
     assert draft.speaker_id != speaker_id_before
     assert draft.is_untouched_draft
+
+
+def _span_of(ref: str) -> tuple[int, int]:
+    start = EventSource.objects.get(ref=ref).start
+    return start, start + 5
 
 
 @pytest.mark.django_db
@@ -220,8 +266,9 @@ def test_article_texts_travel_in_the_export_verbatim(seeded, tmp_path):
     bodies = {o["fields"]["source_ref"]: o["fields"]["body"] for o in reference if o["model"] == "events.article"}
     assert bodies == dict(Article.objects.values_list("source_ref", "body"))
     curated = json.loads((tmp_path / "curated.json").read_text(encoding="utf-8"))
-    for obj in curated:
-        fields = obj["fields"]
+    spans = [obj["fields"] for obj in curated if "article" in obj["fields"]]
+    assert len(spans) == Statement.objects.count() + EventSource.objects.count()
+    for fields in spans:
         assert bodies[fields["article"][0]][fields["start"] : fields["end"]] == fields["quote"]
 
 
