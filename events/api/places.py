@@ -7,6 +7,8 @@ timeline's query string (events/filters.py TimelineFilter, which holds EventFilt
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import django_filters
 import orjson
 from django.http import HttpResponse
@@ -120,27 +122,33 @@ class MapView(generics.GenericAPIView):
         groups, truncated = (
             ([], False) if events is None else EventPlace.objects.map_groups(events, limit=MAP_MAX_EVENTS)
         )
-        body = feature_collection(groups, map_events(groups), request.query_params, truncated=truncated)
+        body = feature_collection(groups, request.query_params, truncated=truncated)
         return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
-def map_events(groups: list[tuple]) -> dict[int, tuple]:
-    """The title and date of each point's latest event, by event id (one query)."""
-    latest = Event.objects.filter(pk__in=[g[7] for g in groups]).values_list("pk", "title", "date_from")
-    return {pk: (title, day) for pk, title, day in latest.iterator()}
-
-
-def feature_collection(groups: list[tuple], events: dict[int, tuple], query, *, truncated: bool) -> dict:
-    timeline = reverse("events:timeline")
-    precisions = EventPlace.Precision.values
-    slugs = dict(Escalation.objects.values_list("pk", "slug")) if groups else {}
+def at_place(query):
+    """The query string of the timeline at one place with the rest of `query`'s filters, as a
+    function of the place's slug: encoded once (as QueryDict.urlencode would: `place` where the
+    query had it, else last), each slug put in its slot."""
     params = query.copy()
     for key in ("format", "cursor", "page"):
         params.pop(key, None)
+    params["place"] = ""
+    keys = list(params)
+    encoded = {key: urlencode([(key, value) for value in params.getlist(key)]) for key in keys}
+    slot = keys.index("place")
+    head = "".join(encoded[key] + "&" for key in keys[:slot])
+    tail = "".join("&" + encoded[key] for key in keys[slot + 1 :])
+    return lambda slug: f"{head}{urlencode({'place': slug})}{tail}"
+
+
+def feature_collection(groups: list[tuple], query, *, truncated: bool) -> dict:
+    timeline = reverse("events:timeline")
+    precisions = EventPlace.Precision.values
+    slugs = dict(Escalation.objects.values_list("pk", "slug")) if groups else {}
+    place_query = at_place(query)
     features = []
-    for place_id, slug, name, latitude, longitude, count, fatalities, latest, low, high, rank in groups:
-        title, day = events[latest]
-        params["place"] = slug
+    for place_id, slug, name, latitude, longitude, count, fatalities, latest, low, high, rank, title, day in groups:
         precision = precisions[rank]
         features.append(
             {
@@ -154,7 +162,7 @@ def feature_collection(groups: list[tuple], events: dict[int, tuple], query, *, 
                     "escalation": slugs.get(low, "") if low == high else "",
                     "precision": precision,
                     "geo_precision": EventPlace.ACLED[precision],
-                    "url": f"{timeline}?{params.urlencode()}",
+                    "url": f"{timeline}?{place_query(slug)}",
                     "event": {
                         "id": latest,
                         "title": title,
