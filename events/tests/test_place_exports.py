@@ -9,6 +9,7 @@ import io
 import json
 import urllib.request
 
+import icalendar
 import pytest
 
 from events.models import EventPlace, Place
@@ -33,7 +34,7 @@ def placed(transactional_db, make_event):
     EventPlace.objects.create(event=shelled, place=village, precision="near", name_used="the village")
     regional = make_event(title="Fighting in the district", review_status="verified")
     EventPlace.objects.create(event=regional, place=district, precision="region")
-    unplaced = make_event(title="Talks somewhere", review_status="verified")
+    unplaced = make_event(title="Talks somewhere", review_status="verified", location="Somewhere in the hills")
     return {"shelled": shelled, "regional": regional, "unplaced": unplaced}
 
 
@@ -78,3 +79,42 @@ def test_the_json_exports_carry_the_place(live_server, placed):
     assert places["Fighting in the district"]["geo_precision"] == 3
     assert places["Fighting in the district"]["name"] == "Test District"
     assert places["Talks somewhere"] is None
+
+
+def test_the_timelinejs_export_says_each_events_place_in_its_slide(live_server, placed):
+    body = json.loads(_get(live_server, "/api/events/?format=timelinejs"))
+    texts = {slide["text"]["headline"]: slide["text"]["text"] for slide in body["events"]}
+    assert "<p>Place: Test Village (near; 39.51234, 46.34567)</p>" in texts["Village shelled"]
+    assert "<p>Place: Test District (region; 39.5, 46.3)</p>" in texts["Fighting in the district"]
+    assert "Place:" not in texts["Talks somewhere"]
+    # The timeline's export too; a slide keeps TimelineJS 3's keys (no key of ours).
+    slides = json.loads(_get(live_server, "/api/timeline/?format=timelinejs"))["events"]
+    assert {key for slide in slides for key in slide} <= {
+        "unique_id",
+        "start_date",
+        "end_date",
+        "display_date",
+        "text",
+        "group",
+    }
+    assert any("Place: Test Village" in slide["text"]["text"] for slide in slides)
+
+
+@pytest.mark.parametrize("path", ["/api/events/?format=ics", "/api/timeline/?format=ics"])
+def test_the_icalendar_export_gives_a_placed_event_its_place_as_location_and_geo(live_server, placed, path):
+    calendar = icalendar.Calendar.from_ical(_get(live_server, path))
+    entries = {str(entry["summary"]): entry for entry in calendar.walk("VEVENT")}
+    shelled = entries["Village shelled"]
+    assert str(shelled["location"]) == "Test Village"
+    assert (shelled["geo"].latitude, shelled["geo"].longitude) == (39.51234, 46.34567)
+    assert "Place: Test Village (near; 39.51234, 46.34567)" in str(shelled["description"])
+    district = entries["Fighting in the district"]
+    assert (str(district["location"]), district["geo"].latitude, district["geo"].longitude) == (
+        "Test District",
+        39.5,
+        46.3,
+    )
+    # Without a place: the free-text location, and no GEO.
+    talks = entries["Talks somewhere"]
+    assert "geo" not in talks
+    assert str(talks["location"]) == "Somewhere in the hills"
