@@ -97,6 +97,99 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("name", "slug", "kind", "country", "id")
 
 
+#: The OpenAPI schema of /api/map/'s answer (what feature_collection() writes).
+MAP_SCHEMA = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection: one point per place where the newest matching placed events "
+    f"(at most {MAP_MAX_EVENTS}) happened, each event counted once, at its most precise placing.",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "truncated": {
+            "type": "boolean",
+            "description": f"True when the newest {MAP_MAX_EVENTS} placed events were counted and more may match.",
+        },
+        "attribution": {"type": "string", "description": "The data sources to credit."},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "integer", "description": "The place's id (/api/places/{id}/)."},
+                    "geometry": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point"]},
+                            "coordinates": {
+                                "type": "array",
+                                "items": {"type": "number", "format": "double"},
+                                "minItems": 2,
+                                "maxItems": 2,
+                                "description": "[longitude, latitude] in WGS 84 degrees, 5 decimals.",
+                            },
+                        },
+                        "required": ["type", "coordinates"],
+                    },
+                    "properties": {
+                        "type": "object",
+                        "properties": {
+                            "place": {"type": "string", "description": "The place's canonical name."},
+                            "events": {"type": "integer", "minimum": 1, "description": "Events counted here."},
+                            "fatalities": {
+                                "type": "integer",
+                                "nullable": True,
+                                "description": "Their fatalities summed (null: none of them has a figure).",
+                            },
+                            "escalation": {
+                                "type": "string",
+                                "description": "The escalation's slug when they all belong to one, else empty.",
+                            },
+                            "precision": {
+                                "type": "string",
+                                "enum": list(EventPlace.Precision.values),
+                                "description": "The most precise of their placings here.",
+                            },
+                            "geo_precision": {
+                                "type": "integer",
+                                "enum": sorted(set(EventPlace.ACLED.values())),
+                                "description": "The same as ACLED's geo-precision (1-3).",
+                            },
+                            "url": {
+                                "type": "string",
+                                "description": "The timeline with the same filters at this place (every event here).",
+                            },
+                            "event": {
+                                "type": "object",
+                                "description": "The latest recorded of the events here.",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "title": {"type": "string"},
+                                    "date": {"type": "string", "format": "date"},
+                                    "url": {"type": "string", "description": "The event on the timeline page."},
+                                },
+                                "required": ["id", "title", "date", "url"],
+                            },
+                        },
+                        "required": [
+                            "place",
+                            "events",
+                            "fatalities",
+                            "escalation",
+                            "precision",
+                            "geo_precision",
+                            "url",
+                            "event",
+                        ],
+                    },
+                },
+                "required": ["type", "id", "geometry", "properties"],
+            },
+        },
+    },
+    "required": ["type", "truncated", "attribution", "features"],
+}
+
+
 class MapView(generics.GenericAPIView):
     """The timeline's events that have a place, grouped by place, as GeoJSON points (the map's data).
 
@@ -113,7 +206,7 @@ class MapView(generics.GenericAPIView):
     filter_backends = [DjangoFilterBackend]  # documents the timeline's parameters; no `ordering`
     pagination_class = None
 
-    @extend_schema(responses={200: OpenApiResponse(description="A GeoJSON FeatureCollection.")})
+    @extend_schema(responses={200: OpenApiResponse(MAP_SCHEMA, description="A GeoJSON FeatureCollection.")})
     def get(self, request, *args, **kwargs):
         filterset = event_filters.TimelineFilter(request.query_params, queryset=Event.objects.none(), request=request)
         if not filterset.is_valid():

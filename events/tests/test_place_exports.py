@@ -118,3 +118,38 @@ def test_the_icalendar_export_gives_a_placed_event_its_place_as_location_and_geo
     talks = entries["Talks somewhere"]
     assert "geo" not in talks
     assert str(talks["location"]) == "Somewhere in the hills"
+
+
+def _keys(schema: dict) -> set[str]:
+    return set(schema["properties"])
+
+
+def test_the_schema_describes_the_exports_place_and_the_maps_answer_as_they_are(live_server, placed):
+    schema = json.loads(_get(live_server, "/api/schema/?format=json"))
+    # /api/events/?format=json: each row is an Event with its `place`.
+    content = schema["paths"]["/api/events/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    [exported] = [option for option in content["oneOf"] if option.get("type") == "array"]
+    event_ref, placed_part = exported["items"]["allOf"]
+    assert event_ref == {"$ref": "#/components/schemas/Event"}
+    place_schema = placed_part["properties"]["place"]
+    assert place_schema["nullable"] is True
+    rows = {row["title"]: row for row in json.loads(_get(live_server, "/api/events/?format=json"))}
+    assert _keys(place_schema) == set(rows["Village shelled"]["place"]) == set(place_schema["required"])
+    assert rows["Village shelled"]["place"]["precision"] in place_schema["properties"]["precision"]["enum"]
+    # The paginated list has no place: its schema (the Event component) says none.
+    assert "place" not in schema["components"]["schemas"]["Event"]["properties"]
+    # /api/timeline/?format=json: the row's `event` is an Event with its `place`.
+    content = schema["paths"]["/api/timeline/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    [exported] = [option for option in content["oneOf"] if option.get("type") == "array"]
+    event_schema = exported["items"]["allOf"][1]["properties"]["event"]
+    assert event_schema["allOf"][1]["properties"]["place"] == place_schema
+    # /api/map/: the FeatureCollection, each feature's keys as the answer has them.
+    answer = json.loads(_get(live_server, "/api/map/"))
+    map_schema = schema["paths"]["/api/map/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert _keys(map_schema) == set(answer) == set(map_schema["required"])
+    feature_schema = map_schema["properties"]["features"]["items"]
+    feature = answer["features"][0]
+    assert _keys(feature_schema) == set(feature)
+    properties = feature_schema["properties"]["properties"]
+    assert _keys(properties) == set(feature["properties"]) == set(properties["required"])
+    assert _keys(properties["properties"]["event"]) == set(feature["properties"]["event"])
