@@ -232,3 +232,14 @@ def test_each_points_timeline_link_keeps_the_querys_other_filters_in_their_order
     for slug in ("syunik-province", "place-1"):
         params["place"] = slug
         assert link(slug) == params.urlencode()
+
+
+def test_the_admin_shows_which_placing_is_the_best_and_filters_by_it(make_event, places, admin_client):
+    event = make_event(title="Shelling")
+    EventPlace.objects.create(event=event, place=places[0], precision="region", name_used="Upper hamlet")
+    EventPlace.objects.create(event=event, place=places[1], precision="near", name_used="Lower hamlet")
+    page = admin_client.get("/admin/events/eventplace/", {"best__exact": "1"}).content.decode()
+    assert "Lower hamlet" in page and "Upper hamlet" not in page
+    # The event's page lists its placings, `best` read-only (no input a curator could set).
+    page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'name="place_links-0-best"' not in page and "field-best" in page
