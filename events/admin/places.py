@@ -20,7 +20,8 @@ class EventPlaceInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("place",)
     raw_id_fields = ("source",)
-    fields = ("place", "precision", "name_used", "source")
+    fields = ("place", "precision", "name_used", "source", "best")
+    readonly_fields = ("best",)  # kept by the database's triggers (the most precise placing)
 
 
 @admin.register(Place)
@@ -35,8 +36,9 @@ class PlaceAdmin(admin.ModelAdmin):
 
 @admin.register(EventPlace)
 class EventPlaceAdmin(admin.ModelAdmin):
-    list_display = ("event", "place", "precision", "name_used", "source")
-    list_filter = ("precision",)
+    list_display = ("event", "place", "precision", "best", "name_used", "source")
+    list_filter = ("precision", "best")
+    readonly_fields = ("best",)
     list_select_related = ("event", "place", "source__article")
     search_fields = ("event__title", "place__name", "name_used")
     autocomplete_fields = ("event", "place")

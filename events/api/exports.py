@@ -39,12 +39,14 @@ FILE_EXTENSIONS = {"csv": "csv", "timelinejs": "json", "ics": "ics"}
 
 #: What each format is, for the schema and the error message of an unknown one.
 FORMAT_HELP = {
-    "json": "a JSON array of every filtered row (the list's representation)",
+    "json": "a JSON array of every filtered row (the list's representation; an event's record with its `place`)",
     "csv": "CSV with ACLED-style columns for events, statements and the timeline (event_date, time_precision, "
     "event_type, actor1, actor2, location, latitude, longitude, geo_precision, source, notes, then ours), "
     "one column per field elsewhere; streamed",
-    "timelinejs": "Knight Lab's TimelineJS JSON (events, eras = escalations), to load in TL.Timeline",
-    "ics": "iCalendar: one all-day event per event or dated statement",
+    "timelinejs": "Knight Lab's TimelineJS JSON (events, eras = escalations; an event's slide text says its "
+    "place), to load in TL.Timeline",
+    "ics": "iCalendar: one all-day event per event or dated statement (a placed event's LOCATION is its place, "
+    "with GEO)",
 }
 
 
@@ -174,6 +176,32 @@ class ExportMixin:
             return super().list(request, *args, **kwargs)
         rows, truncated = self.export_queryset(self.filter_queryset(self.get_queryset()))
         return self.export_response(rows, truncated)
+
+
+#: The OpenAPI schema of the `place` with_places gives each event record (events/api/schema.py).
+PLACE_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "Where the event happened, by its most precise placing (exact, then near, region, country; "
+    "then the first made); null when it has no place. Exports only (`format`), not the paginated list.",
+    "properties": {
+        "name": {"type": "string", "description": "The place's canonical name."},
+        "latitude": {"type": "number", "format": "double", "description": "WGS 84 degrees."},
+        "longitude": {"type": "number", "format": "double", "description": "WGS 84 degrees."},
+        "precision": {
+            "type": "string",
+            "enum": list(EventPlace.Precision.values),
+            "description": "How precisely the source places the event there.",
+        },
+        "geo_precision": {
+            "type": "integer",
+            "enum": sorted(set(EventPlace.ACLED.values())),
+            "description": "ACLED's geo-precision: 1 the exact town, 2 near it or part of a region around it, "
+            "3 the larger region.",
+        },
+    },
+    "required": ["name", "latitude", "longitude", "precision", "geo_precision"],
+}
 
 
 def with_places(rows, resource: str):

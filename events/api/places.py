@@ -7,6 +7,8 @@ timeline's query string (events/filters.py TimelineFilter, which holds EventFilt
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import django_filters
 import orjson
 from django.http import HttpResponse
@@ -95,6 +97,99 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("name", "slug", "kind", "country", "id")
 
 
+#: The OpenAPI schema of /api/map/'s answer (what feature_collection() writes).
+MAP_SCHEMA = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection: one point per place where the newest matching placed events "
+    f"(at most {MAP_MAX_EVENTS}) happened, each event counted once, at its most precise placing.",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "truncated": {
+            "type": "boolean",
+            "description": f"True when the newest {MAP_MAX_EVENTS} placed events were counted and more may match.",
+        },
+        "attribution": {"type": "string", "description": "The data sources to credit."},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "integer", "description": "The place's id (/api/places/{id}/)."},
+                    "geometry": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point"]},
+                            "coordinates": {
+                                "type": "array",
+                                "items": {"type": "number", "format": "double"},
+                                "minItems": 2,
+                                "maxItems": 2,
+                                "description": "[longitude, latitude] in WGS 84 degrees, 5 decimals.",
+                            },
+                        },
+                        "required": ["type", "coordinates"],
+                    },
+                    "properties": {
+                        "type": "object",
+                        "properties": {
+                            "place": {"type": "string", "description": "The place's canonical name."},
+                            "events": {"type": "integer", "minimum": 1, "description": "Events counted here."},
+                            "fatalities": {
+                                "type": "integer",
+                                "nullable": True,
+                                "description": "Their fatalities summed (null: none of them has a figure).",
+                            },
+                            "escalation": {
+                                "type": "string",
+                                "description": "The escalation's slug when they all belong to one, else empty.",
+                            },
+                            "precision": {
+                                "type": "string",
+                                "enum": list(EventPlace.Precision.values),
+                                "description": "The most precise of their placings here.",
+                            },
+                            "geo_precision": {
+                                "type": "integer",
+                                "enum": sorted(set(EventPlace.ACLED.values())),
+                                "description": "The same as ACLED's geo-precision (1-3).",
+                            },
+                            "url": {
+                                "type": "string",
+                                "description": "The timeline with the same filters at this place (every event here).",
+                            },
+                            "event": {
+                                "type": "object",
+                                "description": "The latest recorded of the events here.",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "title": {"type": "string"},
+                                    "date": {"type": "string", "format": "date"},
+                                    "url": {"type": "string", "description": "The event on the timeline page."},
+                                },
+                                "required": ["id", "title", "date", "url"],
+                            },
+                        },
+                        "required": [
+                            "place",
+                            "events",
+                            "fatalities",
+                            "escalation",
+                            "precision",
+                            "geo_precision",
+                            "url",
+                            "event",
+                        ],
+                    },
+                },
+                "required": ["type", "id", "geometry", "properties"],
+            },
+        },
+    },
+    "required": ["type", "truncated", "attribution", "features"],
+}
+
+
 class MapView(generics.GenericAPIView):
     """The timeline's events that have a place, grouped by place, as GeoJSON points (the map's data).
 
@@ -111,7 +206,7 @@ class MapView(generics.GenericAPIView):
     filter_backends = [DjangoFilterBackend]  # documents the timeline's parameters; no `ordering`
     pagination_class = None
 
-    @extend_schema(responses={200: OpenApiResponse(description="A GeoJSON FeatureCollection.")})
+    @extend_schema(responses={200: OpenApiResponse(MAP_SCHEMA, description="A GeoJSON FeatureCollection.")})
     def get(self, request, *args, **kwargs):
         filterset = event_filters.TimelineFilter(request.query_params, queryset=Event.objects.none(), request=request)
         if not filterset.is_valid():
@@ -120,27 +215,33 @@ class MapView(generics.GenericAPIView):
         groups, truncated = (
             ([], False) if events is None else EventPlace.objects.map_groups(events, limit=MAP_MAX_EVENTS)
         )
-        body = feature_collection(groups, map_events(groups), request.query_params, truncated=truncated)
+        body = feature_collection(groups, request.query_params, truncated=truncated)
         return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
-def map_events(groups: list[tuple]) -> dict[int, tuple]:
-    """The title and date of each point's latest event, by event id (one query)."""
-    latest = Event.objects.filter(pk__in=[g[7] for g in groups]).values_list("pk", "title", "date_from")
-    return {pk: (title, day) for pk, title, day in latest.iterator()}
-
-
-def feature_collection(groups: list[tuple], events: dict[int, tuple], query, *, truncated: bool) -> dict:
-    timeline = reverse("events:timeline")
-    precisions = EventPlace.Precision.values
-    slugs = dict(Escalation.objects.values_list("pk", "slug")) if groups else {}
+def at_place(query):
+    """The query string of the timeline at one place with the rest of `query`'s filters, as a
+    function of the place's slug: encoded once (as QueryDict.urlencode would: `place` where the
+    query had it, else last), each slug put in its slot."""
     params = query.copy()
     for key in ("format", "cursor", "page"):
         params.pop(key, None)
+    params["place"] = ""
+    keys = list(params)
+    encoded = {key: urlencode([(key, value) for value in params.getlist(key)]) for key in keys}
+    slot = keys.index("place")
+    head = "".join(encoded[key] + "&" for key in keys[:slot])
+    tail = "".join("&" + encoded[key] for key in keys[slot + 1 :])
+    return lambda slug: f"{head}{urlencode({'place': slug})}{tail}"
+
+
+def feature_collection(groups: list[tuple], query, *, truncated: bool) -> dict:
+    timeline = reverse("events:timeline")
+    precisions = EventPlace.Precision.values
+    slugs = dict(Escalation.objects.values_list("pk", "slug")) if groups else {}
+    place_query = at_place(query)
     features = []
-    for place_id, slug, name, latitude, longitude, count, fatalities, latest, low, high, rank in groups:
-        title, day = events[latest]
-        params["place"] = slug
+    for place_id, slug, name, latitude, longitude, count, fatalities, latest, low, high, rank, title, day in groups:
         precision = precisions[rank]
         features.append(
             {
@@ -154,7 +255,7 @@ def feature_collection(groups: list[tuple], events: dict[int, tuple], query, *, 
                     "escalation": slugs.get(low, "") if low == high else "",
                     "precision": precision,
                     "geo_precision": EventPlace.ACLED[precision],
-                    "url": f"{timeline}?{params.urlencode()}",
+                    "url": f"{timeline}?{place_query(slug)}",
                     "event": {
                         "id": latest,
                         "title": title,

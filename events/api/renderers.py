@@ -17,9 +17,13 @@ holds: an event or statement row is its list representation, a timeline row is
   `events` with start/end dates at the precision the date has (a year-precision date
   gives only `year`), HTML-escaped `text.headline`/`text.text`, `group` = the escalation,
   `eras` = the escalations. Undated statements are left out (a slide needs a date).
+  TimelineJS 3 has no place field: an event's slide says its place (name, precision,
+  coordinates) in its text, after the free-text location.
 - iCalendar: one all-day VEVENT per event or dated statement, built with `icalendar`;
   DTSTART and DTEND are dates, DTEND exclusive, covering the whole period the dates'
-  precisions allow (August 2022 is 1 August to 1 September).
+  precisions allow (August 2022 is 1 August to 1 September). An event with a place has
+  its name as LOCATION and its coordinates as GEO (the free-text location then goes in the
+  description); one without keeps the free text as LOCATION.
 """
 
 from __future__ import annotations
@@ -339,6 +343,11 @@ def calendar_period(kind: str, record: dict) -> tuple[dt.date, dt.date] | None:
     return first, last
 
 
+def place_label(place: dict) -> str:
+    """An event's place as the TimelineJS and iCalendar texts say it: "Sotk (near; 40.2, 45.9)"."""
+    return f"{place['name']} ({place['precision']}; {round(place['latitude'], 5)}, {round(place['longitude'], 5)})"
+
+
 # TimelineJS ---------------------------------------------------------------------------------------
 
 
@@ -349,6 +358,9 @@ def _event_slide(record: dict) -> dict:
     text = [f"<p>{escape(record['summary'])}</p>" if record["summary"] else ""]
     if record["location"]:
         text.append(f"<p>Location: {escape(record['location'])}</p>")
+    place = record.get("place")
+    if place:
+        text.append(f"<p>Place: {escape(place_label(place))}</p>")
     if participants:
         text.append(f"<p>Actors: {participants}</p>")
     if outlets:
@@ -470,7 +482,14 @@ def _vevent(kind: str, record: dict, period: tuple[dt.date, dt.date], stamp: dt.
         lines = [record["summary"], f"When: {record['date_label']}"]
         if record["participants"]:
             lines.append("Actors: " + ", ".join(f"{p['actor']['name']} ({p['role']})" for p in record["participants"]))
-        if record["location"]:
+        place = record.get("place")
+        if place:
+            entry.add("location", place["name"])
+            entry.add("geo", (place["latitude"], place["longitude"]))
+            lines.append(f"Place: {place_label(place)}")
+            if record["location"]:
+                lines.append(f"Location: {record['location']}")
+        elif record["location"]:
             entry.add("location", record["location"])
         categories.append(record["type"]["label"])
     else:

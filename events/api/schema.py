@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from events.api import exports, renderers
+from events.api.serializers import EventSerializer
 from events.models import VersionedModel
 
 FIELD_ERRORS = {
@@ -162,7 +163,7 @@ class AutoSchema(openapi.AutoSchema):
         if formats and "200" in responses and "content" in responses["200"]:
             content = responses["200"]["content"]
             listed = content.get("application/json", {}).get("schema")
-            item = self._item_schema()
+            item = self._placed(self._item_schema())
             if listed and item and "json" in formats:
                 content["application/json"]["schema"] = {
                     "oneOf": [listed, {"type": "array", "items": item}],
@@ -186,6 +187,26 @@ class AutoSchema(openapi.AutoSchema):
             return None
         component = self.resolve_serializer(serializer, "response")
         return component.ref if component else None
+
+    def _placed(self, item):
+        """The exported row's schema: an event's record (alone, or in a timeline row) has its `place`
+        (exports.with_places)."""
+        placed = {"type": "object", "properties": {"place": exports.PLACE_SCHEMA}}
+        resource = getattr(self.view, "export_resource", "")
+        if item is None or resource not in (renderers.EVENT, "timeline"):
+            return item
+        if resource == renderers.EVENT:
+            return {"allOf": [item, placed]}
+        event = self.resolve_serializer(EventSerializer(), "response").ref
+        return {
+            "allOf": [
+                item,
+                {
+                    "type": "object",
+                    "properties": {"event": {"type": "object", "nullable": True, "allOf": [event, placed]}},
+                },
+            ]
+        }
 
     def _errors(self) -> dict:
         if self._versioned() and self.method in ("PUT", "PATCH", "DELETE"):

@@ -1,8 +1,10 @@
 """Curators' corrections of "one incident, one event": merge two events, split a source off.
 
 Both keep history (django-simple-history records every row they change, with the reason) and
-never lose a source: merging moves every source, participant and statement link of one event
-to the other before the emptied event is deleted; splitting moves one source (with the
+never lose a source: merging moves every source, participant, statement link and placing of
+one event to the other before the emptied event is deleted (a placing the survivor already has,
+same place and source, stays behind; the database triggers then mark the survivor's most precise
+placing, events/triggers.py); splitting moves one source (with the
 statements of its article linked to the event) to a new draft event of its own.
 """
 
@@ -57,6 +59,11 @@ def merge_events(survivor: Event, merged: Event, *, reason: str = "") -> Event:
         link.event = survivor
         link._change_reason = reason
         link.save(update_fields=["event"])
+    placed = {(p.place_id, p.source_id) for p in survivor.place_links.all()}
+    for placing in merged.place_links.all():
+        if (placing.place_id, placing.source_id) not in placed:
+            placing.event = survivor
+            placing.save(update_fields=["event"])
     survivor.notes = "\n".join(filter(None, [survivor.notes, f"{reason}."]))
     survivor._change_reason = reason
     survivor.save(update_fields=["notes"])

@@ -114,9 +114,17 @@ class Event(VersionedModel):
             # Escalation band of the timeline in keyset order (date_from, id): a page of events in an
             # escalation, filtered by a common participant, reads the escalation's rows only until the
             # page is full instead of walking events_event_timeline through every other escalation.
-            models.Index(fields=["escalation", "date_from", "id"], name="events_event_escalation"),
-            # Review queue.
-            models.Index(fields=["review_status", "date_from"], name="events_event_review"),
+            # review_status and fatalities after them: the map's aggregate of an escalation's newest
+            # events (EventPlaceQuerySet.map_groups) reads the index alone.
+            models.Index(
+                fields=["escalation", "date_from", "id", "review_status", "fatalities"], name="events_event_escalation"
+            ),
+            # Review queue, and the public (verified) timeline newest first; id, escalation and
+            # fatalities after them for the map's aggregate of the newest events (map_groups), which
+            # then reads the index alone.
+            models.Index(
+                fields=["review_status", "date_from", "id", "escalation", "fatalities"], name="events_event_review"
+            ),
         ]
 
     def __str__(self):

@@ -13,9 +13,11 @@ The loader is events/importers/places.py, the extractor events/ingest/places.py.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db import connections, models
+from django.db.models import Case, F, FilteredRelation, IntegerField, Q, Value, When
 from django.urls import reverse
 
 from events.ingest.placedata import coordinate_error
@@ -181,14 +183,8 @@ class PlaceName(CleanTextMixin, models.Model):
 class EventPlaceQuerySet(models.QuerySet):
     def best_per_event(self):
         """Each event's most precise placing only (exact before near before region before
-        country, then the first made): a correlated subquery on the (event, place, source) index."""
-        best = (
-            self.model.objects.filter(event=OuterRef("event_id"))
-            .annotate(rank=precision_rank())
-            .order_by("rank", "id")
-            .values("id")[:1]
-        )
-        return self.filter(id=Subquery(best))
+        country, then the first made): the placings marked `best` (kept by triggers)."""
+        return self.filter(best=True)
 
     def best_places(self, event_ids) -> dict[int, dict]:
         """Where each of these events happened, by its most precise placing: {event id: {name,
@@ -215,40 +211,49 @@ class EventPlaceQuerySet(models.QuerySet):
         `events` happened (each at its most precise placing), in one aggregate query, as plain
         tuples: (place id, slug, name, latitude, longitude, events, fatalities (their sum, None
         when none is known), the latest recorded event's id, the lowest and highest escalation
-        ids (equal: one escalation for them all), the best precision's rank); and whether the
-        cap was reached (then more placed events may match: the newest are read along the
-        timeline index and the reading stops at `limit`, so a broad view costs what `limit`
-        events cost, and no second query counts the rest)."""
-        placed = events.order_by("-date_from", "-id").filter(Exists(self.model.objects.filter(event=OuterRef("pk"))))
-        groups = list(
-            self.filter(event__in=placed.values("pk")[:limit])
-            .best_per_event()
-            .order_by()
-            .values("place_id")
-            .annotate(
-                events=Count("event_id"),
-                fatalities=Sum("event__fatalities"),
-                latest=Max("event_id"),
-                escalation_low=Min("event__escalation_id"),
-                escalation_high=Max("event__escalation_id"),
-                rank=Min(precision_rank()),
-            )
-            .values_list(
-                "place_id",
-                "place__slug",
-                "place__name",
-                "place__latitude",
-                "place__longitude",
-                "events",
-                "fatalities",
-                "latest",
-                "escalation_low",
-                "escalation_high",
-                "rank",
-            )
-            .order_by("place_id")
+        ids (equal: one escalation for them all), the best precision's rank, the latest event's
+        title and date); and whether the cap was reached (then more placed events may match:
+        the newest are read along the timeline index and the reading stops at `limit`, so a
+        broad view costs what `limit` events cost, and no second query counts the rest).
+
+        The newest placed events are read with their best placing (one probe of the partial
+        index events_eventplace_best per event, index-only), then grouped by place; the SQL
+        around the filtered events is written out because the ORM cannot group the rows of a
+        sliced subquery."""
+        placed = (
+            events.alias(best_link=FilteredRelation("place_links", condition=Q(place_links__best=True)))
+            .filter(best_link__best=True)
+            .order_by("-date_from", "-id")
+            .values(
+                m_event=F("pk"),
+                m_fatalities=F("fatalities"),
+                m_escalation=F("escalation_id"),
+                m_place=F("best_link__place_id"),
+                m_rank=precision_rank("best_link__precision"),
+            )[:limit]
         )
+        sql, params = placed.query.sql_with_params()
+        grouped = f"""
+            SELECT g.place_id, p.slug, p.name, p.latitude, p.longitude, g.events, g.fatalities, g.latest,
+                   g.escalation_low, g.escalation_high, g.rank, latest.title, latest.date_from
+            FROM (
+              SELECT m_place AS place_id, COUNT(*) AS events, SUM(m_fatalities) AS fatalities,
+                     MAX(m_event) AS latest, MIN(m_escalation) AS escalation_low,
+                     MAX(m_escalation) AS escalation_high, MIN(m_rank) AS rank
+              FROM ({sql}) AS placed GROUP BY m_place
+            ) AS g
+            JOIN {Place._meta.db_table} p ON p.id = g.place_id
+            JOIN {self.model._meta.get_field("event").related_model._meta.db_table} latest ON latest.id = g.latest
+            ORDER BY g.place_id"""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(grouped, params)
+            groups = [(*row[:12], _date(row[12])) for row in cursor.fetchall()]
         return groups, sum(group[5] for group in groups) >= limit
+
+
+def _date(value) -> dt.date:
+    """A date column read by a raw cursor (SQLite answers text, PostgreSQL a date)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class EventPlace(CleanTextMixin, models.Model):
@@ -264,7 +269,10 @@ class EventPlace(CleanTextMixin, models.Model):
     #: larger region (a country is no finer than that).
     ACLED = {Precision.EXACT: 1, Precision.NEAR: 2, Precision.REGION: 3, Precision.COUNTRY: 3}
 
-    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="place_links")
+    # No index of its own: the unique (event, place, source) index serves the lookups by event,
+    # and the partial index `events_eventplace_best` the map's (with a plain event index beside
+    # it, SQLite's planner took that one and read each placing's row).
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="place_links", db_index=False)
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="event_links")
     source = models.ForeignKey(
         "events.EventSource",
@@ -276,6 +284,12 @@ class EventPlace(CleanTextMixin, models.Model):
     )
     precision = models.CharField(max_length=8, choices=Precision, default=Precision.EXACT)
     name_used = models.CharField(max_length=200, blank=True, help_text="The name the source gives the place.")
+    best = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The event's most precise placing (exact before near before region before country, then the "
+        "first made): one per placed event, kept by database triggers (events/triggers.py), never written by hand.",
+    )
 
     objects = NaturalKeyManager.from_queryset(EventPlaceQuerySet)("event__slug", "place__slug", "source__ref")
 
@@ -297,6 +311,12 @@ class EventPlace(CleanTextMixin, models.Model):
         indexes = [
             # Events at a place and the places under it (the `place` filter): place_id IN (...).
             models.Index(fields=["place", "event"], name="events_eventplace_place"),
+            # The map's aggregate and the exports' places (map_groups, best_places): each event's
+            # best placing, read from the index alone (`best` in it too, else SQLite reads the row
+            # to test it): event_id = X AND best.
+            models.Index(
+                fields=["event", "best", "place", "precision"], condition=Q(best=True), name="events_eventplace_best"
+            ),
         ]
 
     def __str__(self):
@@ -317,10 +337,10 @@ class EventPlace(CleanTextMixin, models.Model):
             raise ValidationError({"source": "this source supports another event"})
 
 
-def precision_rank():
-    """A placing's precision as its rank (0 exact ... 3 country), for ordering in SQL."""
+def precision_rank(field: str = "precision"):
+    """A placing's precision (the column `field`) as its rank (0 exact ... 3 country), for ordering in SQL."""
     return Case(
-        *(When(precision=value, then=Value(i)) for i, value in enumerate(EventPlace.Precision.values)),
+        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(EventPlace.Precision.values)),
         output_field=IntegerField(),
     )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from events.models import Event, EventPlace, Place
 from events.tests.browser import chromium, requires_chromium, screenshot
 
 TIMELINEJS = Path(__file__).resolve().parents[2] / "tests_js" / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
@@ -75,6 +76,9 @@ def test_timelinejs_renders_every_seed_event_of_the_timeline_export(seeded, stat
     # under a running loop Django would open a second connection, which cannot see the
     # test's uncommitted seeds.
     api = APIClient()
+    # An event placed at a place (issue 17): its slide says where, in text TimelineJS draws.
+    seed_event = Event.objects.order_by("pk").first()
+    EventPlace.objects.create(event=seed_event, place=Place.objects.get(slug="sotk"), precision="exact")
     response = api.get("/api/timeline/", {"format": "timelinejs"})
     assert response.status_code == 200
     export = json.loads(response.content)
@@ -86,18 +90,22 @@ def test_timelinejs_renders_every_seed_event_of_the_timeline_export(seeded, stat
     (folder / "index.html").write_text(PAGE, encoding="utf-8")
 
     with chromium() as browser:
-        drawn, slides, eras, errors = _render(browser, url)
+        drawn, slides, eras, errors, texts = _render(browser, url)
 
     for event in events:
         assert event["title"] in drawn, event["title"]
         assert event["title"] in slides, event["title"]
     # The escalations are drawn as eras.
     assert {html.unescape(era["text"]["headline"]) for era in export["eras"]} <= {text.strip() for text in eras}
+    placed = [event for event in events if event["place"]]
+    assert seed_event.pk in {event["id"] for event in placed}
+    for event in placed:
+        assert any(f"Place: {event['place']['name']} (" in text for text in texts), event["title"]
     assert not errors, errors
 
 
 def _render(browser, url: str):
-    """Load the page; (timenav headlines, slide headlines, era labels, page errors)."""
+    """Load the page; (timenav headlines, slide headlines, era labels, page errors, slide texts)."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -109,6 +117,7 @@ def _render(browser, url: str):
     drawn = page.locator(".tl-timemarker .tl-headline").all_text_contents()
     slides = page.locator(".tl-slide .tl-headline").all_text_contents()
     eras = page.locator(".tl-timeera .tl-timeera-text").all_text_contents()
+    texts = page.locator(".tl-slide .tl-text-content").all_text_contents()
     screenshot(page, "timelinejs-export", full_page=False)
     page.close()
-    return drawn, slides, eras, errors
+    return drawn, slides, eras, errors, texts

@@ -9,6 +9,7 @@ import io
 import json
 import urllib.request
 
+import icalendar
 import pytest
 
 from events.models import EventPlace, Place
@@ -33,7 +34,7 @@ def placed(transactional_db, make_event):
     EventPlace.objects.create(event=shelled, place=village, precision="near", name_used="the village")
     regional = make_event(title="Fighting in the district", review_status="verified")
     EventPlace.objects.create(event=regional, place=district, precision="region")
-    unplaced = make_event(title="Talks somewhere", review_status="verified")
+    unplaced = make_event(title="Talks somewhere", review_status="verified", location="Somewhere in the hills")
     return {"shelled": shelled, "regional": regional, "unplaced": unplaced}
 
 
@@ -78,3 +79,77 @@ def test_the_json_exports_carry_the_place(live_server, placed):
     assert places["Fighting in the district"]["geo_precision"] == 3
     assert places["Fighting in the district"]["name"] == "Test District"
     assert places["Talks somewhere"] is None
+
+
+def test_the_timelinejs_export_says_each_events_place_in_its_slide(live_server, placed):
+    body = json.loads(_get(live_server, "/api/events/?format=timelinejs"))
+    texts = {slide["text"]["headline"]: slide["text"]["text"] for slide in body["events"]}
+    assert "<p>Place: Test Village (near; 39.51234, 46.34567)</p>" in texts["Village shelled"]
+    assert "<p>Place: Test District (region; 39.5, 46.3)</p>" in texts["Fighting in the district"]
+    assert "Place:" not in texts["Talks somewhere"]
+    # The timeline's export too; a slide keeps TimelineJS 3's keys (no key of ours).
+    slides = json.loads(_get(live_server, "/api/timeline/?format=timelinejs"))["events"]
+    assert {key for slide in slides for key in slide} <= {
+        "unique_id",
+        "start_date",
+        "end_date",
+        "display_date",
+        "text",
+        "group",
+    }
+    assert any("Place: Test Village" in slide["text"]["text"] for slide in slides)
+
+
+@pytest.mark.parametrize("path", ["/api/events/?format=ics", "/api/timeline/?format=ics"])
+def test_the_icalendar_export_gives_a_placed_event_its_place_as_location_and_geo(live_server, placed, path):
+    calendar = icalendar.Calendar.from_ical(_get(live_server, path))
+    entries = {str(entry["summary"]): entry for entry in calendar.walk("VEVENT")}
+    shelled = entries["Village shelled"]
+    assert str(shelled["location"]) == "Test Village"
+    assert (shelled["geo"].latitude, shelled["geo"].longitude) == (39.51234, 46.34567)
+    assert "Place: Test Village (near; 39.51234, 46.34567)" in str(shelled["description"])
+    district = entries["Fighting in the district"]
+    assert (str(district["location"]), district["geo"].latitude, district["geo"].longitude) == (
+        "Test District",
+        39.5,
+        46.3,
+    )
+    # Without a place: the free-text location, and no GEO.
+    talks = entries["Talks somewhere"]
+    assert "geo" not in talks
+    assert str(talks["location"]) == "Somewhere in the hills"
+
+
+def _keys(schema: dict) -> set[str]:
+    return set(schema["properties"])
+
+
+def test_the_schema_describes_the_exports_place_and_the_maps_answer_as_they_are(live_server, placed):
+    schema = json.loads(_get(live_server, "/api/schema/?format=json"))
+    # /api/events/?format=json: each row is an Event with its `place`.
+    content = schema["paths"]["/api/events/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    [exported] = [option for option in content["oneOf"] if option.get("type") == "array"]
+    event_ref, placed_part = exported["items"]["allOf"]
+    assert event_ref == {"$ref": "#/components/schemas/Event"}
+    place_schema = placed_part["properties"]["place"]
+    assert place_schema["nullable"] is True
+    rows = {row["title"]: row for row in json.loads(_get(live_server, "/api/events/?format=json"))}
+    assert _keys(place_schema) == set(rows["Village shelled"]["place"]) == set(place_schema["required"])
+    assert rows["Village shelled"]["place"]["precision"] in place_schema["properties"]["precision"]["enum"]
+    # The paginated list has no place: its schema (the Event component) says none.
+    assert "place" not in schema["components"]["schemas"]["Event"]["properties"]
+    # /api/timeline/?format=json: the row's `event` is an Event with its `place`.
+    content = schema["paths"]["/api/timeline/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    [exported] = [option for option in content["oneOf"] if option.get("type") == "array"]
+    event_schema = exported["items"]["allOf"][1]["properties"]["event"]
+    assert event_schema["allOf"][1]["properties"]["place"] == place_schema
+    # /api/map/: the FeatureCollection, each feature's keys as the answer has them.
+    answer = json.loads(_get(live_server, "/api/map/"))
+    map_schema = schema["paths"]["/api/map/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert _keys(map_schema) == set(answer) == set(map_schema["required"])
+    feature_schema = map_schema["properties"]["features"]["items"]
+    feature = answer["features"][0]
+    assert _keys(feature_schema) == set(feature)
+    properties = feature_schema["properties"]["properties"]
+    assert _keys(properties) == set(feature["properties"]) == set(properties["required"])
+    assert _keys(properties["properties"]["event"]) == set(feature["properties"]["event"])
