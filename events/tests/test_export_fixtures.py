@@ -71,6 +71,8 @@ def snapshot() -> dict[str, dict[tuple, dict]]:
             for field in model._meta.concrete_fields:
                 if field.primary_key and model is not CameoCode:
                     continue  # the database's own id: not data, different after a reload
+                if model is EventPlace and field.name == "best":
+                    continue  # kept by triggers: among equally precise placings the first made (best_placings())
                 if field.is_relation:
                     related = getattr(instance, field.name)
                     values[field.name] = _natural(related) if related is not None else None
@@ -85,6 +87,27 @@ def snapshot() -> dict[str, dict[tuple, dict]]:
             rows[key] = values
         tables[model.__name__] = rows
     return tables
+
+
+def best_placings() -> dict[tuple, str]:
+    """Each placed event's best placing's precision: its most precise, one per event (the
+    triggers' choice among equally precise placings follows the ids, which a reload changes)."""
+    best = {}
+    for placing in EventPlace.objects.select_related("event"):
+        if placing.best:
+            assert placing.event.slug not in best, f"{placing.event.slug} has two best placings"
+            best[placing.event.slug] = placing.precision
+    ranks = {precision: rank for rank, precision in enumerate(EventPlace.Precision.values)}
+    for slug, precisions in _precisions_by_event().items():
+        assert ranks[best[slug]] == min(ranks[p] for p in precisions), slug
+    return best
+
+
+def _precisions_by_event() -> dict[str, list[str]]:
+    by_event: dict[str, list[str]] = {}
+    for slug, precision in EventPlace.objects.values_list("event__slug", "precision"):
+        by_event.setdefault(slug, []).append(precision)
+    return by_event
 
 
 def empty_the_database() -> None:
@@ -187,7 +210,7 @@ def curated_edits(seeded, admin_user):
 
 @pytest.mark.django_db
 def test_an_export_loaded_into_an_empty_database_reproduces_every_row_field_by_field(curated_edits, tmp_path):
-    before = snapshot()
+    before, best_before = snapshot(), best_placings()
     speaker_id_before = Statement.objects.get(ref="000-blinken-cease-hostilities").speaker_id
     assert Statement.objects.get(ref="000-blinken-cease-hostilities").is_untouched_draft
     assert before["Actor"][("united-states",)]  # the merge kept the survivor
@@ -199,6 +222,7 @@ def test_an_export_loaded_into_an_empty_database_reproduces_every_row_field_by_f
     output = reimport(tmp_path)
 
     after = snapshot()
+    assert best_placings() == best_before
     assert "2 of 2 article(s) imported" in output
     for model in MODELS:
         name = model.__name__
