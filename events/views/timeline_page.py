@@ -103,12 +103,12 @@ class TimelineQuery:
         """The filters but `skip` as DayCount.objects.grouped() arguments, or None if it cannot count them.
 
         It can when they are at most an escalation, one actor (a name several actors share
-        is a union, which per-actor counts cannot give) and a date range.
+        is a union, which per-actor counts cannot give) and a date range, whatever the review
+        status shown (the counts are kept per status; "any" sums them).
         """
         cleaned = self.filterset.form.cleaned_data
         given = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES and name not in skip}
-        if effective_review(self.filterset) != ANY:  # the kept counts count every review status
-            return None
+        review = effective_review(self.filterset)
         given.pop("review_status", None)
         if set(given) - {"escalation", "actor", *DATE_PARAMS}:
             return None
@@ -120,6 +120,7 @@ class TimelineQuery:
             "escalations": [given["escalation"].pk] if "escalation" in given else None,
             "date_from": given.get("date_from"),
             "date_to": given.get("date_to"),
+            "review_status": None if review == ANY else review,
         }
 
     def url(self, base: str, **changes) -> str:
