@@ -129,6 +129,23 @@ class TimelineQuery:
         query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
         return f"{base}?{query}" if query else base
 
+    def date_links(self, base: str):
+        """A function (start, end) -> url(base, date_from=start, date_to=end), the other parameters
+        encoded once: the chart links each of its hundreds of bars."""
+        names = list({**self.params, "date_from": None, "date_to": None})  # in the order url() has them
+        encoded = {
+            name: urlencode({name: value})
+            for name, value in self.params.items()
+            if name not in DATE_PARAMS and value not in (None, "")
+        }
+        names = [name for name in names if name in DATE_PARAMS or name in encoded]
+
+        def link(start: dt.date, end: dt.date) -> str:
+            encoded["date_from"], encoded["date_to"] = f"date_from={start.isoformat()}", f"date_to={end.isoformat()}"
+            return f"{base}?" + "&".join(encoded[name] for name in names)
+
+        return link
+
 
 def page_size(request) -> int:
     try:
@@ -253,7 +270,7 @@ def _chart_and_totals(query: TimelineQuery, page_link: str, first_escalation: dt
     chart = build_chart(
         [(kind, day, n) for kind, _escalation, day, n in counts],
         (low, high),
-        lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+        query.date_links(page_link),
         start_at=first_escalation,
     )
     if low is not None or high is not None:
