@@ -4,7 +4,7 @@
     DEBUG=1 DATABASE_URL=sqlite:////work/bench/sqlite5.sqlite3 python bench/page_phases.py "/reactions/?all=1" 3
 
 Requests the URL through Django's test client (warm-up once, then N times) and prints the
-request's time, the time of the page's render() (the view module's `render`, wrapped), and
+request's time (wall and CPU), the time of the page's render() (the view module's `render`, wrapped), and
 each of the request's queries run again by itself, fetched to the end, best of 3 (SQLite runs
 a query as its rows are fetched, so the client's own timings miss most of it). What is left
 is the view's Python, middleware and the response. SHOWSQL=1 prints the queries, SAVE=FILE
@@ -55,12 +55,13 @@ def main(url: str, repeat: int) -> None:
     client = Client(HTTP_HOST="localhost")
     client.get(url)
     renders.clear()
-    totals = []
+    totals, cpu = [], []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             totals.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
     queries = []
     for query in captured.captured_queries:
         times = []
@@ -75,7 +76,10 @@ def main(url: str, repeat: int) -> None:
     total, render = statistics.median(totals), statistics.median(renders)
     size = len(response.content) / 1e6
     print(f"{url}: {response.status_code}, {size:.2f} MB, {len(queries)} queries, load {os.getloadavg()[0]:.2f}")
-    print(f"  request ms {[ms(t) for t in totals]}, median {ms(total)}")
+    p95 = statistics.quantiles(totals, n=20, method="inclusive")[-1] if len(totals) > 1 else total
+    print(f"  request ms {[ms(t) for t in totals]}, median {ms(total)}, p95 {ms(p95)}")
+    # CPU time of this process (SQLite's work included): steadier than wall time on a loaded machine.
+    print(f"  request CPU ms {[ms(t) for t in cpu]}, median {ms(statistics.median(cpu))}")
     print(f"  render ms {[ms(t) for t in renders]}, median {ms(render)}")
     print(f"  SQL ms (each query again, fetched, best of 3) {[ms(t) for t, _, _ in queries]} = {ms(sql)}")
     print(f"  rows {[n for _, n, _ in queries]}")

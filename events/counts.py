@@ -11,6 +11,12 @@ targets), each record once per actor however many roles or target rows name the 
 DayCount.objects.grouped() reads it when the filters are only escalation, one actor and
 a date range; any other filter counts live rows.
 
+Each count is kept per review status too (`review_status`, the record's own): a reader sees
+the verified records only and a curator every status ("public means verified",
+events/visibility.py), so a page reads the rows of one status, or sums them all for "any".
+A record whose status changes (verify, reject) moves from one status's count to the other's:
+the update triggers watch `review_status` as they watch the dates and the escalation.
+
 A count is the sum of its key's rows. The triggers only ever insert rows (+1 or -1), never
 update one: every new statement of a day would otherwise update that day's "every record"
 row, so two transactions writing records of one day would wait for each other, and on
@@ -57,8 +63,8 @@ EVERY_RECORD = 0
 UNDATED = "0001-01-01"
 
 TABLE = "events_daycount"
-KEY = "actor_id, escalation_id, date_from, date_to, kind"
-COLUMNS = "kind, escalation_id, actor_id, date_from, date_to, n, merged"
+KEY = "actor_id, escalation_id, date_from, date_to, kind, review_status"
+COLUMNS = "kind, escalation_id, actor_id, date_from, date_to, review_status, n, merged"
 
 REACTION_TABLE = "events_reactioncount"
 # A statement's CAMEO family, of its code column: what the reactions page's cells count by.
@@ -83,14 +89,17 @@ def _add(kind: int, record: str, where: str, actors: str, sign: str) -> str:
     return f"""
     INSERT INTO {TABLE} ({COLUMNS})
     SELECT {kind}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id,
-           COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), {sign}1, false
+           COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), r.review_status, {sign}1, false
     FROM {record} AS r, ({actors}) AS m
     WHERE {where};"""
 
 
 def _row(ref: str) -> str:
     """The record columns of a trigger's own row (NEW or OLD)."""
-    return f"(SELECT {ref}.escalation_id AS escalation_id, {ref}.date_from AS date_from, {ref}.date_to AS date_to)"
+    return (
+        f"(SELECT {ref}.escalation_id AS escalation_id, {ref}.date_from AS date_from, {ref}.date_to AS date_to, "
+        f"{ref}.review_status AS review_status)"
+    )
 
 
 def _event_actors(ref: str) -> str:
@@ -111,12 +120,12 @@ def _reaction(ref: str, sign: str) -> str:
     """SQL adding `sign`1 to the reactions counts of the statement `ref` (NEW or OLD), and to its
     speaker's total; nothing for a statement without a speaker (ATTRIBUTED)."""
     return f"""
-    INSERT INTO {REACTION_TABLE} (speaker_id, escalation_id, family, n, merged)
+    INSERT INTO {REACTION_TABLE} (speaker_id, escalation_id, family, review_status, n, merged)
     SELECT {ref}.speaker_id, COALESCE({ref}.escalation_id, {NO_ESCALATION}), {FAMILY.format(code=f"{ref}.cameo_id")},
-           {sign}1, false
+           {ref}.review_status, {sign}1, false
     WHERE {ATTRIBUTED.format(r=ref)}
     UNION ALL
-    SELECT {ref}.speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', {sign}1, false
+    SELECT {ref}.speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', {ref}.review_status, {sign}1, false
     WHERE {ATTRIBUTED.format(r=ref)};"""
 
 
@@ -160,14 +169,14 @@ _RECORDS = (
     (
         "events_event",
         "daycount",
-        ("escalation_id", "date_from", "date_to"),
+        ("escalation_id", "date_from", "date_to", "review_status"),
         _add(EVENT, _row("OLD"), "true", _event_actors("OLD"), "-"),
         _add(EVENT, _row("NEW"), "true", _event_actors("NEW"), "+"),
     ),
     (
         "events_statement",
         "daycount",
-        ("escalation_id", "date_from", "date_to", "speaker_id"),
+        ("escalation_id", "date_from", "date_to", "speaker_id", "review_status"),
         _add(STATEMENT, _row("OLD"), ATTRIBUTED.format(r="OLD"), _statement_actors("OLD"), "-"),
         _add(STATEMENT, _row("NEW"), ATTRIBUTED.format(r="NEW"), _statement_actors("NEW"), "+"),
     ),
@@ -176,7 +185,7 @@ _REACTION_RECORDS = (
     (
         "events_statement",
         "reactioncount",
-        ("speaker_id", "escalation_id", "cameo_id"),
+        ("speaker_id", "escalation_id", "cameo_id", "review_status"),
         _reaction("OLD", "-"),
         _reaction("NEW", "+"),
     ),
@@ -230,7 +239,7 @@ CREATE OR REPLACE FUNCTION {table}_daycount_{op}() RETURNS trigger AS $$
 BEGIN
   INSERT INTO {count_table} ({columns})
   SELECT {kind}, COALESCE(r.escalation_id, {no_escalation}), c.actor_id,
-         COALESCE(r.date_from, '{undated}'), COALESCE(r.date_to, '{undated}'), SUM(c.d), false
+         COALESCE(r.date_from, '{undated}'), COALESCE(r.date_to, '{undated}'), r.review_status, SUM(c.d), false
   FROM (
     SELECT p.record_id, p.actor_id,
       (EXISTS (SELECT 1 FROM {table} x WHERE x.{record} = p.record_id AND x.actor_id = p.actor_id))::int
@@ -239,7 +248,7 @@ BEGIN
   ) AS c JOIN {parent} AS r ON r.id = c.record_id{extra}
   WHERE c.d <> 0
   GROUP BY COALESCE(r.escalation_id, {no_escalation}), c.actor_id, COALESCE(r.date_from, '{undated}'),
-           COALESCE(r.date_to, '{undated}');
+           COALESCE(r.date_to, '{undated}'), r.review_status;
   RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
@@ -297,15 +306,16 @@ def _postgres_link_triggers(link: _Link) -> list[str]:
 
 # Every record and every (record, actor) pair, as the triggers count them: what rebuild() writes.
 COUNTED = f"""
-SELECT {EVENT}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, r.date_from, r.date_to, COUNT(*)
+SELECT {EVENT}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, r.date_from, r.date_to, r.review_status,
+       COUNT(*)
 FROM events_event r JOIN (
   SELECT id AS record_id, {EVERY_RECORD} AS actor_id FROM events_event
   UNION SELECT event_id, actor_id FROM events_eventparticipant
 ) AS m ON m.record_id = r.id
-GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, r.date_from, r.date_to
+GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, r.date_from, r.date_to, r.review_status
 UNION ALL
 SELECT {STATEMENT}, COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id,
-       COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), COUNT(*)
+       COALESCE(r.date_from, '{UNDATED}'), COALESCE(r.date_to, '{UNDATED}'), r.review_status, COUNT(*)
 FROM events_statement r JOIN (
   SELECT id AS record_id, {EVERY_RECORD} AS actor_id FROM events_statement
   UNION SELECT id, speaker_id FROM events_statement
@@ -313,18 +323,18 @@ FROM events_statement r JOIN (
 ) AS m ON m.record_id = r.id
 WHERE {ATTRIBUTED.format(r="r")}
 GROUP BY COALESCE(r.escalation_id, {NO_ESCALATION}), m.actor_id, COALESCE(r.date_from, '{UNDATED}'),
-         COALESCE(r.date_to, '{UNDATED}')
+         COALESCE(r.date_to, '{UNDATED}'), r.review_status
 """
 
 
 # Every statement, as the reactions triggers count it.
 COUNTED_REACTIONS = f"""
-SELECT speaker_id, COALESCE(escalation_id, {NO_ESCALATION}), {FAMILY.format(code="cameo_id")}, COUNT(*)
+SELECT speaker_id, COALESCE(escalation_id, {NO_ESCALATION}), {FAMILY.format(code="cameo_id")}, review_status, COUNT(*)
 FROM events_statement WHERE {ATTRIBUTED.format(r="events_statement")}
-GROUP BY 1, 2, 3
+GROUP BY 1, 2, 3, 4
 UNION ALL
-SELECT speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', COUNT(*)
-FROM events_statement WHERE {ATTRIBUTED.format(r="events_statement")} GROUP BY 1
+SELECT speaker_id, {NO_ESCALATION}, '{EVERY_FAMILY}', review_status, COUNT(*)
+FROM events_statement WHERE {ATTRIBUTED.format(r="events_statement")} GROUP BY 1, 4
 """
 
 
@@ -340,12 +350,15 @@ class _Summary(NamedTuple):
     links: tuple[_Link, ...] = ()  # its link tables
 
 
-DAY_COUNTS = _Summary(TABLE, "0012_day_counts", COLUMNS.removesuffix(", n, merged"), KEY, COUNTED, _RECORDS, _LINKS)
+# Their triggers exist once 0020 is applied: the tables have had their review status since.
+DAY_COUNTS = _Summary(
+    TABLE, "0020_counts_by_review_status", COLUMNS.removesuffix(", n, merged"), KEY, COUNTED, _RECORDS, _LINKS
+)
 REACTION_COUNTS = _Summary(
     REACTION_TABLE,
-    "0013_reaction_counts",
-    "speaker_id, escalation_id, family",
-    "speaker_id, escalation_id, family",
+    "0020_counts_by_review_status",
+    "speaker_id, escalation_id, family, review_status",
+    "speaker_id, escalation_id, family, review_status",
     COUNTED_REACTIONS,
     _REACTION_RECORDS,
 )
@@ -498,8 +511,8 @@ def differences(cursor, summaries: tuple[_Summary, ...] = SUMMARIES) -> list[tup
 
     Empty when the triggers have kept the tables right. A count is the sum of its key's
     rows; a count of 0 (a key whose records all went) is no difference. The key columns
-    are each _Summary's `values`: DayCount's (kind, escalation, actor, date_from, date_to),
-    ReactionCount's (speaker, escalation, family).
+    are each _Summary's `values`: DayCount's (kind, escalation, actor, date_from, date_to,
+    review_status), ReactionCount's (speaker, escalation, family, review_status).
     """
     found = []
     for summary in summaries:

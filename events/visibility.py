@@ -13,7 +13,7 @@ events/tests/test_public_view.py checks the rule itself with the production defa
 
 `ReviewStatusFilter` is the FilterSets' `review_status` (events/filters.py) for events and
 statements; `effective_review` tells the pages which status a filterset ends up showing, so they
-read the kept counts (events/counts.py, which count every status) only when it is "any".
+read that status's kept counts (events/counts.py keeps them per status), or all of them for "any".
 """
 
 from __future__ import annotations

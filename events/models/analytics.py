@@ -5,24 +5,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 
 from events import counts
 from events.models.actors import Actor
+from events.models.base import ReviewStatus
 
 
 class DayCountQuerySet(models.QuerySet):
-    def grouped(self, *columns: str, actor: int | None = None, escalations=None, date_from=None, date_to=None):
+    def grouped(
+        self,
+        *columns: str,
+        actor: int | None = None,
+        escalations=None,
+        date_from=None,
+        date_to=None,
+        review_status: str | None = None,
+    ):
         """[(kind rank, value of each of `columns`..., n)]: the records counted, as a GROUP BY would count them.
 
         kind rank: 0 events, 1 statements. `columns` are "escalation" and/or "date_from"
         (None for a record without one, as the records' own columns). The records are
         those involving `actor` (every record without one), in `escalations` (ids, None
         for "no escalation"; every escalation without), whose period overlaps
-        [date_from, date_to] as the date filters read it.
+        [date_from, date_to] as the date filters read it, of `review_status` (every status
+        without one: the sum of their rows).
         """
         rows = self.filter(actor_id=actor or counts.EVERY_RECORD)
+        if review_status is not None:
+            rows = rows.filter(review_status=review_status)
         if escalations is not None:
             rows = rows.filter(escalation_id__in=[counts.NO_ESCALATION if e is None else e for e in escalations])
         undated = dt.date.fromisoformat(counts.UNDATED)
@@ -34,18 +46,29 @@ class DayCountQuerySet(models.QuerySet):
             rows = rows.filter(date_from__lte=date_to)
         names = [{"escalation": "escalation_id", "date_from": "date_from"}[column] for column in columns]
         grouped = rows.values_list("kind", *names).annotate(total=models.Sum("n")).filter(total__gt=0)
-        result = []
-        for kind, *values, n in grouped.order_by("kind", *names):
-            values = [
-                None if (name == "escalation_id" and value == counts.NO_ESCALATION) or value == undated else value
-                for name, value in zip(names, values, strict=True)
-            ]
-            result.append((kind, *values, n))
-        return result
+        # The rows as the database gives them, each value read by one small function, not by the
+        # ORM's converters: the chart's query gives a row per day (7,654 at 10^5 events), and
+        # converting them cost more than the query itself (bench/RESULTS.md, issue 19).
+        sql, params = grouped.order_by("kind", *names).query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if not fetched:
+            return []
+        # Column by column: the sentinels back to None (no escalation, undated); SQLite's dates
+        # come as dates (Django's converter for the column's declared type), as PostgreSQL's do.
+        kinds, *columns, totals = zip(*fetched, strict=True)
+        for position, name in enumerate(names):
+            sentinel = counts.NO_ESCALATION if name == "escalation_id" else undated
+            column = columns[position]
+            if isinstance(column[0], str):
+                column = [dt.date.fromisoformat(value) for value in column]
+            columns[position] = [None if value == sentinel else value for value in column]
+        return list(zip(kinds, *columns, totals, strict=True))
 
 
 class DayCount(models.Model):
-    """How many events or statements have this escalation and period, overall or involving an actor.
+    """How many events or statements have this escalation, period and review status, overall or involving an actor.
 
     Kept by database triggers (events/counts.py says how and why): rows are added, a count
     is the sum of its key's rows. Never written by the application. No foreign keys:
@@ -57,6 +80,7 @@ class DayCount(models.Model):
     actor_id = models.BigIntegerField()
     date_from = models.DateField()
     date_to = models.DateField()
+    review_status = models.CharField(max_length=10, choices=ReviewStatus, help_text="The records' review status.")
     n = models.IntegerField(help_text="Records added (+) or taken away (-); a count is the sum of its key's rows.")
     merged = models.BooleanField(default=False, help_text="Folded from the key's earlier rows by counts.compact().")
 
@@ -67,19 +91,25 @@ class DayCount(models.Model):
             # The timeline's reads: one actor (or 0), an escalation range, a date range. With n
             # in it, they read the index only (at 10^6 events on PostgreSQL, Azerbaijan's 6,446
             # rows of one escalation: 2.5 ms; 49 ms reading them from the table).
+            # The review status is read from the index too: a reader's (verified) counts, or all
+            # of them summed for a curator's "any".
             models.Index(
-                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind", "n"], name="events_daycount_key"
+                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind", "review_status", "n"],
+                name="events_daycount_key",
             ),
             # counts.compact(): the keys written to since it last ran.
             models.Index(
-                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind"],
+                fields=["actor_id", "escalation_id", "date_from", "date_to", "kind", "review_status"],
                 condition=Q(merged=False),
                 name="events_daycount_unmerged",
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.escalation_id} {self.actor_id} {self.date_from}: {self.n}"
+        return (
+            f"{self.get_kind_display()} {self.escalation_id} {self.actor_id} {self.date_from} "
+            f"{self.review_status}: {self.n}"
+        )
 
 
 class ReactionCountQuerySet(models.QuerySet):
@@ -103,7 +133,8 @@ class ReactionCountQuerySet(models.QuerySet):
 
 
 class ReactionCount(models.Model):
-    """How many statements a speaker made in an escalation in a CAMEO family (the reactions page's cells).
+    """How many statements of a review status a speaker made in an escalation in a CAMEO family (the
+    reactions page's cells).
 
     Kept by database triggers on events_statement, added to as DayCount is (events/counts.py):
     a count is the sum of its key's rows. Never written by the application. escalation_id 0 is
@@ -119,6 +150,7 @@ class ReactionCount(models.Model):
     family = models.CharField(
         max_length=3, blank=True, help_text="The CAMEO code's first two digits, or 112 (accusation); empty: every one."
     )
+    review_status = models.CharField(max_length=10, choices=ReviewStatus, help_text="The statements' review status.")
     n = models.IntegerField(help_text="Statements added (+) or taken away (-); a count is the sum of its key's rows.")
     merged = models.BooleanField(default=False, help_text="Folded from the key's earlier rows by counts.compact().")
 
@@ -128,18 +160,22 @@ class ReactionCount(models.Model):
         indexes = [
             # The reactions page: statements per speaker (every speaker), then the cells of
             # the speakers shown, from the index alone (n is in it).
-            models.Index(fields=["speaker", "escalation_id", "family", "n"], name="events_reactioncount_key"),
+            models.Index(
+                fields=["speaker", "escalation_id", "family", "review_status", "n"], name="events_reactioncount_key"
+            ),
             # Statements per speaker, to choose the busiest: their totals only.
             models.Index(
-                fields=["speaker", "n"], condition=Q(family=counts.EVERY_FAMILY), name="events_reactioncount_total"
+                fields=["speaker", "review_status", "n"],
+                condition=Q(family=counts.EVERY_FAMILY),
+                name="events_reactioncount_total",
             ),
             # counts.compact(): the keys written to since it last ran.
             models.Index(
-                fields=["speaker", "escalation_id", "family"],
+                fields=["speaker", "escalation_id", "family", "review_status"],
                 condition=Q(merged=False),
                 name="events_reactioncount_unmerged",
             ),
         ]
 
     def __str__(self):
-        return f"{self.speaker_id} {self.escalation_id} {self.family}: {self.n}"
+        return f"{self.speaker_id} {self.escalation_id} {self.family} {self.review_status}: {self.n}"

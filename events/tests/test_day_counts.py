@@ -3,8 +3,9 @@ reactions page's per speaker, escalation and CAMEO family (ReactionCount), read 
 
 The triggers are checked against a recount from the rows themselves (counts.differences(),
 both tables) after every kind of write the application makes: records created, edited, moved
-between escalations and dates, recoded, deleted; participants and targets added, changed and
-removed; actors merged; bulk queryset updates. Each page is checked against the live counts.
+between escalations and dates, recoded, verified, rejected, deleted; participants and targets
+added, changed and removed; actors merged; bulk queryset updates. Each page is checked against
+the live counts, for a reader (verified records only) and for a curator (every status).
 """
 
 from __future__ import annotations
@@ -18,9 +19,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from events import counts
-from events.models import Actor, DatePrecision, DayCount, Event, EventParticipant, ReactionCount, Statement
+from events.models import (
+    Actor,
+    DatePrecision,
+    DayCount,
+    Event,
+    EventParticipant,
+    ReactionCount,
+    ReviewStatus,
+    Statement,
+)
 from events.views.timeline_page import TimelineQuery
 from scale.corpus import CorpusSpec, generate_corpus, purge_synthetic
 
@@ -33,22 +44,23 @@ def differences() -> list[tuple]:
 
 
 def stored(**filters) -> dict[tuple, int]:
-    """{(kind, escalation, actor, date_from): n}, summed over each key's rows, for records of one day."""
-    rows = DayCount.objects.filter(**filters).values("kind", "escalation_id", "actor_id", "date_from", "date_to")
+    """{(kind, escalation, actor, date_from): n}, summed over each key's rows (every status), for records of one day."""
+    columns = ("kind", "escalation_id", "actor_id", "date_from")
+    rows = DayCount.objects.filter(**filters).values(*columns, "date_to")
     rows = rows.annotate(total=Sum("n")).exclude(total=0)
     assert all(row["date_to"] == row["date_from"] for row in rows)
-    return {(row["kind"], row["escalation_id"], row["actor_id"], row["date_from"]): row["total"] for row in rows}
+    return {tuple(row[column] for column in columns): row["total"] for row in rows}
 
 
 def stored_rows() -> set[tuple]:
     """Every count, summed over each key's rows."""
-    rows = DayCount.objects.values_list("kind", "escalation_id", "actor_id", "date_from", "date_to")
+    rows = DayCount.objects.values_list("kind", "escalation_id", "actor_id", "date_from", "date_to", "review_status")
     return set(rows.annotate(total=Sum("n")).exclude(total=0))
 
 
 def stored_reactions() -> set[tuple]:
     """Every reactions count, summed over each key's rows."""
-    rows = ReactionCount.objects.values_list("speaker_id", "escalation_id", "family")
+    rows = ReactionCount.objects.values_list("speaker_id", "escalation_id", "family", "review_status")
     return set(rows.annotate(total=Sum("n")).exclude(total=0))
 
 
@@ -146,7 +158,8 @@ def _random_writes(world, make_event, make_statement, rng: random.Random, steps:
         action = rng.choice(
             ["event", "event", "statement", "statement", "move event", "move statement", "participant",
              "change participant", "drop participant", "target", "drop target", "speaker", "delete event",
-             "delete statement", "bulk escalation", "merge", "clear targets", "month", "code", "bulk code"]
+             "delete statement", "bulk escalation", "merge", "clear targets", "month", "code", "bulk code",
+             "verify", "reject", "draft", "bulk verify", "bulk reject"]
         )  # fmt: skip
         if action == "event" or (not events and action != "statement"):
             make_event(
@@ -232,6 +245,18 @@ def _random_writes(world, make_event, make_statement, rng: random.Random, steps:
             Statement.objects.filter(pk__in=[s.pk for s in rng.sample(statements, min(3, len(statements)))]).update(
                 cameo=rng.choice(world["codes"])
             )
+        elif action in ("verify", "reject", "draft"):
+            # A curator's edit form (save()), of an event or a statement.
+            record = rng.choice(rng.choice([events, statements]) or events)
+            record.review_status = {"verify": ReviewStatus.VERIFIED, "reject": ReviewStatus.REJECTED}.get(
+                action, ReviewStatus.DRAFT
+            )
+            record.save()
+        elif action in ("bulk verify", "bulk reject"):
+            # The admin's actions: one UPDATE of several records, with their history.
+            for model, records in ((Event, events), (Statement, statements)):
+                chosen = model.objects.filter(pk__in=[r.pk for r in rng.sample(records, min(4, len(records)))])
+                chosen.mark_verified() if action == "bulk verify" else chosen.mark_rejected()
         elif action == "delete event":
             rng.choice(events).delete()
         elif action == "delete statement":
@@ -355,7 +380,10 @@ def test_the_page_reads_day_counts_only_for_the_filters_they_answer(rf, seeded):
         request = rf.get(f"/?{query}")
         return TimelineQuery.from_request(request).counted()
 
-    assert counted("") == {"actor": None, "escalations": None, "date_from": None, "date_to": None}
+    every = {"actor": None, "escalations": None, "date_from": None, "date_to": None, "review_status": None}
+    assert counted("") == every  # the suite's readers see every status (pytest.ini)
+    assert counted("review_status=verified") == {**every, "review_status": "verified"}
+    assert counted("review_status=rejected&escalation=2020-war")["review_status"] == "rejected"
     assert counted("actor=azerbaijan&escalation=2020-war")["actor"] == Actor.objects.get(slug="azerbaijan").pk
     assert counted("actor=azerbaijan&type=19") is None  # a filter they do not count by
     assert counted("country=AZ") is None
@@ -391,12 +419,16 @@ def test_recount_command_finds_and_mends_a_wrong_reactions_count(world, make_sta
         counts.install(connection)
     with pytest.raises(CommandError, match=r"2 count row\(s\) differ") as error:
         call_command("recount", "--check", stdout=StringIO())
-    assert f"('events_reactioncount', {statement.speaker_id}, 0, '05', 1)" in str(error.value)
+    status = statement.review_status
+    assert f"('events_reactioncount', {statement.speaker_id}, 0, '05', '{status}', 1)" in str(error.value)
     call_command("recount", stdout=StringIO())
     assert differences() == []
     # The statement's family, and the speaker's total (every family).
     speaker = statement.speaker_id
-    assert stored_reactions() == {(speaker, counts.NO_ESCALATION, "05", 1), (speaker, counts.NO_ESCALATION, "", 1)}
+    assert stored_reactions() == {
+        (speaker, counts.NO_ESCALATION, "05", status, 1),
+        (speaker, counts.NO_ESCALATION, "", status, 1),
+    }
 
 
 def test_import_seeds_leaves_each_count_in_one_row(seeded):
@@ -438,3 +470,72 @@ def test_the_reactions_page_is_the_same_from_reaction_counts_as_from_the_stateme
     assert Statement.objects.values("speaker").distinct().count() > 2
     assert 'href="/?speaker=' in from_counts[""] and "more have fewer" in from_counts[""]
     assert "No statements by such a speaker." in from_counts["speaker_country=JP"]
+
+
+# A reader and a curator: each the counts of the records they see ---------------------------
+
+
+def _counted_pages(client, path: str, queries: list[str], read) -> tuple[dict, dict]:
+    """{query: what `read` takes of the page}, and {query: the page's counting queries (COUNT, SUM), and
+    how many of them read the records rather than the kept counts}."""
+    pages, spent = {}, {}
+    for query in queries:
+        with CaptureQueriesContext(connection) as captured:
+            pages[query] = read(client, query) if path == "/" else client.get(f"{path}?{query}")
+        counting = [q["sql"] for q in captured if "COUNT(" in q["sql"] or "SUM(" in q["sql"]]
+        kept = ("events_daycount", "events_reactioncount")
+        spent[query] = (len(counting), sum(not any(table in sql for table in kept) for sql in counting))
+        if path != "/":
+            assert pages[query].status_code == 200
+            pages[query] = pages[query].content.decode()
+    return pages, spent
+
+
+@pytest.mark.parametrize("who", ["reader", "curator"])
+def test_a_reader_and_a_curator_each_count_the_records_they_see(
+    world, make_event, make_statement, client, curator, settings, monkeypatch, who
+):
+    settings.PUBLIC_REVIEW_STATUS = "verified"  # the production default: a reader sees verified records
+    if who == "curator":
+        client.force_login(curator)
+    _random_writes(world, make_event, make_statement, random.Random(21), steps=90)
+    busiest = EventParticipant.objects.values_list("actor__slug", flat=True).order_by("actor").first() or "nobody"
+    escalation = world["escalations"][0].slug
+    statuses = ["", "review_status=verified", "review_status=draft", "review_status=rejected", "review_status=any"]
+    queries = [
+        *statuses,
+        f"actor={busiest}",
+        f"actor={busiest}&escalation={escalation}&review_status=draft",
+        f"escalation={escalation}",
+        f"actor={busiest}&date_from=2022-08-02&date_to=2022-08-04",
+        "review_status=any&date_to=2022-08-31",
+    ]
+    from_counts, spent = _counted_pages(client, "/", queries, _page_counts)
+    reactions, reactions_spent = _counted_pages(client, "/reactions/", statuses, None)
+    # The numbers of the records themselves: the page's own GROUP BYs over the filtered rows.
+    monkeypatch.setattr(TimelineQuery, "counted", lambda self, skip=(): None)
+    monkeypatch.setattr("events.views.reactions_page.REACTION_COUNTED_FILTERS", ())
+    from_rows, rows_spent = _counted_pages(client, "/", queries, _page_counts)
+    assert from_counts == from_rows
+    # From the kept counts: one query (with a date range, also the range's and the bands' totals),
+    # none of the records.
+    assert {query: n for query, (n, _) in spent.items() if "date_" not in query} == dict.fromkeys(statuses, 1) | {
+        query: 1 for query in queries if "date_" not in query
+    }
+    assert all(records == 0 for _, records in spent.values())
+    assert reactions_spent == {query: (2, 0) for query in statuses}
+    assert all(rows_spent[query][1] > 0 for query in queries)
+    assert _counted_pages(client, "/reactions/", statuses, None)[0] == reactions
+    # And the totals of the default page are those of the statuses this user sees.
+    seen = list(ReviewStatus) if who == "curator" else [ReviewStatus.VERIFIED]
+    events = Event.objects.filter(review_status__in=seen).count()
+    statements = Statement.objects.attributed().filter(review_status__in=seen).count()
+    assert from_counts[""]["totals"] == (events, statements)
+    assert from_counts["review_status=any"]["totals"] == (Event.objects.count(), Statement.objects.attributed().count())
+    assert len({page["totals"] for page in from_counts.values()}) > 2  # the statuses give different numbers
+    # The same counting queries after more writes.
+    monkeypatch.undo()
+    settings.PUBLIC_REVIEW_STATUS = "verified"
+    _random_writes(world, make_event, make_statement, random.Random(22), steps=30)
+    assert _counted_pages(client, "/", statuses, _page_counts)[1] == {query: spent[query] for query in statuses}
+    assert all(records == 0 for _, records in _counted_pages(client, "/reactions/", statuses, None)[1].values())

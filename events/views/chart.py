@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from events.api.timeline import EVENT, STATEMENT
 from events.ingest import dates as fuzzy
@@ -98,6 +103,46 @@ class Chart:
     def view_height(self) -> int:
         return self.height + self.axis
 
+    # The bars and the table's rows, written here in one pass rather than by the template bar by
+    # bar (a few hundred bars, twice: a third of the page's rendering, bench/RESULTS.md issue 19).
+    # The same bytes the template wrote (test_chart_html.py renders both on random charts).
+
+    @cached_property
+    def bars_svg(self) -> SafeString:
+        """The bars inside the SVG: a link per bar with records, an outline for a selected empty one."""
+        parts = []
+        height = self.height
+        for bar in self.bars:
+            x, width = _number(bar.x), _number(bar.width)
+            if bar.href:
+                described = escape(bar.description)
+                selected = " bar-selected" if bar.selected else ""
+                parts.append(
+                    f'\n    <a href="{escape(bar.href)}" class="bar{selected}" aria-label="{described}">\n'
+                    f"      <title>{described}</title>\n"
+                    f'      <rect class="bar-hit" x="{x}" y="0" width="{width}" height="{height}"></rect>\n'
+                    f'      <rect class="bar-events" x="{x}" y="{_number(bar.event_y)}" width="{width}" '
+                    f'height="{_number(bar.event_height)}"></rect>\n'
+                    f'      <rect class="bar-statements" x="{x}" y="{_number(bar.statement_y)}" width="{width}" '
+                    f'height="{_number(bar.statement_height)}"></rect>\n'
+                    "    </a>\n    "
+                )
+            elif bar.selected:
+                parts.append(f'<rect class="bar-window" x="{x}" y="0" width="{width}" height="{height}"></rect>')
+        return mark_safe("".join(parts))
+
+    @cached_property
+    def table_rows(self) -> SafeString:
+        """The rows of the chart's table: one per bar with records."""
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row"><a href="{escape(bar.href)}">{escape(bar.label)}</a></th>'
+                f"<td>{bar.events}</td><td>{bar.statements}</td></tr>"
+                for bar in self.bars
+                if bar.total
+            )
+        )
+
     @property
     def summary(self) -> str:
         busiest = max(self.bars, key=lambda bar: bar.total)
@@ -107,6 +152,12 @@ class Chart:
             f"one per {self.unit}; events at the bottom of each bar, statements above. "
             f"Busiest: {busiest.description}."
         )
+
+
+def _number(value: float) -> str:
+    """A number as a template writes it ({{ value }}: localize()); str() where that is the same."""
+    text = str(value)
+    return localize(value) if "e" in text or not isinstance(value, int | float) else text
 
 
 def build_chart(
@@ -142,8 +193,10 @@ def build_chart(
         day = bucket_end(day, unit) + dt.timedelta(days=1)
     index = {start: i for i, start in enumerate(starts)}
     per_bucket = [[0, 0] for _ in starts]
+    positions: dict[dt.date, int | None] = {}  # a day's bar, found once per day (a count per kind and escalation)
     for kind, day, n in dated:
-        position = index.get(bucket_start(day, unit))
+        if (position := positions.get(day, -1)) == -1:
+            position = positions[day] = index.get(bucket_start(day, unit))
         if position is not None:
             per_bucket[position][KIND_RANK[kind]] += n
 

@@ -60,9 +60,10 @@ def reactions(request):
         context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
         return render(request, "events/reactions.html", context, status=400)
     escalations = list(Escalation.objects.all())
-    # The kept counts count every review status: read them only when every status is shown.
-    if set(params) - {"review_status"} <= set(REACTION_COUNTED_FILTERS) and effective_review(filterset) == ANY:
-        counted = ReactionCount.objects.all()
+    # The kept counts are per review status: one status's rows, or every status's summed ("any").
+    review = effective_review(filterset)
+    if set(params) - {"review_status"} <= set(REACTION_COUNTED_FILTERS):
+        counted = ReactionCount.objects.all() if review == ANY else ReactionCount.objects.filter(review_status=review)
         for name in set(params) - {"review_status"}:  # the statements' filters, on the counts' `speaker` relation
             counted = filterset.filters[name].filter(counted, filterset.form.cleaned_data[name])
     else:
@@ -121,7 +122,7 @@ def reactions(request):
         "kinds": [kind for kind in REACTION_KINDS if kind in used],
         "export_links": [(label, f"/api/statements/?format={fmt}") for fmt, label in EXPORT_FORMATS],
         # The page says which statements it counts (public: verified), with the menu to change it.
-        "review_shown": shown_label(effective_review(filterset)),
+        "review_shown": shown_label(review),
         "review_statuses": REVIEW_CHOICES,
         "review_default": "Every status (you curate)" if default_review(request) == ANY else "Verified only",
     }

@@ -103,12 +103,12 @@ class TimelineQuery:
         """The filters but `skip` as DayCount.objects.grouped() arguments, or None if it cannot count them.
 
         It can when they are at most an escalation, one actor (a name several actors share
-        is a union, which per-actor counts cannot give) and a date range.
+        is a union, which per-actor counts cannot give) and a date range, whatever the review
+        status shown (the counts are kept per status; "any" sums them).
         """
         cleaned = self.filterset.form.cleaned_data
         given = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES and name not in skip}
-        if effective_review(self.filterset) != ANY:  # the kept counts count every review status
-            return None
+        review = effective_review(self.filterset)
         given.pop("review_status", None)
         if set(given) - {"escalation", "actor", *DATE_PARAMS}:
             return None
@@ -120,6 +120,7 @@ class TimelineQuery:
             "escalations": [given["escalation"].pk] if "escalation" in given else None,
             "date_from": given.get("date_from"),
             "date_to": given.get("date_to"),
+            "review_status": None if review == ANY else review,
         }
 
     def url(self, base: str, **changes) -> str:
@@ -127,6 +128,23 @@ class TimelineQuery:
         params = {**self.params, **changes}
         query = urlencode({name: value for name, value in params.items() if value not in (None, "")})
         return f"{base}?{query}" if query else base
+
+    def date_links(self, base: str):
+        """A function (start, end) -> url(base, date_from=start, date_to=end), the other parameters
+        encoded once: the chart links each of its hundreds of bars."""
+        names = list({**self.params, "date_from": None, "date_to": None})  # in the order url() has them
+        encoded = {
+            name: urlencode({name: value})
+            for name, value in self.params.items()
+            if name not in DATE_PARAMS and value not in (None, "")
+        }
+        names = [name for name in names if name in DATE_PARAMS or name in encoded]
+
+        def link(start: dt.date, end: dt.date) -> str:
+            encoded["date_from"], encoded["date_to"] = f"date_from={start.isoformat()}", f"date_to={end.isoformat()}"
+            return f"{base}?" + "&".join(encoded[name] for name in names)
+
+        return link
 
 
 def page_size(request) -> int:
@@ -252,7 +270,7 @@ def _chart_and_totals(query: TimelineQuery, page_link: str, first_escalation: dt
     chart = build_chart(
         [(kind, day, n) for kind, _escalation, day, n in counts],
         (low, high),
-        lambda start, end: query.url(page_link, date_from=start.isoformat(), date_to=end.isoformat()),
+        query.date_links(page_link),
         start_at=first_escalation,
     )
     if low is not None or high is not None:

@@ -37,7 +37,8 @@ class Command(BaseCommand):
                 shown = "\n".join(f"  {row}" for row in wrong[:20])
                 raise CommandError(
                     f"{len(wrong)} count row(s) differ from the records (table, then events_daycount's kind, "
-                    "escalation, actor, from, to, n; events_reactioncount's speaker, escalation, family, n):\n"
+                    "escalation, actor, from, to, review status, n; events_reactioncount's speaker, escalation, "
+                    "family, review status, n):\n"
                     f"{shown}\nRun `manage.py recount` to count again."
                 )
             self.stdout.write("The timeline's and the reactions page's counts match the records.")
