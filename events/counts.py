@@ -350,13 +350,13 @@ class _Summary(NamedTuple):
     links: tuple[_Link, ...] = ()  # its link tables
 
 
-# Their triggers exist once 0020 is applied: the tables have had their review status since.
+# Their triggers exist once 0021 is applied: the tables have had their review status since.
 DAY_COUNTS = _Summary(
-    TABLE, "0020_counts_by_review_status", COLUMNS.removesuffix(", n, merged"), KEY, COUNTED, _RECORDS, _LINKS
+    TABLE, "0021_counts_by_review_status", COLUMNS.removesuffix(", n, merged"), KEY, COUNTED, _RECORDS, _LINKS
 )
 REACTION_COUNTS = _Summary(
     REACTION_TABLE,
-    "0020_counts_by_review_status",
+    "0021_counts_by_review_status",
     "speaker_id, escalation_id, family, review_status",
     "speaker_id, escalation_id, family, review_status",
     COUNTED_REACTIONS,

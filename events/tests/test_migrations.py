@@ -5,7 +5,7 @@ table that matters, migrated forward to the latest migration, still holds every 
 The database is moved back to 0014 and forward again with Django's MigrationExecutor, between the
 pre_migrate and post_migrate signals that `manage.py migrate` sends (the app takes its triggers off
 before a migration and puts them back after: events/apps.py). The kept counts (events/counts.py)
-are not rows to keep but counted again by 0020 (by review status): they must match the records.
+are not rows to keep but counted again by 0021 (by review status): they must match the records.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def test_a_database_at_0014_keeps_every_row_and_value_when_migrated_to_the_lates
     finally:
         migrate_to(head)  # whatever happened, the next test finds the latest schema
 
-    assert after["events.daycount"] and after["events.reactioncount"]  # counted by 0020
+    assert after["events.daycount"] and after["events.reactioncount"]  # counted by 0021
     for table, rows in before.items():
         if table in ("events.daycount", "events.reactioncount"):
             continue

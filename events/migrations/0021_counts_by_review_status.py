@@ -22,7 +22,7 @@ def count(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0019_assign_escalations_by_date"),
+        ("events", "0020_eventplace_best"),
     ]
 
     operations = [
