@@ -48,7 +48,9 @@ _NOT_TITLE = frozenset(
 )
 
 
-_LAST_WORD = re.compile(r"(\w+)\.? $")
+# The last word of a window ending in "word " or "word. ", read backwards: `(\w+)\.? $` searched
+# forwards tries every start of the window (and backtracks from each); reversed it is one match.
+_LAST_WORD_REVERSED = re.compile(r" \.?(\w+)")
 _NAME_AFTER = re.compile(r" (?P<word>[A-Z][a-z]+|[A-Z]\.)(?: |$)")
 
 
@@ -450,8 +452,10 @@ def _case_fits(alias: _Alias, surface: str) -> bool:
 
 def _title_start(text: str, window_start: int, name_start: int) -> int:
     """Where a title written right before the name at `name_start` begins (or `name_start`)."""
-    last = _LAST_WORD.search(text, max(window_start, name_start - 40), name_start)
-    if not last or last.group(1).lower() not in TITLE_HEADS:
+    if name_start <= window_start or text[name_start - 1] != " ":
+        return name_start  # no "word " right before the name
+    last = _LAST_WORD_REVERSED.match(text[max(window_start, name_start - 40) : name_start][::-1])
+    if not last or last.group(1)[::-1].lower() not in TITLE_HEADS:
         return name_start
     tokens = tokenize(text, window_start, name_start)
     norms = [normalise(t) for _, _, t in tokens]
