@@ -433,6 +433,31 @@ def word_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def whole_words(words: Iterable[str], *, end: bool = True) -> str:
+    """A regex matching exactly what `\\b(?:word|word…)\\b` matches (without the last `\\b` if not
+    `end`), for words that start with a word character, written so that the regex engine can skip
+    ahead to the characters that start a word: each branch opens with its first character, then
+    `(?<!\\w\\w)` puts the word boundary behind it. A pattern led by `\\b` is tried at every
+    position of the text instead."""
+    trie: dict = {}
+    for word in words:
+        if not _WORD_CHAR.match(word):
+            raise ValueError(f"{word!r} does not start with a word character")
+        trie.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(first) + r"(?<!\w\w)" + _rest(rests) for first, rests in sorted(trie.items())]
+    return "(?:" + "|".join(branches) + (r")\b" if end else ")")
+
+
+def _rest(rests: list[str]) -> str:
+    if rests == [""]:
+        return ""
+    alternation = word_alternation(r for r in rests if r)
+    return f"(?:{alternation})?" if "" in rests else alternation
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _case_fits(alias: _Alias, surface: str) -> bool:
     """Capitalised alias words need capitalised text; acronyms need capitals."""
     if surface == alias.surface:

@@ -670,3 +670,34 @@ def test_the_cameo_key_search_finds_every_key_the_lookahead_scan_finds():
         for match in lookahead.finditer(text):
             expected |= module._IMPLIED[match.group(1)]
         assert module._keys_in(text) == expected, text
+
+
+def test_word_hints_find_what_their_boundary_patterns_find():
+    """The speaker hints written with whole_words (first character, then the boundary behind it)
+    find the same matches as the \\b-led patterns they stand for, in any range of any text."""
+    from events.ingest import candidates
+
+    pairs = [
+        (candidates._PRONOUN, re.compile(r"\b(?:he|she|it)\b")),
+        (candidates.REPORTED_HINT, re.compile(r"\b(?:that|accus|according to)")),
+        (
+            candidates._ANONYMOUS_HINT,
+            re.compile(rf"\b(?:{candidates._ANONYMOUS_HEADS}|anonymous|unnamed)\b"),
+        ),
+        (candidates._NOMINAL_HINT, re.compile(rf"\b(?:{candidates._NOMINAL_HEADS})\b")),
+    ]
+    heads = re.sub(r"\(\?:[^)]*\)|\?|\[[^]]*\]", "", candidates._ANONYMOUS_HEADS + "|" + candidates._NOMINAL_HEADS)
+    pieces = [
+        *heads.split("|"),
+        *("he", "she", "it", "that", "accus", "according to", "s", "es", "man", "woman", "communiqué", "é"),
+        *(" ", "  ", "\n", ",", ".", "’", "“", "-", "x", "_", "2", "anonymous", "unnamed", "the"),
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        for fast, reference in pairs:
+            assert [m.span() for m in fast.finditer(text, start, stop)] == [
+                m.span() for m in reference.finditer(text, start, stop)
+            ], (fast.pattern, text, start, stop)
