@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from events.ingest import dates
+from events.ingest import quotations as quotations_module
 from events.ingest.classify import RULES as CAMEO_RULES
 from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
@@ -701,3 +702,15 @@ def test_word_hints_find_what_their_boundary_patterns_find():
             assert [m.span() for m in fast.finditer(text, start, stop)] == [
                 m.span() for m in reference.finditer(text, start, stop)
             ], (fast.pattern, text, start, stop)
+
+
+def test_quotation_marks_found_with_find_are_the_regex_scan():
+    """The double quotation marks found with str.find are those `[“”"]` finds, in any range of any text."""
+    rng = random.Random(11)
+    pieces = [".", "!", "”", "“", '"', "’", "‘", " ", "\n", "A", "b", "À", "U.S."]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        expected = [m.start() for m in re.finditer(r"[“”\"]", text[:stop]) if m.start() >= start]
+        assert quotations_module._marks(text, start, stop) == expected, (text, start, stop)
