@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, whole_words, word_alternation
+from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, whole_words
 from events.ingest.quotations import Quotation
 from events.ingest.records import (
     ANONYMOUS,
@@ -51,7 +51,7 @@ CUE_WORDS = """
     underline underlines underlined underlining pointed remarked asserted recalled mentioned highlighted
     clarified suggested lamented observed concluded commented answered continued read reads
 """
-CUE = re.compile(r"\b(?:according to|" + word_alternation(CUE_WORDS.split()) + r")\b")
+CUE = re.compile(whole_words(["according to", *CUE_WORDS.split()]))  # \b(?:according to|…)\b
 # A cue word used as a noun ("a call", "the claims", "her tweet") or in "so-called" is no cue.
 NOUN_BEFORE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their|our|this|that|these|those|such|phone|telephone|video)\s+|so-)$"
@@ -164,12 +164,18 @@ TERMED_BY = re.compile(
 # Reported speech: a speech verb and its "that" clause, "accused X of", "according to X, …".
 REPORTED_HINT = re.compile(whole_words(["that", "accus", "according to"], end=False))  # \b(?:that|…)
 REPORTED_PATTERNS = (
+    # "\b(?P<cue>(?:said|says|…)…": the words after their first character (whole_words), searched in every sentence.
     re.compile(
-        r"\b(?P<cue>(?:said|says|stated|states|noted|notes|stressed|stresses|warned|warns|added|adds|claimed|claims|"
-        r"insisted|insists|announced|announces|argued|argues|emphasi[sz]ed|underlined|reiterated|confirmed|denied)"
-        r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
+        "(?P<cue>"
+        + whole_words(
+            """said says stated states noted notes stressed stresses warned warns added adds claimed claims insisted
+            insists announced announces argued argues emphasised emphasized underlined reiterated confirmed
+            denied""".split(),
+            end=False,
+        )
+        + r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
     ),
-    re.compile(r"\b(?P<cue>accused|accuses)\s+(?:[\w’'-]+\s+){1,4}?of\s+"),
+    re.compile(r"(?P<cue>a(?<!\w\w)ccuse[ds])\s+(?:[\w’'-]+\s+){1,4}?of\s+"),  # \b(?P<cue>accused|accuses)…
     re.compile(r"(?P<cue>according to)\s+[^,]{2,60},\s+"),
 )
 

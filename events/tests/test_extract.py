@@ -23,7 +23,7 @@ from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
 from events.ingest.evaluate import evaluate_extraction, score
 from events.ingest.extract import extract_article, find_dateline, to_json
-from events.ingest.gazetteer import Gazetteer, WordScan
+from events.ingest.gazetteer import Gazetteer, WordScan, word_alternation
 from events.ingest.parser import parse_article
 from events.ingest.quotations import Quotation, find_quotations
 from events.ingest.quotes import Attribution
@@ -686,15 +686,29 @@ def test_word_hints_find_what_their_boundary_patterns_find():
             re.compile(rf"\b(?:{candidates._ANONYMOUS_HEADS}|anonymous|unnamed)\b"),
         ),
         (candidates._NOMINAL_HINT, re.compile(rf"\b(?:{candidates._NOMINAL_HEADS})\b")),
+        (
+            candidates.CUE,
+            re.compile(r"\b(?:according to|" + word_alternation(candidates.CUE_WORDS.split()) + r")\b"),
+        ),
+        (
+            candidates.REPORTED_PATTERNS[0],
+            re.compile(
+                r"\b(?P<cue>(?:said|says|stated|states|noted|notes|stressed|stresses|warned|warns|added|adds|claimed|"
+                r"claims|insisted|insists|announced|announces|argued|argues|emphasi[sz]ed|underlined|reiterated|"
+                r"confirmed|denied)(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
+            ),
+        ),
+        (candidates.REPORTED_PATTERNS[1], re.compile(r"\b(?P<cue>accused|accuses)\s+(?:[\w’'-]+\s+){1,4}?of\s+")),
     ]
     heads = re.sub(r"\(\?:[^)]*\)|\?|\[[^]]*\]", "", candidates._ANONYMOUS_HEADS + "|" + candidates._NOMINAL_HEADS)
     pieces = [
         *heads.split("|"),
         *("he", "she", "it", "that", "accus", "according to", "s", "es", "man", "woman", "communiqué", "é"),
         *(" ", "  ", "\n", ",", ".", "’", "“", "-", "x", "_", "2", "anonymous", "unnamed", "the"),
+        *(*candidates.CUE_WORDS.split(), "emphasised", "accused", "accuses", "of", "on", "today", "in a statement"),
     ]
     rng = random.Random(7)
-    for _ in range(3000):
+    for _ in range(4000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         start = rng.randint(0, len(text))
         stop = rng.randint(start, len(text))
