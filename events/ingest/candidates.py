@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, word_alternation
+from events.ingest.gazetteer import TITLE_HEADS, lower_same_length, whole_words
 from events.ingest.quotations import Quotation
 from events.ingest.records import (
     ANONYMOUS,
@@ -51,7 +51,7 @@ CUE_WORDS = """
     underline underlines underlined underlining pointed remarked asserted recalled mentioned highlighted
     clarified suggested lamented observed concluded commented answered continued read reads
 """
-CUE = re.compile(r"\b(?:according to|" + word_alternation(CUE_WORDS.split()) + r")\b")
+CUE = re.compile(whole_words(["according to", *CUE_WORDS.split()]))  # \b(?:according to|…)\b
 # A cue word used as a noun ("a call", "the claims", "her tweet") or in "so-called" is no cue.
 NOUN_BEFORE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their|our|this|that|these|those|such|phone|telephone|video)\s+|so-)$"
@@ -62,7 +62,7 @@ STATEMENT_BY = re.compile(
     r"\s*(?:(?:a|the)\s+(?:statement|readout|report|post|message)\s+(?:from|by|of|issued\s+by)\s+)?"
 )
 
-_PRONOUN = re.compile(r"\b(?:he|she|it)\b")
+_PRONOUN = re.compile(whole_words(["he", "she", "it"]))  # \b(?:he|she|it)\b
 _ANONYMOUS_HEADS = (
     "sources? officials? diplomats? aides? insiders? people person spokes(?:man|woman|person) representatives? "
     "residents? witness(?:es)? soldiers? officers? commanders? doctors? villagers? refugees? activists? analysts? "
@@ -85,8 +85,24 @@ _HEAD_WORDS = {"pm": ("prime minister", " pm"), "premier": ("prime minister", "p
 _DOCUMENT_HEADS = frozenset({"statement", "readout", "communique", "communiqué"})
 _NOMINAL = re.compile(rf"\bthe\s+(?:[\w’'-]+\s+){{0,3}}?(?P<head>{_NOMINAL_HEADS})\b")
 # Cheap first checks: without one of these words in a range, the patterns above cannot match.
-_ANONYMOUS_HINT = re.compile(rf"\b(?:{_ANONYMOUS_HEADS}|anonymous|unnamed)\b")
-_NOMINAL_HINT = re.compile(rf"\b(?:{_NOMINAL_HEADS})\b")
+# They are rf"\b(?:{_ANONYMOUS_HEADS}|anonymous|unnamed)\b" and rf"\b(?:{_NOMINAL_HEADS})\b" with
+# the heads' words spelled out (whole_words: searched often, in short ranges).
+_ANONYMOUS_HINT = re.compile(
+    whole_words(
+        """source sources official officials diplomat diplomats aide aides insider insiders people person spokesman
+        spokeswoman spokesperson representative representatives resident residents witness witnesses soldier
+        soldiers officer officers commander commanders doctor doctors villager villagers refugee refugees activist
+        activists analyst analysts expert experts observer observers lawmaker lawmakers minister ministers member
+        members protester protesters demonstrator demonstrators anonymous unnamed""".split()
+    )
+)
+_NOMINAL_HINT = re.compile(
+    whole_words(
+        """minister ministry president spokesman spokeswoman spokesperson department government leader envoy
+        ambassador premier chancellor presidency office governor mayor commander pm statement readout communique
+        communiqué agency""".split()
+    )
+)
 NAME = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:(?:of|for|de|da|al|bin|van|von|der|du|la|le)\s+)?[A-Z][\w’'.-]*)*")
 _NOT_NAME = frozenset(
     """The A An On In At As By For From To Of And But Or While When After Before During Since Earlier Later
@@ -146,14 +162,20 @@ TERMED_BY = re.compile(
 )
 
 # Reported speech: a speech verb and its "that" clause, "accused X of", "according to X, …".
-REPORTED_HINT = re.compile(r"\b(?:that|accus|according to)")
+REPORTED_HINT = re.compile(whole_words(["that", "accus", "according to"], end=False))  # \b(?:that|…)
 REPORTED_PATTERNS = (
+    # "\b(?P<cue>(?:said|says|…)…": the words after their first character (whole_words), searched in every sentence.
     re.compile(
-        r"\b(?P<cue>(?:said|says|stated|states|noted|notes|stressed|stresses|warned|warns|added|adds|claimed|claims|"
-        r"insisted|insists|announced|announces|argued|argues|emphasi[sz]ed|underlined|reiterated|confirmed|denied)"
-        r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
+        "(?P<cue>"
+        + whole_words(
+            """said says stated states noted notes stressed stresses warned warns added adds claimed claims insisted
+            insists announced announces argued argues emphasised emphasized underlined reiterated confirmed
+            denied""".split(),
+            end=False,
+        )
+        + r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
     ),
-    re.compile(r"\b(?P<cue>accused|accuses)\s+(?:[\w’'-]+\s+){1,4}?of\s+"),
+    re.compile(r"(?P<cue>a(?<!\w\w)ccuse[ds])\s+(?:[\w’'-]+\s+){1,4}?of\s+"),  # \b(?P<cue>accused|accuses)…
     re.compile(r"(?P<cue>according to)\s+[^,]{2,60},\s+"),
 )
 

@@ -303,7 +303,7 @@ def find_dates(
     low, stop = start - base, end - base
     candidates: list[tuple[int, int, int, str, dt.date, str]] = []
     for anchor_start, word in _ANCHOR.scan(lower, low, stop) if words is None else words:
-        kind = _KIND_OF.get(word) or ("year" if _YEAR.fullmatch(word) else None)
+        kind = _KIND_OF.get(word) or ("year" if word[:1] in "12" and _YEAR.fullmatch(word) else None)
         if kind is None:
             continue  # another pass's word (Gazetteer.scan_with)
         guard = _GUARDS.get(kind)

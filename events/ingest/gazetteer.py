@@ -48,7 +48,9 @@ _NOT_TITLE = frozenset(
 )
 
 
-_LAST_WORD = re.compile(r"(\w+)\.? $")
+# The last word of a window ending in "word " or "word. ", read backwards: `(\w+)\.? $` searched
+# forwards tries every start of the window (and backtracks from each); reversed it is one match.
+_LAST_WORD_REVERSED = re.compile(r" \.?(\w+)")
 _NAME_AFTER = re.compile(r" (?P<word>[A-Z][a-z]+|[A-Z]\.)(?: |$)")
 
 
@@ -431,6 +433,31 @@ def word_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def whole_words(words: Iterable[str], *, end: bool = True) -> str:
+    """A regex matching exactly what `\\b(?:word|word…)\\b` matches (without the last `\\b` if not
+    `end`), for words that start with a word character, written so that the regex engine can skip
+    ahead to the characters that start a word: each branch opens with its first character, then
+    `(?<!\\w\\w)` puts the word boundary behind it. A pattern led by `\\b` is tried at every
+    position of the text instead."""
+    trie: dict = {}
+    for word in words:
+        if not _WORD_CHAR.match(word):
+            raise ValueError(f"{word!r} does not start with a word character")
+        trie.setdefault(word[0], []).append(word[1:])
+    branches = [re.escape(first) + r"(?<!\w\w)" + _rest(rests) for first, rests in sorted(trie.items())]
+    return "(?:" + "|".join(branches) + (r")\b" if end else ")")
+
+
+def _rest(rests: list[str]) -> str:
+    if rests == [""]:
+        return ""
+    alternation = word_alternation(r for r in rests if r)
+    return f"(?:{alternation})?" if "" in rests else alternation
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _case_fits(alias: _Alias, surface: str) -> bool:
     """Capitalised alias words need capitalised text; acronyms need capitals."""
     if surface == alias.surface:
@@ -450,8 +477,10 @@ def _case_fits(alias: _Alias, surface: str) -> bool:
 
 def _title_start(text: str, window_start: int, name_start: int) -> int:
     """Where a title written right before the name at `name_start` begins (or `name_start`)."""
-    last = _LAST_WORD.search(text, max(window_start, name_start - 40), name_start)
-    if not last or last.group(1).lower() not in TITLE_HEADS:
+    if name_start <= window_start or text[name_start - 1] != " ":
+        return name_start  # no "word " right before the name
+    last = _LAST_WORD_REVERSED.match(text[max(window_start, name_start - 40) : name_start][::-1])
+    if not last or last.group(1)[::-1].lower() not in TITLE_HEADS:
         return name_start
     tokens = tokenize(text, window_start, name_start)
     norms = [normalise(t) for _, _, t in tokens]

@@ -9,7 +9,20 @@ from dataclasses import dataclass
 
 from events.ingest.records import Span
 
-_MARK = re.compile(r"[“”\"]")
+_MARKS = '“”"'  # the double quotation marks
+
+
+def _marks(text: str, start: int, end: int) -> list[int]:
+    """Where the double quotation marks stand in text[start:end], in order: `[“”"]` found with
+    str.find (a regex skipping to a character set tests every character of the text apart)."""
+    found = []
+    for mark in _MARKS:
+        at = text.find(mark, start, end)
+        while at != -1:
+            found.append(at)
+            at = text.find(mark, at + 1, end)
+    found.sort()
+    return found
 
 
 @dataclass(frozen=True)
@@ -42,8 +55,8 @@ def find_quotations(text: str, paragraphs: Sequence[Span]) -> list[Quotation]:
     open_before = False
     for index, paragraph in enumerate(paragraphs):
         depth, straight, opened = 0, False, None
-        for match in _MARK.finditer(text, paragraph.start, paragraph.end):
-            mark, at = match.group(), match.start()
+        for at in _marks(text, paragraph.start, paragraph.end):
+            mark = text[at]
             if mark == "“" and not straight:
                 if depth == 0:
                     opened = at

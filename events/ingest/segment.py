@@ -20,8 +20,10 @@ ABBREVIATIONS = frozenset(
 )
 
 # Terminal punctuation, then closing quotes or brackets that belong to the same sentence,
-# then (not consumed) whitespace and what can start a new sentence.
-_BOUNDARY = re.compile(r"[.!?]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9À-Ý])")
+# then (not consumed) whitespace and what can start a new sentence. `[.!?][.!?]*`, not `[.!?]+`:
+# a pattern that opens with a character set lets the regex engine skip to the next [.!?] (one
+# that opens with a repeat is tried at every position).
+_BOUNDARY = re.compile(r"[.!?][.!?]*[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9À-Ý])")
 _SPACE = re.compile(r"\s*")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.K, e.g
 

@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 
 from events.ingest import dates
+from events.ingest import quotations as quotations_module
 from events.ingest.classify import RULES as CAMEO_RULES
 from events.ingest.classify import classify
 from events.ingest.datephrases import find_dates
 from events.ingest.evaluate import evaluate_extraction, score
 from events.ingest.extract import extract_article, find_dateline, to_json
-from events.ingest.gazetteer import Gazetteer, WordScan
+from events.ingest.gazetteer import Gazetteer, WordScan, word_alternation
 from events.ingest.parser import parse_article
 from events.ingest.quotations import Quotation, find_quotations
 from events.ingest.quotes import Attribution
@@ -670,3 +671,60 @@ def test_the_cameo_key_search_finds_every_key_the_lookahead_scan_finds():
         for match in lookahead.finditer(text):
             expected |= module._IMPLIED[match.group(1)]
         assert module._keys_in(text) == expected, text
+
+
+def test_word_hints_find_what_their_boundary_patterns_find():
+    """The speaker hints written with whole_words (first character, then the boundary behind it)
+    find the same matches as the \\b-led patterns they stand for, in any range of any text."""
+    from events.ingest import candidates
+
+    pairs = [
+        (candidates._PRONOUN, re.compile(r"\b(?:he|she|it)\b")),
+        (candidates.REPORTED_HINT, re.compile(r"\b(?:that|accus|according to)")),
+        (
+            candidates._ANONYMOUS_HINT,
+            re.compile(rf"\b(?:{candidates._ANONYMOUS_HEADS}|anonymous|unnamed)\b"),
+        ),
+        (candidates._NOMINAL_HINT, re.compile(rf"\b(?:{candidates._NOMINAL_HEADS})\b")),
+        (
+            candidates.CUE,
+            re.compile(r"\b(?:according to|" + word_alternation(candidates.CUE_WORDS.split()) + r")\b"),
+        ),
+        (
+            candidates.REPORTED_PATTERNS[0],
+            re.compile(
+                r"\b(?P<cue>(?:said|says|stated|states|noted|notes|stressed|stresses|warned|warns|added|adds|claimed|"
+                r"claims|insisted|insists|announced|announces|argued|argues|emphasi[sz]ed|underlined|reiterated|"
+                r"confirmed|denied)(?:\s+(?:on\s+\w+|in\s+a\s+statement|earlier|later|today|yesterday))?)\s+that\s+"
+            ),
+        ),
+        (candidates.REPORTED_PATTERNS[1], re.compile(r"\b(?P<cue>accused|accuses)\s+(?:[\w’'-]+\s+){1,4}?of\s+")),
+    ]
+    heads = re.sub(r"\(\?:[^)]*\)|\?|\[[^]]*\]", "", candidates._ANONYMOUS_HEADS + "|" + candidates._NOMINAL_HEADS)
+    pieces = [
+        *heads.split("|"),
+        *("he", "she", "it", "that", "accus", "according to", "s", "es", "man", "woman", "communiqué", "é"),
+        *(" ", "  ", "\n", ",", ".", "’", "“", "-", "x", "_", "2", "anonymous", "unnamed", "the"),
+        *(*candidates.CUE_WORDS.split(), "emphasised", "accused", "accuses", "of", "on", "today", "in a statement"),
+    ]
+    rng = random.Random(7)
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        for fast, reference in pairs:
+            assert [m.span() for m in fast.finditer(text, start, stop)] == [
+                m.span() for m in reference.finditer(text, start, stop)
+            ], (fast.pattern, text, start, stop)
+
+
+def test_quotation_marks_found_with_find_are_the_regex_scan():
+    """The double quotation marks found with str.find are those `[“”"]` finds, in any range of any text."""
+    rng = random.Random(11)
+    pieces = [".", "!", "”", "“", '"', "’", "‘", " ", "\n", "A", "b", "À", "U.S."]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        start = rng.randint(0, len(text))
+        stop = rng.randint(start, len(text))
+        expected = [m.start() for m in re.finditer(r"[“”\"]", text[:stop]) if m.start() >= start]
+        assert quotations_module._marks(text, start, stop) == expected, (text, start, stop)
