@@ -137,8 +137,8 @@ ASGI_APPLICATION = "conflictdb.asgi.application"
 
 # SQLite is the embedded default; DATABASE_URL (postgres://...) switches to PostgreSQL.
 # A worker keeps its connection between requests (DATABASE_CONN_MAX_AGE seconds, 0: one per
-# request): a new SQLite connection reads the schema again and starts with an empty page cache,
-# about 8 ms of CPU on an API list of 10 (bench/RESULTS.md, issue 19); PostgreSQL forks a backend.
+# request): a new SQLite connection reads the schema again and starts with an empty page cache
+# (/api/events/ took 26 ms instead of 9: bench/RESULTS.md, issue 19); PostgreSQL forks a backend.
 DATABASES = {
     "default": dj_database_url.parse(
         # Unset or empty: the embedded SQLite file.
