@@ -136,11 +136,16 @@ WSGI_APPLICATION = "conflictdb.wsgi.application"
 ASGI_APPLICATION = "conflictdb.asgi.application"
 
 # SQLite is the embedded default; DATABASE_URL (postgres://...) switches to PostgreSQL.
+# A worker keeps its connection between requests (DATABASE_CONN_MAX_AGE seconds, 0: one per
+# request): a new SQLite connection reads the schema again and starts with an empty page cache
+# (/api/events/ took 26 ms instead of 9: bench/RESULTS.md, issue 19); PostgreSQL forks a backend.
 DATABASES = {
     "default": dj_database_url.parse(
         # Unset or empty: the embedded SQLite file.
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        # A kept connection is checked before a request uses it (a restarted server: reconnect).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

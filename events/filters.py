@@ -33,6 +33,7 @@ import django_filters
 from django.db.models import F, Q, QuerySet
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
+from django_filters.filters import FilterMethod
 
 from events.filter_fields import (
     ActorReferenceField,
@@ -232,9 +233,42 @@ def _overlap_filters(noun: str) -> tuple[IsoDateFilter, IsoDateFilter]:
 # FilterSets --------------------------------------------------------------------------
 
 
+class _SharedFilters(dict):
+    """A FilterSet class's filters, copied shallowly for each FilterSet (django-filter deep-copies
+    all of them, with their choices and querysets, for every request: a fifth of a small API
+    list's CPU). What a filter keeps per FilterSet is set on its own copy: `model` and `parent`
+    (FilterSet.__init__), and the FilterMethod of a `method` filter, bound here to the copy so
+    it calls its own FilterSet's method. The rest (`extra`, the lookup, the choices) is only read."""
+
+    def __deepcopy__(self, memo):
+        return {name: _own_copy(filter_) for name, filter_ in self.items()}
+
+
+def _own_copy(filter_: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(filter_)
+    if isinstance(filter_.__dict__.get("filter"), FilterMethod):
+        copied.filter = FilterMethod(copied)
+    return copied
+
+
+class _SharedFields(dict):
+    """A filter form class's fields, the same objects for every form (Django deep-copies a form's
+    fields, widgets and choices for each instance so that one form may change its own: these
+    forms change none, they only validate the query string)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class BaseFilterSet(django_filters.FilterSet):
     class Meta:
         form = RangeCheckForm
+
+    def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if not isinstance(cls.__dict__.get("base_filters"), _SharedFilters):
+            cls.base_filters = _SharedFilters(cls.base_filters)
+        super().__init__(*args, **kwargs)
 
     def get_form_class(self):
         # Built once per FilterSet class: django-filter builds the form class (a form field and
@@ -243,6 +277,7 @@ class BaseFilterSet(django_filters.FilterSet):
         form_class = type(self).__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = _SharedFields(form_class.base_fields)
             type(self)._form_class = form_class
         return form_class
 

@@ -116,18 +116,25 @@ def _distinct(values: Iterable[str]) -> str:
 
 #: The fields of an event's and a statement's record that timeline_csv_row() reads ({name: its
 #: nested fields, None for all}): a CSV export reads only these (events/api/rows.py, `only`).
+_ARTICLE_CSV_FIELDS = {"source_ref": None, "url": None, "outlet": {"name": None}}
+_NAME = {"name": None}
 CSV_FIELDS = {
     EVENT: {
         **dict.fromkeys(("id", "slug", "title", "summary", "type", "start_date", "start_precision", "end_date")),
-        **dict.fromkeys(("end_precision", "date_label", "location", "escalation", "fatalities", "review_status")),
+        **dict.fromkeys(("end_precision", "date_label", "location", "fatalities", "review_status")),
         **dict.fromkeys(("fatalities_low", "fatalities_high")),
-        "participants": None,
-        "sources": {"article": None},
+        "escalation": {"slug": None},
+        "participants": {"actor": _NAME, "role": None},
+        "sources": {"article": _ARTICLE_CSV_FIELDS},
     },
-    STATEMENT: dict.fromkeys(
-        ("id", "ref", "speaker", "targets", "article", "quote", "cameo", "summary", "said_on", "said_on_precision")
-        + ("date_label", "escalation", "review_status")
-    ),
+    STATEMENT: {
+        **dict.fromkeys(("id", "ref", "quote", "cameo", "summary", "said_on", "said_on_precision", "date_label")),
+        "review_status": None,
+        "escalation": {"slug": None},
+        "speaker": _NAME,
+        "targets": _NAME,
+        "article": _ARTICLE_CSV_FIELDS,
+    },
 }
 
 

@@ -183,6 +183,25 @@ def test_the_timeline_falls_back_to_the_serializers_when_a_reader_cannot_be_buil
     assert api.get("/api/timeline/?page_size=30", HTTP_ACCEPT="application/json").content == fast
 
 
+def test_a_compiled_list_of_ids_reads_what_the_orm_reads(random_records):
+    from events.api import serializers
+
+    reader = rows.reader(serializers.EventSerializer, Event.objects.for_timeline())
+    events = list(Event.objects.order_by("pk").values_list("pk", flat=True))
+    # Ids of no record pad a list beyond the largest compiled size (1,024): the ORM's path.
+    unknown = list(range(10**9, 10**9 + 1100))
+    for relation in reader.relations:  # participants, sources
+        query = relation.rows
+        for size in (1, 2, 3, 7, 8, 9, 33, 90, 1024, 1025, 1190):
+            ids = random_records.sample(events, min(size, len(events))) + unknown[: max(size - len(events), 0)]
+            with CaptureQueriesContext(connection) as queries:
+                found = query.rows(ids)
+            assert found == list(query.queryset.filter(**{query.lookup: ids})), (relation.name, size)
+            assert len(queries.captured_queries) == 1
+            assert all(type(row) is relation.reader.row_class for row in found)
+    assert query.rows([]) == []
+
+
 def test_a_serializer_that_depends_on_the_request_has_no_reader():
     from events.api import serializers
 
