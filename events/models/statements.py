@@ -213,6 +213,10 @@ class Statement(VersionedModel, SpanRecord):
             # row by row only until the page is full. Also the timeline's chart and band totals
             # (GROUP BY escalation, date_from WHERE escalation ...: an index-only count).
             models.Index(fields=["escalation", "date_from", "id"], name="events_statement_escalation"),
+            # The same for one review status (a reader's verified statements): without it PostgreSQL
+            # walked events_statement_review through every verified statement of other escalations
+            # (411-559 ms for a page of an escalation at 10^6; bench/RESULTS.md, third pass).
+            models.Index(fields=["review_status", "escalation", "date_from", "id"], name="events_statement_status_esc"),
             # The /reactions/ matrix: statements per speaker, escalation and CAMEO family (GROUP BY
             # speaker, escalation, family), read from this index alone instead of the table. And a
             # speaker's statements in an escalation, in date order (speaker + escalation + dates:
