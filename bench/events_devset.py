@@ -10,7 +10,7 @@ Two measures:
 - date-only: a gold event (a date and a summary) with a draft of its article of the same date at
   the gold's precision (a day, "2022-09" a month, "2020" a year); an upper bound of the recall;
 - judged: the hand verdicts of bench/events_devset_verdicts.json. Every draft is keyed by
-  `article|sentence offset|CAMEO code|date` and has a verdict (accepted / rejected, with a reason);
+  `article|sentence offset|CAMEO code|date|event word` and has a verdict (accepted / rejected, with a reason);
   every gold event (`article#index`) names the drafts that match it (a draft of the same date at
   the gold's precision with a type and participants a reader accepts) or none. Judged recall
   counts the gold events whose matching draft is drafted again and accepted; judged precision is
@@ -50,8 +50,8 @@ def _same_date(gold: str, draft) -> bool:
 
 
 def draft_key(stem: str, draft) -> str:
-    """A draft's stable key: its article, the offset of its sentence, its CAMEO code and date."""
-    return f"{stem}|{draft.start}|{draft.cameo}|{draft.date.isoformat() if draft.date else '-'}"
+    """A draft's stable key: its article, the offset of its sentence, its CAMEO code, date and event word."""
+    return f"{stem}|{draft.start}|{draft.cameo}|{draft.date.isoformat() if draft.date else '-'}|{draft.trigger.lower()}"
 
 
 def main() -> int:
@@ -129,7 +129,9 @@ def main() -> int:
     for key in unjudged:
         print(f"  no verdict: {key}")
     if args.write_verdicts:
-        args.verdicts.write_text(json.dumps(book, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        args.verdicts.write_text(
+            json.dumps(book, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
     return 0
 
 

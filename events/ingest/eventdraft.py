@@ -126,6 +126,8 @@ _MEDIATOR_BEFORE = re.compile(
     r"\b(?:brokered|mediated|hosted|facilitated)\s+by\s+(?:the\s+)?$|\b(?:mediation|help|auspices)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_BROKER_AFTER = re.compile(r"-(?:brokered|mediated)\b", re.IGNORECASE)
+_CLOSING_QUOTE = re.compile(r"[”\"’'],?\s*$")
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PASSIVE_RULES = frozenset({"casualties"})
@@ -151,6 +153,11 @@ _WORDS_OF_STEM: dict[str, set[int]] = {}
 for _rule_name, _stems in STEMS.items():
     for _stem in _stems.split():
         _WORDS_OF_STEM.setdefault(_stem, set()).add(_RULE_INDEX[_rule_name])
+# The scan finds the longest stem at a place ("meeting", not "meet"): it stands for the shorter ones too.
+for _stem, _indexes in _WORDS_OF_STEM.items():
+    for _shorter, _theirs in list(_WORDS_OF_STEM.items()):
+        if _stem != _shorter and _stem.startswith(_shorter):
+            _indexes |= _theirs
 # Stems begin words: "\W" lets the engine skip to the next non-word character (gazetteer.WordScan).
 _STEM_SCAN = re.compile(rf"(?:^|\W)({word_alternation(_WORDS_OF_STEM)})")
 _CASUALTIES = _RULE_INDEX["casualties"]
@@ -165,35 +172,54 @@ def _stems(lower: str) -> tuple[list[int], list[set[int]]]:
     return starts, words
 
 
-def _first_unhedged(lower: str, k: int, start: int = 0, stop: int | None = None) -> re.Match | None:
-    for match in EVENT_WORDS[k].pattern.finditer(lower, start, len(lower) if stop is None else stop):
+def _unhedged(lower: str, k: int) -> list[re.Match]:
+    found = []
+    for match in EVENT_WORDS[k].pattern.finditer(lower):
         clause_start = 0
         for brk in _CLAUSE_BREAK.finditer(lower, 0, match.start()):
             clause_start = brk.end()
-        if not _hedged(lower, clause_start, match.start()):
-            return match
-    return None
+        if not EVENT_WORDS[k].hedged or not _hedged(lower, clause_start, match.start()):
+            found.append(match)
+    return found
 
 
-def _event_word(lower: str, candidates: list[int]) -> tuple[EventWord, re.Match] | None:
-    """The event word of a lower-cased sentence: the earliest one no hedge precedes (see _hedged);
-    at one place the word listed first in EVENT_WORDS (the more specific) wins. `candidates`: the
+def _event_words(lower: str, candidates: list[int]) -> list[tuple[EventWord, re.Match]]:
+    """The events of a lower-cased sentence, each as its event word: every word no hedge precedes
+    (see _hedged), the earlier of two that overlap (at one place the word listed first in
+    EVENT_WORDS, the more specific). Violence is one event per sentence, named by its most specific
+    word ("killed in a missile attack": the attack; a casualty word only when nothing else names
+    it); other families one each. A war is background, an event of its own. `candidates`: the
     indexes in EVENT_WORDS of the words whose stems the sentence holds."""
-    best: tuple[int, int, re.Match] | None = None
-    for k in candidates:
-        match = _first_unhedged(lower, k)
-        if match and (best is None or (match.start(), k) < best[:2]):
-            best = (match.start(), k, match)
-    if best is None:
-        return None
-    if best[1] == _CASUALTIES:
-        # Casualty words give way to a more specific event word in the same clause ("killed by sniper fire").
-        clause = _CLAUSE_BREAK.search(lower, best[2].end())
-        stop = clause.start() if clause else len(lower)
-        for k in candidates:
-            if k != _CASUALTIES and (match := EVENT_WORDS[k].pattern.search(lower, best[0], stop)):
-                return EVENT_WORDS[k], match
-    return EVENT_WORDS[best[1]], best[2]
+    hits = sorted((match.start(), k, match) for k in candidates for match in _unhedged(lower, k))
+    kept: list[tuple[int, re.Match]] = []
+    for start, k, match in hits:
+        if not kept or start >= kept[-1][1].end():
+            kept.append((k, match))
+    events: list[tuple[EventWord, re.Match]] = []
+    families: dict[str, int] = {}
+    for k, match in kept:
+        word = EVENT_WORDS[k]
+        family = "war" if word.needs_date else ("violence" if word.family in VIOLENT else word.family)
+        at = families.get(family)
+        if at is None:
+            families[family] = len(events)
+            events.append((word, match))
+        elif k != _CASUALTIES and events[at][0].rule == "casualties":
+            events[at] = (word, match)  # the attack the deaths were reported with
+    events.sort(key=lambda found: found[1].start())
+    # Deaths told after another event ("met ..., a week after 30 people were killed") are its background.
+    return [found for n, found in enumerate(events) if n == 0 or found[0].rule != "casualties"]
+
+
+def _segments(lower: str, found: list[tuple[EventWord, re.Match]]) -> list[tuple[int, int]]:
+    """Each event's part of a sentence (offsets in `lower`): from the first clause break after the
+    previous event's word (or its own word) to the next one's part."""
+    bounds = [0]
+    for (_, before), (_, after) in zip(found, found[1:], strict=False):
+        brk = _CLAUSE_BREAK.search(lower, before.end(), after.start())
+        bounds.append(brk.start() if brk else after.start())
+    bounds.append(len(lower))
+    return list(zip(bounds, bounds[1:], strict=False))
 
 
 def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[DraftedEvent, ...]:
@@ -208,6 +234,8 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
     drafts: list[DraftedEvent] = []
     lower = lower_same_length(text)  # offset for offset, so a match in it is a span of the text
     stem_starts, stem_words = _stems(lower)
+    lead = _lead_day(parsed, dates, published)
+    said = [s for s in extraction.statements if s.precision == DAY and s.date_rule != "publication"]
     for paragraph in parsed.paragraphs:
         if bisect.bisect_left(stem_starts, paragraph.start) == bisect.bisect_left(stem_starts, paragraph.end):
             continue  # no event word can be in it
@@ -216,74 +244,187 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
             here = stem_words[
                 bisect.bisect_left(stem_starts, sentence.start) : bisect.bisect_left(stem_starts, sentence.end)
             ]
-            found = _event_word(words, sorted(set().union(*here))) if here else None
-            if found is None:
+            found = _event_words(words, sorted(set().union(*here))) if here else []
+            if not found:
                 continue
-            word, match = found
-            trigger = Span(sentence.start + match.start(), sentence.start + match.end())
             named = mentions[
                 bisect.bisect_left(mention_starts, sentence.start) : bisect.bisect_left(mention_starts, sentence.end)
             ]
-            participants, claimants = _participants(text, sentence, trigger, word, named)
-            figures = _sided(text, find_figures(text, sentence.start, sentence.end), named, claimants)
-            if word.family not in VIOLENT:
-                figures = []  # deaths in a sentence about talks or aid are not theirs
             first = bisect.bisect_left(date_starts, paragraph.start)
             here_from, here_to = (
                 bisect.bisect_left(date_starts, sentence.start),
                 bisect.bisect_left(date_starts, sentence.end),
             )
+            in_sentence = dates[here_from:here_to]
             earlier_days = [d for d in dates[first:here_from] if d.precision == DAY]
-            when = _date(text, sentence, trigger, dates[here_from:here_to], earlier_days, published)
-            drafts.append(
-                DraftedEvent(
-                    cameo=word.cameo,
-                    family=word.family,
-                    rule=word.rule,
-                    trigger=text[trigger.start : trigger.end],
-                    start=sentence.start,
-                    end=sentence.end,
-                    **when,
-                    participants=tuple(participants),
-                    reported_by=tuple(claimants),
-                    place=_place(text, sentence, trigger, named),
-                    figures=tuple(figures),
-                    sentences=(sentence,),
+            for (word, match), (lo, hi) in zip(found, _segments(words, found), strict=True):
+                part = Span(sentence.start + lo, sentence.start + hi)
+                trigger = Span(sentence.start + match.start(), sentence.start + match.end())
+                ours = [m for m in named if part.start <= m.start < part.end]
+                participants, claimants = _participants(text, sentence, trigger, word, named, ours)
+                figures = _sided(text, find_figures(text, part.start, part.end), named, claimants)
+                if word.family not in VIOLENT:
+                    figures = []  # deaths in a sentence about talks or aid are not theirs
+                if word.rule == "casualties" and not figures and _NOUN_ONLY.fullmatch(match.group(0)):
+                    continue  # "civilian casualties are unacceptable", "among the dead": no report of deaths
+                own = [
+                    d for d in in_sentence if part.start <= d.start < part.end and not _aside(text, part, trigger, d)
+                ]
+                before = [d for d in in_sentence if d.end <= part.start and d.precision == DAY]
+                when = _date(text, part, trigger, own, earlier_days + before, published)
+                if when.get("date_rule") in ("paragraph-context", "publication"):
+                    when = _relative_day(text, part, earlier_days + before) or when
+                if when.get("date_rule") == "publication":
+                    when = _quote_date(trigger, said) or {**when, **lead}
+                if word.needs_date and when.get("date_rule") in _UNDATED:
+                    continue  # "fought two wars": background with no date of its own
+                if when.get("date_rule") in _UNDATED and _PAST_WAR.search(text, part.start, part.end):
+                    continue  # "during the 44-day war, ...": a past war's deeds, no date to give them
+                drafts.append(
+                    DraftedEvent(
+                        cameo=word.cameo,
+                        family=word.family,
+                        rule=word.rule,
+                        trigger=text[trigger.start : trigger.end],
+                        start=sentence.start,
+                        end=sentence.end,
+                        **when,
+                        participants=tuple(participants),
+                        reported_by=tuple(claimants),
+                        place=_place(text, part, trigger, ours),
+                        figures=tuple(figures),
+                        sentences=(sentence,),
+                    )
                 )
-            )
+    drafts.extend(_statements_of_headline_actors(parsed, extraction, mentions))
     return tuple(_merge_same_incident(drafts))
 
 
+_NOUN_ONLY = re.compile(r"dead|casualties|death\s+toll", re.IGNORECASE)
+_UNDATED = frozenset({"publication", "lead-day", "paragraph-context", "quote-date"})
+_PAST_WAR = re.compile(r"\bduring\s+the\s+(?:[\w-]+\s+){0,3}(?:war|conflict)\b", re.IGNORECASE)
+# A relative clause set off by commas: its dates are its own ("the mission, which was deployed in 2020, came under fire").
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*,")
+_NEXT_DAY = re.compile(
+    r"\b(?:(?P<next>the\s+(?:next|following)\s+day|a\s+day\s+later)|(?P<before>the\s+(?:previous\s+day|day\s+before)))\b",
+    re.IGNORECASE,
+)
+
+
+def _aside(text: str, part: Span, trigger: Span, date: DatePhrase) -> bool:
+    """Whether a date phrase is in a relative clause the event word is not in."""
+    for clause in _RELATIVE.finditer(text, part.start, part.end):
+        if clause.start() <= date.start < clause.end() and not clause.start() <= trigger.start < clause.end():
+            return True
+    return False
+
+
+def _relative_day(text: str, part: Span, earlier_days: list[DatePhrase]) -> dict | None:
+    """ "the next day", "the day before": a day from the last day named before it in the paragraph."""
+    match = _NEXT_DAY.search(text, part.start, part.end)
+    if match is None or not earlier_days:
+        return None
+    day = earlier_days[-1].value + dt.timedelta(days=1 if match.group("next") else -1)
+    return {
+        "date": day,
+        "precision": DAY,
+        "date_phrase": match.group(0),
+        "date_rule": f"relative:{earlier_days[-1].rule}",
+    }
+
+
+def _lead_day(parsed: ParsedArticle, dates: list[DatePhrase], published: dt.date | None) -> dict:
+    """The day the article's first paragraph gives its news ("claimed on Wednesday"), for the
+    undated sentences after it that tell more of that news: within three days before publication."""
+    if not parsed.paragraphs or published is None:
+        return {}
+    first = parsed.paragraphs[0]
+    for d in dates:
+        if first.start <= d.start < first.end and d.precision == DAY:
+            if dt.timedelta(0) < published - d.value <= dt.timedelta(days=3):
+                return {"date": d.value, "precision": APPROXIMATE, "date_phrase": d.phrase, "date_rule": "lead-day"}
+            return {}
+    return {}
+
+
+def _quote_date(trigger: Span, said: list) -> dict | None:
+    """An undated event told in a quotation: the day the quotation was said (it happened by then)."""
+    for statement in said:
+        if statement.start <= trigger.start < statement.end:
+            return {
+                "date": statement.date, "precision": APPROXIMATE, "date_phrase": statement.date_phrase,
+                "date_rule": "quote-date",
+            }  # fmt: skip
+    return None
+
+
+# The noun phrase of a reporter: titles and names between two mentions ("Armenian Prime Minister Nikol Pashinyan").
+_TITLE_GAP = re.compile(r"[\s’'()A-Z][\w\s’'().-]{0,30}")
+_SAID_IT = re.compile(
+    r"\s+(?:that\s+)?(?:it\b|its\s+(?:[\w-]+\s+)?(?:forces|troops|army|units|military|soldiers))", re.IGNORECASE
+)
+
+
+def _touching(text: str, left: Mention, right: Mention) -> bool:
+    gap = text[left.end : right.start]
+    return right.start - left.end <= 12 or bool(_TITLE_GAP.fullmatch(gap) and gap.strip()[:1].isupper())
+
+
 def _participants(
-    text: str, sentence: Span, trigger: Span, word: EventWord, named: list[Mention]
+    text: str, sentence: Span, trigger: Span, word: EventWord, named: list[Mention], ours: list[Mention] | None = None
 ) -> tuple[list[Participant], list[str]]:
-    """The sentence's actors with their roles, and those who only report the event (claimants)."""
+    """The actors of the event's part of the sentence (`ours`, default all `named`) with their roles,
+    and those the sentence says report the event (claimants)."""
     claimants: list[str] = []
+    chosen_all: list[Mention] = []
+    acting: set[str] = set()  # claimants who say they did it ("Baku announced it was launching ...")
     for cue in _SPEECH.finditer(text, sentence.start, sentence.end):
         after_trigger = cue.start() >= trigger.end
         lo = max(trigger.end if after_trigger else sentence.start, cue.start() - 60)
         window = [m for m in named if lo <= m.start and m.end <= cue.start()]
+        chosen: list[Mention] = []
         if window:
             # The reporting noun phrase: the last mention before the cue and those touching it.
             chosen = [window[-1]]
             for m in reversed(window[:-1]):
-                if chosen[0].start - m.end <= 12:
+                if _touching(text, m, chosen[0]):
                     chosen.insert(0, m)
-            claimants.extend(m.actor_key for m in chosen if m.actor_key not in claimants)
+        if not window or _CLOSING_QUOTE.search(text, max(sentence.start, cue.start() - 4), cue.start()):
+            # "...,” said Nazeli Baghdasaryan": the reporter right after the cue.
+            chosen = [m for m in named if cue.end() < m.start <= cue.end() + 2][:1]
+        claimants.extend(m.actor_key for m in chosen if m.actor_key not in claimants)
+        chosen_all.extend(chosen)
+        if chosen and not after_trigger and _SAID_IT.match(text, cue.end(), trigger.start):
+            acting.update(m.actor_key for m in chosen)
     for m in named:
         if _ACCORDING.search(text, max(sentence.start, m.start - 30), m.start) and m.actor_key not in claimants:
             claimants.append(m.actor_key)
-    passive = word.rule in _PASSIVE_RULES or bool(
-        _PASSIVE.search(text, max(sentence.start, trigger.start - 20), trigger.start)
+    passive = (
+        word.rule in _PASSIVE_RULES
+        or text[trigger.start : trigger.start + 4].lower() in ("came", "come")  # "came under fire"
+        or bool(_PASSIVE.search(text, max(sentence.start, trigger.start - 20), trigger.start))
     )
+    # What the report says after its cue is its content, not the event's parties ("following talks with
+    # Y, X reported that Z is ready"); an agreement named by its date has no parties in the sentence.
+    report = next((c.start() for c in _SPEECH.finditer(text, trigger.end, sentence.end)), sentence.end)
     roles: dict[str, Participant] = {}
-    for m in named:
+    for m in ours if ours is not None else named:
+        if m.start > report and m.actor_key not in acting:
+            continue
+        if word.rule == "named-agreement" and not _BROKER_AFTER.match(text, m.end):
+            continue
+        if m.actor_key in acting and m.actor_key not in roles:
+            roles[m.actor_key] = Participant(m.actor_key, m.name or m.surface, TARGET if passive else INITIATOR)
+            continue
         if m.actor_key in claimants and m.actor_key not in roles:
-            # A claimant named again as a party ("Azerbaijan said its forces were shelled by Armenia") is still one.
-            if not any(o.actor_key == m.actor_key and o is not m for o in named):
+            # A claimant named again as a party ("Azerbaijan said Azerbaijani posts were shelled") is still one;
+            # not the same name twice in the reporter's own noun phrase ("the Mine Action Agency (ANAMA) said").
+            if not any(
+                o.actor_key == m.actor_key and o is not m and not any(_near(o, c) for c in chosen_all) for o in named
+            ):
                 continue
         before = text[max(sentence.start, m.start - 30) : m.start]
-        if _MEDIATOR_BEFORE.search(before):
+        if _MEDIATOR_BEFORE.search(before) or _BROKER_AFTER.match(text, m.end):
             role = MEDIATOR
         elif word.symmetric:
             role = PARTICIPANT
@@ -296,6 +437,10 @@ def _participants(
             roles[m.actor_key] = Participant(m.actor_key, m.name or m.surface, role)
     claimants = [key for key in claimants if key not in roles]
     return list(roles.values()), claimants
+
+
+def _near(m: Mention, other: Mention) -> bool:
+    return m is other or abs(m.start - other.end) <= 3 or abs(other.start - m.end) <= 3
 
 
 def _sided(text: str, figures: list[Figure], named: list[Mention], claimants: list[str]) -> list[Figure]:
@@ -315,11 +460,18 @@ def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> st
     first place phrase after it, else one before it."""
     people = [(m.start, m.end) for m in named if m.kind in ("person", "media", "international_org", "government_body")]
 
+    asides = [c.span() for c in _RELATIVE.finditer(text, sentence.start, sentence.end)]
+    asides = [(lo, hi) for lo, hi in asides if not lo <= trigger.start < hi]
+
     def acceptable(match: re.Match) -> str:
-        name = re.sub(r"[’']s$", "", match.group("place"))
+        name = match.group("place")
+        if re.search(r"[’']s$", name):
+            return ""  # "on Azerbaijan’s aggression": whose, not where
         first = name.split()[0]
         if first in _NOT_PLACES or any(s < match.end("place") and match.start("place") < e for s, e in people):
             return ""
+        if any(lo <= match.start() < hi for lo, hi in asides):
+            return ""  # "the mission, which was deployed in Karabakh in 2020, came under fire"
         if (
             " " not in name
             and _DEMONYM.search(name)
@@ -331,7 +483,13 @@ def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> st
     direct = _OBJECT.match(text, trigger.end, sentence.end)
     if direct and (place := acceptable(direct)):
         return place
-    for lo, hi in ((trigger.end, sentence.end), (sentence.start, trigger.start)):
+    # Before the event word, not where its report was made ("told parliament in Yerevan that ... were killed").
+    reported = [c.end() for c in _SPEECH.finditer(text, sentence.start, trigger.start)]
+    start = sentence.start
+    if reported:
+        that = re.compile(r"\bthat\b").search(text, reported[-1], trigger.start)
+        start = that.end() if that else trigger.start
+    for lo, hi in ((trigger.end, sentence.end), (start, trigger.start)):
         for match in _PLACE.finditer(text, lo, hi):
             if place := acceptable(match):
                 return place
@@ -389,23 +547,181 @@ def _date(
     return {"date": published, "precision": APPROXIMATE, "date_phrase": "", "date_rule": "publication"}
 
 
+# Who speaks in an article whose headline names an institution: its spokesman ("Kremlin spokesman Dmitry Peskov").
+_SPOKESMAN = re.compile(
+    r"(?:[’']s)?\s+(?:press\s+)?(?:spokes(?:man|woman|person)|press\s+secretary|representative|envoy|director)\s+$",
+    re.IGNORECASE,
+)
+_REPORTED_SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|stated|noted|stressed|commented|announced|declared|pledged|insisted|warned)\b"
+)
+_PRONOUN = re.compile(r"\b(?:he|she)\s+$", re.IGNORECASE)
+
+
+def _statements_of_headline_actors(
+    parsed: ParsedArticle, extraction: Extraction, mentions: list[Mention]
+) -> list[DraftedEvent]:
+    """What the actors the headline names said, one draft a speaker and day (CAMEO of what was said,
+    family "statement"): an article headlined on a speaker ("Pashinyan says ...", "Kremlin sees
+    ...") reports their statement as its news. States are left out (they head every article here);
+    the spokesman of a headline institution speaks for it. Their quotations (extract.py), and
+    sentences where they said something with no quotation ("Aliyev said on 24 July that ...")."""
+    text, head = parsed.text, parsed.headline
+    voices = {m.actor_key for m in mentions if head.start <= m.start < head.end and m.kind not in ("state", "media")}
+    if not voices:
+        return []
+    body = [m for m in mentions if m.start >= head.end]
+    names = {m.surface.lower() for m in mentions if m.actor_key in voices}
+    for left, right in zip(body, body[1:], strict=False):
+        if left.actor_key in voices and right.kind == "person" and _SPOKESMAN.fullmatch(text, left.end, right.start):
+            voices.add(right.actor_key)
+    for m in body:  # "Kremlin spokesman Dmitry Peskov", one mention with its title
+        if m.kind == "person" and any(name in f"{m.title} {m.surface}".lower() for name in names):
+            voices.add(m.actor_key)
+    found: list[DraftedEvent] = []
+    cues = set()
+    for statement in extraction.statements:
+        speaker = statement.speaker
+        if statement.cue_span is not None:
+            cues.add(statement.cue_span.start)
+        if speaker is None or speaker.actor_key not in voices or statement.date is None:
+            continue
+        sentence = _sentence_at(parsed, statement.cue_span.start if statement.cue_span else statement.start)
+        if sentence is None:
+            continue
+        found.append(
+            _said(
+                statement.cameo or "010",
+                speaker.actor_key,
+                speaker.label,
+                statement.cue,
+                sentence,
+                {
+                    "date": statement.date,
+                    "precision": statement.precision,
+                    "date_phrase": statement.date_phrase,
+                    "date_rule": statement.date_rule,
+                },
+            )  # fmt: skip
+        )
+    dates = sorted(extraction.dates, key=lambda d: d.start)
+    for paragraph in parsed.paragraphs:
+        people = [m for m in body if paragraph.start <= m.start < paragraph.end]
+        for sentence in split_sentences(text, paragraph.start, paragraph.end):
+            said = [c for c in _REPORTED_SPEECH.finditer(text, sentence.start, sentence.end) if c.start() not in cues]
+            for cue in said:
+                speaker = next((m for m in people if cue.start() - 3 <= m.end <= cue.start()), None)
+                if speaker is None and _PRONOUN.search(text, max(sentence.start, cue.start() - 5), cue.start()):
+                    speaker = next((m for m in reversed(people) if m.end <= cue.start() and m.kind == "person"), None)
+                if speaker is None or speaker.actor_key not in voices:
+                    continue
+                # Its date: the date phrase of the sentence nearer this cue than any other.
+                near = [
+                    d
+                    for d in dates
+                    if sentence.start <= d.start < sentence.end
+                    and min(said, key=lambda c: _gap(c.start(), c.end(), d)) is cue
+                ]
+                best = min(near, key=lambda d: _gap(cue.start(), cue.end(), d), default=None)
+                when = (
+                    {
+                        "date": best.value,
+                        "precision": best.precision,
+                        "date_phrase": best.phrase,
+                        "date_rule": best.rule,
+                    }
+                    if best
+                    else _date(text, sentence, Span(cue.start(), cue.end()), [], [], extraction.published_on)
+                )
+                if when["date"] is not None:
+                    found.append(
+                        _said("010", speaker.actor_key, speaker.name or speaker.surface, cue.group(0), sentence, when)
+                    )
+    return found
+
+
+def _gap(start: int, end: int, date: DatePhrase) -> int:
+    return date.start - end if date.start >= end else start - date.end if date.end <= start else 0
+
+
+def _said(cameo: str, key: str, name: str, cue: str, sentence: Span, when: dict) -> DraftedEvent:
+    return DraftedEvent(
+        cameo=cameo, family="statement", rule="statement (of an actor the headline names)", trigger=cue,
+        start=sentence.start, end=sentence.end, **when, participants=(Participant(key, name, INITIATOR),),
+        sentences=(sentence,),
+    )  # fmt: skip
+
+
+def _sentence_at(parsed: ParsedArticle, at: int) -> Span | None:
+    for paragraph in parsed.paragraphs:
+        if paragraph.start <= at < paragraph.end:
+            return next(
+                (s for s in split_sentences(parsed.text, paragraph.start, paragraph.end) if s.start <= at < s.end), None
+            )
+    return None
+
+
 def _merge_same_incident(drafts: list[DraftedEvent]) -> list[DraftedEvent]:
     """One draft per incident of the article: same family and date, places that do not differ (or an
-    undated later mention of the same place)."""
+    undated later mention of the same place); statements, one a speaker and day. Then a mention
+    with no date of its own (dated by publication) of the family of one dated incident of the
+    article is that incident ("Aliyev apologised for the deaths", the attack dated later)."""
     merged: list[DraftedEvent] = []
     for draft in drafts:
         for k, kept in enumerate(merged):
             same_place = kept.place == draft.place
-            if kept.family == draft.family and (
-                (kept.date == draft.date and (not kept.place or not draft.place or same_place))
+            if not _same_family(kept, draft):
+                continue
+            if draft.family == "statement":
+                if kept.date == draft.date and _keys(kept) == _keys(draft):
+                    merged[k] = _absorb(kept, draft)
+                    break
+                continue
+            both_undated = kept.date_rule == draft.date_rule == "publication"
+            if (
+                kept.date == draft.date
+                and (same_place if both_undated else not kept.place or not draft.place or same_place)
+            ) or (
                 # A later mention with no date of its own of a place already reported ("the shelling of Orsk").
-                or (draft.date_rule == "publication" and draft.place and same_place)
+                draft.date_rule == "publication" and draft.place and same_place
             ):
                 merged[k] = _absorb(kept, draft)
                 break
         else:
             merged.append(draft)
-    return merged
+
+    def home(draft: DraftedEvent) -> DraftedEvent | None:
+        """The one dated incident of its family an undated mention is, if there is exactly one."""
+        if draft.date_rule != "publication" or draft.family == "statement":
+            return None
+        dated = [d for d in merged if d.family == draft.family and d.date_rule not in _UNDATED]
+        if len(dated) == 1 and (not draft.place or not dated[0].place or draft.place == dated[0].place):
+            return dated[0]
+        return None
+
+    homes = {id(d): home(d) for d in merged}
+    final = []
+    for kept in merged:
+        if homes[id(kept)] is not None:
+            continue
+        for draft in merged:
+            if homes[id(draft)] is kept:
+                kept = _absorb(kept, draft)
+        final.append(kept)
+    return final
+
+
+def _same_family(kept: DraftedEvent, draft: DraftedEvent) -> bool:
+    """Of one family, or deaths reported with no other word and any violence."""
+    if kept.family == draft.family:
+        return True
+    return (kept.rule == "casualties" and draft.family in VIOLENT) or (
+        draft.rule == "casualties" and kept.family in VIOLENT
+    )
+
+
+def _keys(draft: DraftedEvent) -> set[str]:
+    return {p.actor_key for p in draft.participants}
 
 
 def _absorb(kept: DraftedEvent, other: DraftedEvent) -> DraftedEvent:
