@@ -15,7 +15,9 @@ Two measures:
   the gold's precision with a type and participants a reader accepts) or none. Judged recall
   counts the gold events whose matching draft is drafted again and accepted; judged precision is
   accepted / judged drafts. Drafts with no verdict (a rule change made them) are listed to be
-  judged; `--write-verdicts` adds them to the file as "unjudged", for a person to fill in.
+  judged; `--write-verdicts` adds them to the file as "unjudged", for a person to fill in. A
+  verdict keeps the draft's title (`about`: type, participants, place) it was given for: a draft
+  whose title has changed since is judged again.
 
 `-v` lists every draft beside the gold events. The articles are outside text: they are read from
 the dev set's folder, never copied here (the verdict file holds keys and short reasons only).
@@ -69,6 +71,7 @@ def main() -> int:
     found = total = drafted = judged_found = 0
     accepted = judged = 0
     unjudged: list[str] = []
+    changed: list[str] = []
     problems: list[str] = []
     cpu = 0.0
     files = sorted((args.devset / "gold").glob("*.json"))
@@ -100,11 +103,15 @@ def main() -> int:
                 mark = "+" if judged_hit else ("~" if hit else "-")
                 print(f"  gold {mark} #{index} {event['date']}: {event['summary'][:100]}")
         for key, d in drafts.items():
-            verdict = verdicts.get(key, {}).get("verdict", UNJUDGED)
+            entry = verdicts.get(key, {})
+            verdict = entry.get("verdict", UNJUDGED)
+            if entry.get("about", d.title) != d.title:
+                verdict = UNJUDGED  # judged as another draft (other participants, place or type): judge again
+                changed.append(f"{key}: judged as {entry['about']!r}, now {d.title!r}")
             if verdict == UNJUDGED:
                 unjudged.append(key)
                 if args.write_verdicts:
-                    verdicts[key] = {"verdict": UNJUDGED, "reason": "", "about": d.title[:80]}
+                    verdicts[key] = {"verdict": UNJUDGED, "reason": entry.get("reason", ""), "about": d.title}
             else:
                 judged += 1
                 accepted += verdict == ACCEPTED
@@ -126,6 +133,8 @@ def main() -> int:
     )
     for line in problems:
         print(f"  problem: {line}")
+    for line in changed:
+        print(f"  changed since judged: {line}")
     for key in unjudged:
         print(f"  no verdict: {key}")
     if args.write_verdicts:

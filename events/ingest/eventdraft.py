@@ -126,6 +126,11 @@ _MEDIATOR_BEFORE = re.compile(
     r"\b(?:brokered|mediated|hosted|facilitated)\s+by\s+(?:the\s+)?$|\b(?:mediation|help|auspices)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# After the event word, the start of what is reported about it or asked of others ("and called for the UN to").
+_REPORT_OR_APPEAL = re.compile(
+    _SPEECH.pattern + r"|\b(?:call(?:ed|s|ing)?\s+(?:for|on|upon)|urg(?:ed|es|ing)|appeal(?:ed|s)?)\b"
+)
+_SUBORDINATE = re.compile(r"\b(?:after|when|while|before|because|as\s+soon\s+as)\s", re.IGNORECASE)
 _BROKER_AFTER = re.compile(r"-(?:brokered|mediated)\b", re.IGNORECASE)
 _CLOSING_QUOTE = re.compile(r"[”\"’'],?\s*$")
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
@@ -133,7 +138,9 @@ _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be|got)\s+(?:\w+ly\s+)?$
 _PASSIVE_RULES = frozenset({"casualties"})
 # Places: a capitalised name after a preposition of place, or right after the event word.
 _NAME = r"(?P<place>[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'-]+|of|de|el)){0,3})"
-_PLACE = re.compile(rf"\b(?:in|near|at|around|towards?|outside|across|along|on|into)\s+(?:the\s+)?{_NAME}")
+_PLACE = re.compile(
+    rf"\b(?:in|near|at|around|towards?|outside|across|along|on|into|inside|within|including)\s+(?:the\s+)?{_NAME}"
+)
 _OBJECT = re.compile(rf"\s+(?:of\s+)?(?:the\s+)?(?:city\s+of\s+|town\s+of\s+|village\s+of\s+)?{_NAME}")
 _NOT_PLACES = frozenset(
     "January February March April May June July August September October November December Monday Tuesday "
@@ -142,6 +149,11 @@ _NOT_PLACES = frozenset(
 )
 _ADJECTIVE = re.compile(r"\s+[a-z]")
 _DEMONYM = re.compile(r"(?:ians?|ani|anis|eri|eris|ese|ish|ans)$")
+_SCHEDULED = re.compile(
+    r"\b(?:will\s+(?:be\s+held|take\s+place|convene|meet|open)|(?:is|are|was|were)\s+(?:scheduled|set|due)\s+(?:for|to)"
+    r"|to\s+(?:be\s+held|convene))\b",
+    re.IGNORECASE,
+)
 _OVERNIGHT = re.compile(r"\bovernight(?:\s+(?:into|to)\b)?", re.IGNORECASE)
 _SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"\b(?:from|between)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -303,7 +315,8 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
 _NOUN_ONLY = re.compile(r"dead|casualties|death\s+toll", re.IGNORECASE)
 _UNDATED = frozenset({"publication", "lead-day", "paragraph-context", "quote-date"})
 _PAST_WAR = re.compile(r"\bduring\s+the\s+(?:[\w-]+\s+){0,3}(?:war|conflict)\b", re.IGNORECASE)
-# A relative clause set off by commas: its dates are its own ("the mission, which was deployed in 2020, came under fire").
+# A relative clause set off by commas: its dates are its own
+# ("the mission, which was deployed in 2020, came under fire").
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*,")
 _NEXT_DAY = re.compile(
     r"\b(?:(?P<next>the\s+(?:next|following)\s+day|a\s+day\s+later)|(?P<before>the\s+(?:previous\s+day|day\s+before)))\b",
@@ -406,10 +419,15 @@ def _participants(
     )
     # What the report says after its cue is its content, not the event's parties ("following talks with
     # Y, X reported that Z is ready"); an agreement named by its date has no parties in the sentence.
-    report = next((c.start() for c in _SPEECH.finditer(text, trigger.end, sentence.end)), sentence.end)
+    report = next((c.start() for c in _REPORT_OR_APPEAL.finditer(text, trigger.end, sentence.end)), sentence.end)
+    # Who comes before a subordinate clause holding the event word is not in it ("X and Y's conflict
+    # escalated after 12 people were killed when Z fired missiles").
+    subordinate = max((c.end() for c in _SUBORDINATE.finditer(text, sentence.start, trigger.start)), default=0)
     roles: dict[str, Participant] = {}
     for m in ours if ours is not None else named:
         if m.start > report and m.actor_key not in acting:
+            continue
+        if m.end <= subordinate and not word.symmetric and m.actor_key not in acting:
             continue
         if word.rule == "named-agreement" and not _BROKER_AFTER.match(text, m.end):
             continue
@@ -470,6 +488,8 @@ def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> st
         first = name.split()[0]
         if first in _NOT_PLACES or any(s < match.end("place") and match.start("place") < e for s, e in people):
             return ""
+        if re.search(r"\baccording\s+to\b[^,;]*$", text[max(sentence.start, match.start() - 40) : match.start()]):
+            return ""  # "according to the authorities in Stepanakert": where the source is
         if any(lo <= match.start() < hi for lo, hi in asides):
             return ""  # "the mission, which was deployed in Karabakh in 2020, came under fire"
         if (
@@ -516,6 +536,19 @@ def _date(
                 "date": first.value, "precision": first.precision, "date_phrase": text[first.start : second.end],
                 "date_rule": f"range:{first.rule}", "end_date": second.value, "end_precision": second.precision,
             }  # fmt: skip
+    future = _SCHEDULED.search(text, trigger.end, sentence.end)
+    if future and (ahead := [d for d in in_sentence if d.start >= future.end() and d.precision == DAY]):
+        # "the meeting will be held on September 21": the next such day, not the last one.
+        day = ahead[0].value
+        if published is not None and day < published and ahead[0].rule in ("day-month", "month-day"):
+            later = day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else day
+            day = later if later - published <= dt.timedelta(days=90) else day
+        return {
+            "date": day,
+            "precision": DAY,
+            "date_phrase": ahead[0].phrase,
+            "date_rule": f"scheduled:{ahead[0].rule}",
+        }
     if in_sentence:
         best = min(in_sentence, key=lambda d: abs(d.start - trigger.start))
         found = {"date": best.value, "precision": best.precision, "date_phrase": best.phrase, "date_rule": best.rule}
@@ -677,11 +710,14 @@ def _merge_same_incident(drafts: list[DraftedEvent]) -> list[DraftedEvent]:
                     merged[k] = _absorb(kept, draft)
                     break
                 continue
+            # Two mentions with no date: one incident when a place ties them (not two placeless ones).
             both_undated = kept.date_rule == draft.date_rule == "publication"
-            if (
-                kept.date == draft.date
-                and (same_place if both_undated else not kept.place or not draft.place or same_place)
-            ) or (
+            places = (
+                same_place
+                or (not kept.place or not draft.place)
+                and not (both_undated and not kept.place and not draft.place)
+            )
+            if (kept.date == draft.date and places) or (
                 # A later mention with no date of its own of a place already reported ("the shelling of Orsk").
                 draft.date_rule == "publication" and draft.place and same_place
             ):

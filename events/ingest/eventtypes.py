@@ -87,7 +87,8 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "air-strike",
         "195",
         "aerial-weapons",
-        r"\b(?:air\s*strikes?|air\s+raids?|airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)"
+        r"\b(?:air\s*strikes?|air\s+raids?|airstrikes?|drone\s+(?:strikes?|attacks?)|missiles?\s+(?:strikes?|attacks?|raids?)"
+        r"|missiles?\s+(?:were\s+|was\s+)?fired"
         r"|(?:bombed|bombing|bombarded|bombardment)|(?:fired|launched)\s+(?:\w+\s+){0,2}missiles?)",
     ),
     _w(
