@@ -56,6 +56,23 @@ def draft_key(stem: str, draft) -> str:
     return f"{stem}|{draft.start}|{draft.cameo}|{draft.date.isoformat() if draft.date else '-'}|{draft.trigger.lower()}"
 
 
+def _one_to_one(edges: dict[str, list[str]]) -> int:
+    """The most gold events found when a draft may stand for one of them only (a draft that merges
+    two gold events' sentences, one incident to us, counts once): a maximum bipartite matching."""
+    owner: dict[str, str] = {}
+
+    def place(gold: str, seen: set[str]) -> bool:
+        for key in edges[gold]:
+            if key not in seen:
+                seen.add(key)
+                if key not in owner or place(owner[key], seen):
+                    owner[key] = gold
+                    return True
+        return False
+
+    return sum(place(gold, set()) for gold in edges)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=ROOT.parent / "shared" / "devset", help="the dev set's folder")
@@ -72,6 +89,7 @@ def main() -> int:
     accepted = judged = 0
     unjudged: list[str] = []
     changed: list[str] = []
+    edges: dict[str, list[str]] = {}  # gold event -> the accepted drafts that match it
     problems: list[str] = []
     cpu = 0.0
     files = sorted((args.devset / "gold").glob("*.json"))
@@ -99,6 +117,8 @@ def main() -> int:
                     problems.append(f"{stem}#{index}: its draft {k} is not of the gold's date {event['date']}")
                     judged_hit = False
             judged_found += judged_hit
+            if judged_hit:
+                edges[f"{stem}#{index}"] = [k for k in keys if verdicts.get(k, {}).get("verdict") == ACCEPTED]
             if args.verbose:
                 mark = "+" if judged_hit else ("~" if hit else "-")
                 print(f"  gold {mark} #{index} {event['date']}: {event['summary'][:100]}")
@@ -129,6 +149,7 @@ def main() -> int:
     print(
         f"judged: recall {judged_found}/{total} = {judged_found / total:.2f}, "
         f"precision {accepted}/{judged} = {accepted / max(judged, 1):.2f} "
+        f"(one draft for one gold event at most: recall {_one_to_one(edges)}/{total}) "
         f"({len(unjudged)} drafts with no verdict)"
     )
     for line in problems:
