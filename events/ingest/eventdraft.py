@@ -137,7 +137,7 @@ _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PASSIVE_RULES = frozenset({"casualties"})
 # Places: a capitalised name after a preposition of place, or right after the event word.
-_NAME = r"(?P<place>[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'-]+|of|de|el)){0,3})"
+_NAME = r"(?P<place>[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'-]+|of|de|el)\b){0,3})"
 _PLACE = re.compile(
     rf"\b(?:in|near|at|around|towards?|outside|across|along|on|into|inside|within|including)\s+(?:the\s+)?{_NAME}"
 )
