@@ -130,6 +130,8 @@ _MEDIATOR_BEFORE = re.compile(
 _REPORT_OR_APPEAL = re.compile(
     _SPEECH.pattern + r"|\b(?:call(?:ed|s|ing)?\s+(?:for|on|upon)|urg(?:ed|es|ing)|appeal(?:ed|s)?)\b"
 )
+_SOURCE_PLACE = re.compile(r"\baccording\s+to\b[^,;]*$")
+_THAT = re.compile(r"\bthat\b")
 _SUBORDINATE = re.compile(r"\b(?:after|when|while|before|because|as\s+soon\s+as)\s", re.IGNORECASE)
 _BROKER_AFTER = re.compile(r"-(?:brokered|mediated)\b", re.IGNORECASE)
 _CLOSING_QUOTE = re.compile(r"[”\"’'],?\s*$")
@@ -184,15 +186,13 @@ def _stems(lower: str) -> tuple[list[int], list[set[int]]]:
     return starts, words
 
 
-def _unhedged(lower: str, k: int) -> list[re.Match]:
-    found = []
-    for match in EVENT_WORDS[k].pattern.finditer(lower):
-        clause_start = 0
-        for brk in _CLAUSE_BREAK.finditer(lower, 0, match.start()):
-            clause_start = brk.end()
-        if not EVENT_WORDS[k].hedged or not _hedged(lower, clause_start, match.start()):
-            found.append(match)
-    return found
+def _unhedged(lower: str, k: int, match: re.Match, breaks: list[int]) -> bool:
+    """Whether no hedge of its clause precedes a match of EVENT_WORDS[k]; `breaks`: where the
+    sentence's clauses begin (the ends of its clause breaks, in order)."""
+    if not EVENT_WORDS[k].hedged:
+        return True
+    at = bisect.bisect_right(breaks, match.start()) - 1
+    return not _hedged(lower, breaks[at] if at >= 0 else 0, match.start())
 
 
 def _event_words(lower: str, candidates: list[int]) -> list[tuple[EventWord, re.Match]]:
@@ -202,7 +202,16 @@ def _event_words(lower: str, candidates: list[int]) -> list[tuple[EventWord, re.
     word ("killed in a missile attack": the attack; a casualty word only when nothing else names
     it); other families one each. A war is background, an event of its own. `candidates`: the
     indexes in EVENT_WORDS of the words whose stems the sentence holds."""
-    hits = sorted((match.start(), k, match) for k in candidates for match in _unhedged(lower, k))
+    raw = [(match.start(), k, match) for k in candidates for match in EVENT_WORDS[k].pattern.finditer(lower)]
+    if not raw:
+        return []  # most sentences with a stem hold no event word
+    breaks = [brk.end() for brk in _CLAUSE_BREAK.finditer(lower)]
+    raw.sort(key=_FIRST_TWO)
+    hits, done = [], set()
+    for hit in raw:  # a word's first unhedged match only: a family is one event of the sentence
+        if hit[1] not in done and _unhedged(lower, hit[1], hit[2], breaks):
+            hits.append(hit)
+            done.add(hit[1])
     kept: list[tuple[int, re.Match]] = []
     for start, k, match in hits:
         if not kept or start >= kept[-1][1].end():
@@ -221,6 +230,10 @@ def _event_words(lower: str, candidates: list[int]) -> list[tuple[EventWord, re.
     events.sort(key=lambda found: found[1].start())
     # Deaths told after another event ("met ..., a week after 30 people were killed") are its background.
     return [found for n, found in enumerate(events) if n == 0 or found[0].rule != "casualties"]
+
+
+def _FIRST_TWO(hit: tuple) -> tuple[int, int]:  # noqa: N802 (a sort key)
+    return hit[0], hit[1]
 
 
 def _segments(lower: str, found: list[tuple[EventWord, re.Match]]) -> list[tuple[int, int]]:
@@ -274,9 +287,12 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
                 trigger = Span(sentence.start + match.start(), sentence.start + match.end())
                 ours = [m for m in named if part.start <= m.start < part.end]
                 participants, claimants = _participants(text, sentence, trigger, word, named, ours)
-                figures = _sided(text, find_figures(text, part.start, part.end), named, claimants)
-                if word.family not in VIOLENT:
-                    figures = []  # deaths in a sentence about talks or aid are not theirs
+                # Deaths in a sentence about talks or aid are not theirs: counted for violence only.
+                figures = (
+                    _sided(text, find_figures(text, part.start, part.end), named, claimants)
+                    if word.family in VIOLENT
+                    else []
+                )
                 if word.rule == "casualties" and not figures and _NOUN_ONLY.fullmatch(match.group(0)):
                     continue  # "civilian casualties are unacceptable", "among the dead": no report of deaths
                 own = [
@@ -379,8 +395,11 @@ _SAID_IT = re.compile(
 
 
 def _touching(text: str, left: Mention, right: Mention) -> bool:
+    distance = right.start - left.end
+    if distance <= 12:
+        return True
     gap = text[left.end : right.start]
-    return right.start - left.end <= 12 or bool(_TITLE_GAP.fullmatch(gap) and gap.strip()[:1].isupper())
+    return distance <= 31 and bool(_TITLE_GAP.fullmatch(gap) and gap.strip()[:1].isupper())
 
 
 def _participants(
@@ -419,7 +438,8 @@ def _participants(
     )
     # What the report says after its cue is its content, not the event's parties ("following talks with
     # Y, X reported that Z is ready"); an agreement named by its date has no parties in the sentence.
-    report = next((c.start() for c in _REPORT_OR_APPEAL.finditer(text, trigger.end, sentence.end)), sentence.end)
+    found_report = _REPORT_OR_APPEAL.search(text, trigger.end, sentence.end)
+    report = found_report.start() if found_report else sentence.end
     # Who comes before a subordinate clause holding the event word is not in it ("X and Y's conflict
     # escalated after 12 people were killed when Z fired missiles").
     subordinate = max((c.end() for c in _SUBORDINATE.finditer(text, sentence.start, trigger.start)), default=0)
@@ -488,7 +508,7 @@ def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> st
         first = name.split()[0]
         if first in _NOT_PLACES or any(s < match.end("place") and match.start("place") < e for s, e in people):
             return ""
-        if re.search(r"\baccording\s+to\b[^,;]*$", text[max(sentence.start, match.start() - 40) : match.start()]):
+        if _SOURCE_PLACE.search(text, max(sentence.start, match.start() - 40), match.start()):
             return ""  # "according to the authorities in Stepanakert": where the source is
         if any(lo <= match.start() < hi for lo, hi in asides):
             return ""  # "the mission, which was deployed in Karabakh in 2020, came under fire"
@@ -507,7 +527,7 @@ def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> st
     reported = [c.end() for c in _SPEECH.finditer(text, sentence.start, trigger.start)]
     start = sentence.start
     if reported:
-        that = re.compile(r"\bthat\b").search(text, reported[-1], trigger.start)
+        that = _THAT.search(text, reported[-1], trigger.start)
         start = that.end() if that else trigger.start
     for lo, hi in ((trigger.end, sentence.end), (start, trigger.start)):
         for match in _PLACE.finditer(text, lo, hi):
@@ -703,7 +723,7 @@ def _merge_same_incident(drafts: list[DraftedEvent]) -> list[DraftedEvent]:
     for draft in drafts:
         for k, kept in enumerate(merged):
             same_place = kept.place == draft.place
-            if not _same_family(kept, draft):
+            if kept.family != draft.family and not _same_family(kept, draft):
                 continue
             if draft.family == "statement":
                 if kept.date == draft.date and _keys(kept) == _keys(draft):
@@ -735,6 +755,8 @@ def _merge_same_incident(drafts: list[DraftedEvent]) -> list[DraftedEvent]:
             return dated[0]
         return None
 
+    if all(d.date_rule != "publication" for d in merged):
+        return merged
     homes = {id(d): home(d) for d in merged}
     final = []
     for kept in merged:
