@@ -127,9 +127,7 @@ _MEDIATOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # After the event word, the start of what is reported about it or asked of others ("and called for the UN to").
-_REPORT_OR_APPEAL = re.compile(
-    _SPEECH.pattern + r"|\b(?:call(?:ed|s|ing)?\s+(?:for|on|upon)|urg(?:ed|es|ing)|appeal(?:ed|s)?)\b"
-)
+_APPEAL = re.compile(r"\b(?:call(?:ed|s|ing)?\s+(?:for|on|upon)|urg(?:ed|es|ing)|appeal(?:ed|s)?)\b")
 _SOURCE_PLACE = re.compile(r"\baccording\s+to\b[^,;]*$")
 _THAT = re.compile(r"\bthat\b")
 _SUBORDINATE = re.compile(r"\b(?:after|when|while|before|because|as\s+soon\s+as)\s", re.IGNORECASE)
@@ -281,12 +279,13 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
                 bisect.bisect_left(date_starts, sentence.end),
             )
             in_sentence = dates[here_from:here_to]
+            cues = list(_SPEECH.finditer(text, sentence.start, sentence.end))  # who says what, once a sentence
             earlier_days = [d for d in dates[first:here_from] if d.precision == DAY]
             for (word, match), (lo, hi) in zip(found, _segments(words, found), strict=True):
                 part = Span(sentence.start + lo, sentence.start + hi)
                 trigger = Span(sentence.start + match.start(), sentence.start + match.end())
                 ours = [m for m in named if part.start <= m.start < part.end]
-                participants, claimants = _participants(text, sentence, trigger, word, named, ours)
+                participants, claimants = _participants(text, sentence, trigger, word, named, ours, cues)
                 # Deaths in a sentence about talks or aid are not theirs: counted for violence only.
                 figures = (
                     _sided(text, find_figures(text, part.start, part.end), named, claimants)
@@ -295,8 +294,11 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
                 )
                 if word.rule == "casualties" and not figures and _NOUN_ONLY.fullmatch(match.group(0)):
                     continue  # "civilian casualties are unacceptable", "among the dead": no report of deaths
+                relative = _MAY_BE_RELATIVE.search(words) is not None
                 own = [
-                    d for d in in_sentence if part.start <= d.start < part.end and not _aside(text, part, trigger, d)
+                    d
+                    for d in in_sentence
+                    if part.start <= d.start < part.end and not (relative and _aside(text, part, trigger, d))
                 ]
                 before = [d for d in in_sentence if d.end <= part.start and d.precision == DAY]
                 when = _date(text, part, trigger, own, earlier_days + before, published)
@@ -319,7 +321,7 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
                         **when,
                         participants=tuple(participants),
                         reported_by=tuple(claimants),
-                        place=_place(text, part, trigger, ours),
+                        place=_place(text, part, trigger, ours, cues),
                         figures=tuple(figures),
                         sentences=(sentence,),
                     )
@@ -333,6 +335,7 @@ _UNDATED = frozenset({"publication", "lead-day", "paragraph-context", "quote-dat
 _PAST_WAR = re.compile(r"\bduring\s+the\s+(?:[\w-]+\s+){0,3}(?:war|conflict)\b", re.IGNORECASE)
 # A relative clause set off by commas: its dates are its own
 # ("the mission, which was deployed in 2020, came under fire").
+_MAY_BE_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b")
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;]*,")
 _NEXT_DAY = re.compile(
     r"\b(?:(?P<next>the\s+(?:next|following)\s+day|a\s+day\s+later)|(?P<before>the\s+(?:previous\s+day|day\s+before)))\b",
@@ -403,14 +406,22 @@ def _touching(text: str, left: Mention, right: Mention) -> bool:
 
 
 def _participants(
-    text: str, sentence: Span, trigger: Span, word: EventWord, named: list[Mention], ours: list[Mention] | None = None
+    text: str,
+    sentence: Span,
+    trigger: Span,
+    word: EventWord,
+    named: list[Mention],
+    ours: list[Mention] | None = None,
+    cues: list[re.Match] | None = None,
 ) -> tuple[list[Participant], list[str]]:
     """The actors of the event's part of the sentence (`ours`, default all `named`) with their roles,
     and those the sentence says report the event (claimants)."""
     claimants: list[str] = []
     chosen_all: list[Mention] = []
     acting: set[str] = set()  # claimants who say they did it ("Baku announced it was launching ...")
-    for cue in _SPEECH.finditer(text, sentence.start, sentence.end):
+    if cues is None:
+        cues = list(_SPEECH.finditer(text, sentence.start, sentence.end))
+    for cue in cues:
         after_trigger = cue.start() >= trigger.end
         lo = max(trigger.end if after_trigger else sentence.start, cue.start() - 60)
         window = [m for m in named if lo <= m.start and m.end <= cue.start()]
@@ -438,11 +449,18 @@ def _participants(
     )
     # What the report says after its cue is its content, not the event's parties ("following talks with
     # Y, X reported that Z is ready"); an agreement named by its date has no parties in the sentence.
-    found_report = _REPORT_OR_APPEAL.search(text, trigger.end, sentence.end)
-    report = found_report.start() if found_report else sentence.end
+    appeal = _APPEAL.search(text, trigger.end, sentence.end)
+    report = min(
+        next((c.start() for c in cues if c.start() >= trigger.end), sentence.end),
+        appeal.start() if appeal else sentence.end,
+    )
     # Who comes before a subordinate clause holding the event word is not in it ("X and Y's conflict
     # escalated after 12 people were killed when Z fired missiles").
-    subordinate = max((c.end() for c in _SUBORDINATE.finditer(text, sentence.start, trigger.start)), default=0)
+    subordinate = (
+        0
+        if word.symmetric
+        else max((c.end() for c in _SUBORDINATE.finditer(text, sentence.start, trigger.start)), default=0)
+    )
     roles: dict[str, Participant] = {}
     for m in ours if ours is not None else named:
         if m.start > report and m.actor_key not in acting:
@@ -493,13 +511,16 @@ def _sided(text: str, figures: list[Figure], named: list[Mention], claimants: li
     return sided
 
 
-def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> str:
+def _place(text: str, sentence: Span, trigger: Span, named: list[Mention], cues: list[re.Match] | None = None) -> str:
     """The place the sentence gives the event, as written: the object of the event word, else the
     first place phrase after it, else one before it."""
     people = [(m.start, m.end) for m in named if m.kind in ("person", "media", "international_org", "government_body")]
 
-    asides = [c.span() for c in _RELATIVE.finditer(text, sentence.start, sentence.end)]
-    asides = [(lo, hi) for lo, hi in asides if not lo <= trigger.start < hi]
+    asides = [
+        c.span()
+        for c in _RELATIVE.finditer(text, sentence.start, sentence.end)
+        if not c.start() <= trigger.start < c.end()
+    ]
 
     def acceptable(match: re.Match) -> str:
         name = match.group("place")
@@ -524,7 +545,9 @@ def _place(text: str, sentence: Span, trigger: Span, named: list[Mention]) -> st
     if direct and (place := acceptable(direct)):
         return place
     # Before the event word, not where its report was made ("told parliament in Yerevan that ... were killed").
-    reported = [c.end() for c in _SPEECH.finditer(text, sentence.start, trigger.start)]
+    if cues is None:
+        cues = list(_SPEECH.finditer(text, sentence.start, trigger.start))
+    reported = [c.end() for c in cues if c.end() <= trigger.start]
     start = sentence.start
     if reported:
         that = _THAT.search(text, reported[-1], trigger.start)

@@ -215,12 +215,6 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         r"|day\s+of\s+mourning|declared\s+mourning)\b",
     ),
     _w(
-        "exercise",
-        "150",
-        "military-exercise",
-        r"\b(?:(?:joint|military|naval|air)\s+(?:military\s+)?(?:exercises|drills|manoeuvres|maneuvers|war\s+games))\b",
-    ),
-    _w(
         "displacement",
         "200",
         "displacement (CAMEO has no code for flight: recode)",
@@ -273,7 +267,6 @@ STEMS = {
     "statement": "statement declaration communiq briefing conference",
     "accuse-each-other": "blame accus",
     "symbolic-act": "silence wreath mourning",
-    "military-exercise": "exercises drills manoeuv maneuv",
     "displacement": "fle exodus evacuat displaced refugees arrived left leav moved relocated",
     "humanitarian-aid": "deliver humanitarian",
     "protest": "protest rall demonstrat",

@@ -57,7 +57,6 @@ def roles(draft) -> set[tuple[str, str]]:
         ("At a press conference on Monday, Varga spoke about the border.", "010", "statement"),
         ("Valdoria and Ostmark blamed each other on Monday for the fire at the depot.", "112", "statement"),
         ("Lawmakers in Helvik held a minute’s silence on Monday.", "017", "symbolic"),
-        ("Ostmark and Lumeria began joint military exercises on Monday.", "150", "exercise"),
         ("During a telephone conversation on Monday, Keller and Varga discussed the border.", "041", "talks"),
         ("Keller, following talks with Varga on Monday, praised the progress.", "046", "talks"),
         ("The dispute ended with a Lumerian-brokered truce on Monday.", "057", "agreement"),
