@@ -300,6 +300,9 @@ def draft_events(parsed: ParsedArticle, extraction: Extraction) -> tuple[Drafted
                     for d in in_sentence
                     if part.start <= d.start < part.end and not (relative and _aside(text, part, trigger, d))
                 ]
+                if len(own) > 1:  # the dates of the event word's own clause, when it has any
+                    clause = _clause_of(words, match.start(), match.end(), sentence.start)
+                    own = [d for d in own if clause[0] <= d.start < clause[1]] or own
                 before = [d for d in in_sentence if d.end <= part.start and d.precision == DAY]
                 when = _date(text, part, trigger, own, earlier_days + before, published)
                 if when.get("date_rule") in ("paragraph-context", "publication"):
@@ -341,6 +344,13 @@ _NEXT_DAY = re.compile(
     r"\b(?:(?P<next>the\s+(?:next|following)\s+day|a\s+day\s+later)|(?P<before>the\s+(?:previous\s+day|day\s+before)))\b",
     re.IGNORECASE,
 )
+
+
+def _clause_of(lower: str, start: int, end: int, offset: int) -> tuple[int, int]:
+    """The clause of the word at lower[start:end] (a sentence's), in offsets of the text."""
+    begin = max((brk.end() for brk in _CLAUSE_BREAK.finditer(lower, 0, start)), default=0)
+    after = _CLAUSE_BREAK.search(lower, end)
+    return offset + begin, offset + (after.start() if after else len(lower))
 
 
 def _aside(text: str, part: Span, trigger: Span, date: DatePhrase) -> bool:

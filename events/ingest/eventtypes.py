@@ -219,7 +219,7 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "200",
         "displacement (CAMEO has no code for flight: recode)",
         r"\b(?:fle(?:e|es|d|eing)|exodus|evacuat(?:e|ed|es|ing|ion)|displaced|refugees\s+(?:arrived|crossed)"
-        r"|(?:have|had|has)\s+arrived\s+in|left\s+for|leave\s+for|leaving\s+for|(?:have|had|has)\s+(?:already\s+)?(?:moved|relocated)\s+to)\b",
+        r"|(?:have|had|has)\s+arrived\s+in|left\s+for|leave\s+for|leaving\s+for)\b",
         symmetric=True,
     ),
     _w(
@@ -267,7 +267,7 @@ STEMS = {
     "statement": "statement declaration communiq briefing conference",
     "accuse-each-other": "blame accus",
     "symbolic-act": "silence wreath mourning",
-    "displacement": "fle exodus evacuat displaced refugees arrived left leav moved relocated",
+    "displacement": "fle exodus evacuat displaced refugees arrived left leav",
     "humanitarian-aid": "deliver humanitarian",
     "protest": "protest rall demonstrat",
     "arrest": "arrest detain",
