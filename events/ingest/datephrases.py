@@ -126,6 +126,16 @@ def _in_month(match, published):
     return _month_start(year, month), MONTH
 
 
+@_rule("part-of-month", rf"\b(?:end|beginning|start|middle)\s+of\s+{_MONTH}(?!\s*[0-9])(?!\w)", "month", 2)
+def _part_of_month(match, published):
+    return _in_month.resolve(match, published)
+
+
+@_rule("as-recently-as-year", rf"\b(?:recently|late|early)\s+as\s+{_YEAR}\b", "year", 2)
+def _as_recently_as_year(match, published):
+    return dt.date(int(match.group("year")), 1, 1), YEAR
+
+
 @_rule("since-year", rf"\bsince\s+{_YEAR}\b", "year", 1)
 def _since_year(match, published):
     return dt.date(int(match.group("year")), 1, 1), YEAR
@@ -226,8 +236,8 @@ def _year_relative(match, published):
 
 # Tried in this order; where two phrases overlap the longer one wins.
 RULES = [
-    _day_month_year, _month_day_year, _month_year, _day_month, _month_day, _in_month,
-    _since_year, _in_year, _last_weekday, _weekday, _yesterday, _today, _ago,
+    _day_month_year, _month_day_year, _month_year, _day_month, _month_day, _in_month, _part_of_month,
+    _since_year, _as_recently_as_year, _in_year, _last_weekday, _weekday, _yesterday, _today, _ago,
     _week, _month_relative, _season, _year_relative,
 ]  # fmt: skip
 

@@ -25,16 +25,46 @@ class EventWord:
     pattern: re.Pattern
     # Cooperative events (talks, agreements) have participants, not an initiator and a target.
     symmetric: bool = False
+    # A word an appeal or a threat before it cannot make unreal: a document named by its date ("the
+    # 9 November statement") exists whoever calls for it to be honoured.
+    hedged: bool = True
+    # A background word (a war): an event only with a date of its own, never dated by publication.
+    needs_date: bool = False
 
 
-def _w(family: str, cameo: str, rule: str, pattern: str, *, symmetric: bool = False) -> EventWord:
-    return EventWord(family, cameo, rule, re.compile(pattern), symmetric)
+def _w(
+    family: str,
+    cameo: str,
+    rule: str,
+    pattern: str,
+    *,
+    symmetric: bool = False,
+    hedged: bool = True,
+    needs_date: bool = False,
+) -> EventWord:
+    return EventWord(family, cameo, rule, re.compile(pattern), symmetric, hedged, needs_date)
 
 
 _CEASEFIRE = r"(?:humanitarian\s+)?(?:ceasefire|cease-fire|truce|armistice)"
 _ROAD = r"(?:road|roads|corridor|highway|route|border\s+crossing|checkpoint|bridge)"
+# A word of a name or a quoted name between a verb and its noun: "a “Revenge” operation", "the 24-hour operation".
+_ANY = r"[\w“”\"‘’'-]+"
+_MONTHS = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_DOCUMENT = r"(?:statement|declaration|agreement|accord|memorandum|treaty)"
 
 EVENT_WORDS: tuple[EventWord, ...] = (
+    # An agreement named by its date or its kind: "the October 10 Moscow statement", "the 9 November
+    # statement", "the tripartite statement of November 9, 2020", "a Russian-brokered agreement".
+    _w(
+        "agreement",
+        "057",
+        "named-agreement",
+        rf"\b(?:{_MONTHS}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS})\s+(?:[a-z-]+\s+)?{_DOCUMENT}\b"
+        rf"|\b(?:trilateral|tripartite|joint|bilateral|peace)\s+{_DOCUMENT}\s+(?:of|signed|on)\b"
+        rf"|\b[\w-]+-(?:brokered|mediated)\s+(?:peace\s+|ceasefire\s+)?(?:agreement|deal|accord|truce|ceasefire)\b",
+        symmetric=True,
+        hedged=False,
+    ),
     _w(
         "violation",
         "196",
@@ -57,7 +87,8 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "air-strike",
         "195",
         "aerial-weapons",
-        r"\b(?:air\s*strikes?|air\s+raids?|airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)"
+        r"\b(?:air\s*strikes?|air\s+raids?|airstrikes?|drone\s+(?:strikes?|attacks?)|missiles?\s+(?:strikes?|attacks?|raids?)"
+        r"|missiles?\s+(?:were\s+|was\s+)?fired"
         r"|(?:bombed|bombing|bombarded|bombardment)|(?:fired|launched)\s+(?:\w+\s+){0,2}missiles?)",
     ),
     _w(
@@ -71,18 +102,37 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "fight",
         "193",
         "small-arms",
-        r"\b(?:open(?:ed|s)?\s+fire|fir(?:ed|ing|es)\s+(?:on|at|upon)|came\s+under\s+fire|comes?\s+under\s+fire"
+        r"\b(?:open(?:ed|s)?\s+fire|fir(?:ed|ing|es)\s+(?:on|at|upon)|(?:came|comes?|coming)\s+under\s+(?:[\w-]+\s+){0,2}fire"
         r"|small[- ]arms\s+fire|sniper\s+fire|gunfire|shot\s+(?:dead|and\s+killed))\b",
     ),
     _w(
         "fight",
         "190",
         "military-operation",
-        r"\b(?:(?:launch(?:ed|es|ing)?|start(?:ed|s)?|beg[au]n|began|conduct(?:ed|s|ing)?|carr(?:ied|ies)\s+out)\s+"
-        r"(?:\w+\s+){0,4}(?:offensive|operation|operations|attack|assault|measures|activities)"
+        rf"\b(?:(?:launch(?:ed|es|ing)?|start(?:ed|s)?|beg[au]n|began|conduct(?:ed|s|ing)?|carr(?:ied|ies)\s+out)\s+"
+        rf"(?:{_ANY}\s+){{0,4}}(?:offensive|operation|operations|attack|assault|measures|activities)"
         r"|(?:military|counter-?terror(?:ist|ism)|anti-?terror(?:ist)?)\s+(?:operation|offensive|measures|activities)"
-        r"|offensive\s+(?:against|on|in)|attack(?:ed|s|ing)?|assault(?:ed)?|clash(?:ed|es)|fighting\s+(?:broke|erupted|resumed|began)"
+        r"|offensive\s+(?:against|on|in)|attack(?:ed|s|ing)?|assault(?:ed)?"
+        r"|fighting\s+(?:[\w-]+\s+){0,4}?(?:broke|erupted|resumed|began|started)"
         r"|(?:heavy|fierce)\s+fighting|hostilities\s+(?:broke|erupted|resumed|began)|struck|strikes?\s+on)\b",
+    ),
+    _w(
+        "fight",
+        "190",
+        "clash",
+        r"\b(?:clash(?:ed|es)?|skirmish(?:es)?|(?:exchanged|exchange\s+of)\s+fire)\b",
+        symmetric=True,
+    ),
+    # A war named with its year or its length ("a war in 2020", "the 44-day war", "fought two wars"):
+    # background, drafted only when the article dates it.
+    _w(
+        "fight",
+        "190",
+        "war",
+        r"\b(?:fought\s+(?:(?:a|two|three|several|[\w-]+)\s+)?(?:wars?\b|over\b|in\b)|(?:a|the)\s+(?:[\w-]+\s+){0,2}?war\s+in\s+(?=[0-9])"
+        r"|(?:19|20)[0-9]{2}\s+war\b|[\w-]+-day\s+war\b)",
+        symmetric=True,
+        needs_date=True,
     ),
     _w(
         "seizure",
@@ -104,7 +154,8 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "sign-agreement",
         r"\b(?:sign(?:ed|s|ing)?\s+(?:\w+\s+){0,3}(?:agreement|deal|accord|declaration|memorandum|statement|treaty|document)"
         r"|(?:reached|reach|struck)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:agreement|deal|accord)"
-        r"|agreement\s+(?:was|has\s+been|had\s+been)\s+(?:reached|signed))\b",
+        r"|agreement\s+(?:was|has\s+been|had\s+been)\s+(?:reached|signed)"
+        r"|(?:ended|end|ends)\s+with\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:agreement|deal|accord|ceasefire|truce))\b",
         symmetric=True,
     ),
     _w(
@@ -119,7 +170,7 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "046",
         "negotiation",
         r"\b(?:held\s+(?:\w+\s+){0,2}(?:talks|negotiations)|(?:talks|negotiations)\s+(?:were\s+held|took\s+place|in\s+[A-Z]?)"
-        r"|negotiated)\b",
+        r"|(?:following|after)\s+(?:\w+\s+){0,2}(?:talks|negotiations|consultations)\s+with|negotiated)\b",
         symmetric=True,
     ),
     _w(
@@ -128,6 +179,40 @@ EVENT_WORDS: tuple[EventWord, ...] = (
         "meet",
         r"\b(?:met|meets|meeting\s+(?:with|between|of)|(?:held|hold|holds|convened?|convenes)\s+(?:an?\s+)?(?:\w+\s+){0,2}meeting)\b",
         symmetric=True,
+    ),
+    # A request to meet is an appeal (CAMEO 026), not a meeting: "requested an emergency meeting".
+    _w(
+        "statement",
+        "026",
+        "request-meeting",
+        r"\b(?:request(?:ed|s|ing)?|call(?:ed|s|ing)?\s+for|ask(?:ed|s|ing)?\s+for|demand(?:ed|s|ing)?)\s+(?:an?\s+|the\s+)?"
+        r"(?:[\w-]+\s+){0,2}(?:meeting|session|consultations)\b",
+        hedged=False,
+    ),
+    # Speech made an act of its own: a statement issued, a briefing, an interview, a press conference.
+    _w(
+        "statement",
+        "010",
+        "statement",
+        r"\b(?:(?:issued|issues|released|releases|published|publishes|made|makes|adopted|adopts)\s+(?:an?\s+|the\s+)?"
+        r"(?:[\w-]+\s+){0,2}(?:statement|declaration|communiqu[eé])"
+        r"|(?:at|during|in)\s+an?\s+(?:[\w-]+\s+){0,2}(?:briefing|press\s+conference|news\s+conference)"
+        r"|(?:held|gave|gives|holds)\s+an?\s+(?:[\w-]+\s+){0,2}(?:briefing|press\s+conference|news\s+conference))\b",
+    ),
+    _w(
+        "statement",
+        "112",
+        "accuse-each-other",
+        r"\b(?:blamed|blame|blames|accused|accuse|accuses)\s+(?:each\s+other|one\s+another|the\s+other)\b",
+        symmetric=True,
+        hedged=False,
+    ),
+    _w(
+        "symbolic",
+        "017",
+        "symbolic-act",
+        r"\b(?:(?:minute|moment|minutes)[’']s\s+silence|(?:minute|moment)\s+of\s+silence|laid\s+(?:a\s+)?wreaths?"
+        r"|day\s+of\s+mourning|declared\s+mourning)\b",
     ),
     _w(
         "displacement",
@@ -163,20 +248,25 @@ EVENT_WORDS: tuple[EventWord, ...] = (
 # The word beginnings one of which every match of a rule contains: one scan of a sentence for all of them tells
 # which few patterns can match there (most sentences need none of them tried).
 STEMS = {
+    "named-agreement": ("statement declaration agreement accord memorandum treaty deal truce ceasefire"),
     "violate-ceasefire": "violat broke breach",
     "ceasefire": "ceasefire cease-fire cease truce armistice halt stop",
     "aerial-weapons": "air drone missile bomb",
     "shelling": "shell artiller mortar rocket",
     "small-arms": "fire fir shot gunfire",
-    "military-operation": (
-        "offensive operation measures activities attack assault clash fighting hostilit struck strike"
-    ),
+    "military-operation": ("offensive operation measures activities attack assault fighting hostilit struck strike"),
+    "clash": "clash skirmish fire",
+    "war": "fought war",
     "seize-territory": "seiz captur control retook retaken recaptur liberat occupied",
     "blockade": "blockad road corridor highway route crossing checkpoint bridge",
-    "sign-agreement": "agreement deal accord declaration memorandum statement treaty document",
-    "phone-call": "phone",
-    "negotiation": "talks negotiat",
+    "sign-agreement": "agreement deal accord declaration memorandum statement treaty document ceasefire truce",
+    "phone-call": "phone telephone",
+    "negotiation": "talks negotiat consultations",
     "meet": "met meet",
+    "request-meeting": "meeting session consultations",
+    "statement": "statement declaration communiq briefing conference",
+    "accuse-each-other": "blame accus",
+    "symbolic-act": "silence wreath mourning",
     "displacement": "fle exodus evacuat displaced refugees arrived left leav",
     "humanitarian-aid": "deliver humanitarian",
     "protest": "protest rall demonstrat",
@@ -189,7 +279,10 @@ STEMS = {
 VIOLENT = frozenset({"fight", "air-strike", "violation", "seizure"})
 
 
-_ROOT_FAMILIES = {"19": "fight", "18": "fight", "04": "talks", "05": "agreement", "08": "ceasefire", "14": "protest"}
+_ROOT_FAMILIES = {
+    "19": "fight", "18": "fight", "04": "talks", "05": "agreement", "08": "ceasefire", "14": "protest",
+    "01": "statement", "02": "statement", "10": "statement", "11": "statement", "12": "statement", "13": "statement",
+}  # fmt: skip
 
 
 def family_of(code: str) -> str:
