@@ -11,6 +11,8 @@ import math
 
 import django_filters
 from django import forms
+from django.db import connections
+from django.db.models import F, Func, IntegerField
 from django_filters.constants import EMPTY_VALUES
 
 from events.models import EventPlace, Place
@@ -78,7 +80,16 @@ class BBoxField(forms.CharField):
 
 
 class BBoxFilter(django_filters.CharFilter):
-    """Events placed at a point inside the box."""
+    """Events with a placing at a point inside the box (any of their placings, not only the best).
+
+    One subquery, as the place filter's: the places in the box first (a scan of the places
+    table), then their placings read through the `events_eventplace_place` (place, event) index,
+    never each placing's place. On SQLite the event's id is compared as `+id`: SQLite cannot
+    estimate how many events a box holds, and given `id IN (...)` it drove every query from that
+    list (each event in the box read and sorted: tens of thousands in a broad box) instead of
+    reading the timeline's index in order and stopping at the page or the map's cap. PostgreSQL
+    plans it by its statistics either way (bench/RESULTS.md, "issue 17, third pass, 7 December
+    evening")."""
 
     field_class = BBoxField
 
@@ -86,10 +97,13 @@ class BBoxFilter(django_filters.CharFilter):
         if value is None:
             return qs
         west, south, east, north = value
-        inside = EventPlace.objects.filter(
-            place__longitude__range=(west, east), place__latitude__range=(south, north)
-        ).values("event")
-        return qs.filter(pk__in=inside)
+        boxed = Place.objects.filter(longitude__range=(west, east), latitude__range=(south, north))
+        inside = EventPlace.objects.filter(place__in=boxed.values("pk")).values("event")
+        if connections[qs.db].vendor != "sqlite":
+            return qs.filter(pk__in=inside)
+        return qs.alias(bbox_event=Func(F("pk"), template="+%(expressions)s", output_field=IntegerField())).filter(
+            bbox_event__in=inside
+        )
 
 
 def event_place_filters() -> tuple[PlaceReferenceFilter, BBoxFilter]:

@@ -10,9 +10,12 @@ import datetime as dt
 import random
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, Subquery, Sum
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
+from events import filters as event_filters
 from events import triggers
 from events.api.places import at_place
 from events.models import Event, EventPlace, Place
@@ -212,6 +215,111 @@ def test_the_map_aggregate_answers_what_the_subquery_per_placing_answered(make_e
     for events in views:
         for limit in (5, 25, 1000):
             assert EventPlace.objects.map_groups(events, limit=limit) == old_map_groups(events, limit)
+
+
+def old_bbox(events, west, south, east, north):
+    """The bbox filter's first form (each placing joined to its place), kept here to compare answers."""
+    inside = EventPlace.objects.filter(
+        place__longitude__range=(west, east), place__latitude__range=(south, north)
+    ).values("event")
+    return events.filter(pk__in=inside)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_bbox_filter_answers_what_its_first_form_answered(make_event, seed):
+    """Events with any placing in the box (not only their best), in the timeline's order, and
+    the map's points over them, as the first form (a join of each placing to its place) gave."""
+    rng = random.Random(seed)
+    places = [
+        Place.objects.create(
+            slug=f"box-{i}",
+            name=f"Box {i}",
+            kind="village",
+            country="AZ",
+            latitude=round(rng.uniform(38.5, 41.5), 3),
+            longitude=round(rng.uniform(44.5, 47.5), 3),
+        )
+        for i in range(30)
+    ]
+    places.append(
+        Place.objects.create(slug="edge", name="Edge", kind="village", country="AM", latitude=40, longitude=46)
+    )
+    for i in range(120):
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(90))
+        event = make_event(
+            title=f"Boxed event {i}",
+            start_date=day,
+            fatalities=rng.choice([None, rng.randrange(9)]),
+            review_status=rng.choice(["verified", "verified", "draft"]),
+        )
+        for place in rng.sample(places, rng.randrange(4)):
+            EventPlace.objects.create(event=event, place=place, precision=rng.choice(EventPlace.Precision.values))
+    boxes = [
+        (44.0, 38.0, 48.0, 42.0),  # every place
+        (45.0, 39.0, 47.0, 40.5),
+        (46.0, 40.0, 46.0, 40.0),  # a point: the edge place only (bounds included)
+        (44.6, 38.6, 45.2, 39.0),
+        (10.0, 10.0, 11.0, 11.0),  # no place
+    ]
+    bbox = event_filters.EventFilter.base_filters["bbox"]
+    for box in boxes:
+        for events in (Event.objects.all(), Event.objects.filter(review_status="verified")):
+            new, old = bbox.filter(events, box), old_bbox(events, *box)
+            assert set(new.values_list("pk", flat=True)) == set(old.values_list("pk", flat=True)), box
+            timeline = ("-date_from", "-id")
+            assert list(new.order_by(*timeline).values_list("pk", flat=True)[:7]) == list(
+                old.order_by(*timeline).values_list("pk", flat=True)[:7]
+            ), box
+            for limit in (5, 40, 1000):
+                answer = EventPlace.objects.map_groups(new, limit=limit)
+                assert answer == EventPlace.objects.map_groups(old, limit=limit) == old_map_groups(old, limit), box
+    # The events placed in the first box only by a placing that is not their best are found too.
+    assert any(
+        not link.best for link in EventPlace.objects.filter(place__latitude__lte=40.5, place__longitude__lte=47.0)
+    )
+
+
+#: sqlite_stat1's rows for the events and placings of bench/map.py's 10^5-event file.
+BENCH_STATISTICS = [
+    ("events_event", "events_event_review", "100002 50001 69 1 1 1"),
+    ("events_event", "events_event_escalation", "100002 20001 14 1 1 1"),
+    ("events_event", "events_event_date_to", "100002 69"),
+    ("events_event", "events_event_timeline", "100002 69 1"),
+    ("events_event", "sqlite_autoindex_events_event_1", "100002 1"),
+    ("events_eventplace", "events_eventplace_best", "100000 1 1 1 1"),
+    ("events_eventplace", "events_eventplace_place", "100003 105 1"),
+    ("events_eventplace", "events_eventplace_place_id_a6fb698c", "100003 105"),
+    ("events_eventplace", "events_eventplace_source_id_bb5b11dd", "100003 20001"),
+    ("events_eventplace", "events_eventplace_unique_curated", "99998 1 1"),
+    ("events_eventplace", "sqlite_autoindex_events_eventplace_1", "100003 1 1 1"),
+]
+
+
+def test_a_broad_bbox_reads_the_timeline_index_in_order_on_sqlite(make_event, places):
+    """SQLite does not drive the map's query from the events in the box (each read, then sorted)
+    but reads the public timeline's index newest first and stops at the cap."""
+    if connection.vendor != "sqlite":
+        pytest.skip("a plan of SQLite's")
+    EventPlace.objects.create(event=make_event(), place=places[0])
+    with connection.cursor() as cursor:
+        # The planner's statistics of the bench's 10^5 events (an ANALYZEd bench/map.py file; SQLite
+        # reads them again on `ANALYZE sqlite_schema`), so that it plans as it does at that size.
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl IN ('events_event', 'events_eventplace')")
+        cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", BENCH_STATISTICS)
+        cursor.execute("ANALYZE sqlite_schema")
+    events = event_filters.EventFilter.base_filters["bbox"].filter(
+        Event.objects.filter(review_status="verified"), (45.0, 38.0, 47.0, 41.0)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        EventPlace.objects.map_groups(events, limit=5000)
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert "SEARCH events_event USING COVERING INDEX events_event_review (review_status=?)" in plan, plan
+    # The newest events come in order from the index: no sort before the grouping.
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan[: plan.index("SCAN placed")], plan
 
 
 @pytest.mark.parametrize(
