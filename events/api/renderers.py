@@ -160,21 +160,23 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
     TIMELINE_COLUMNS in their order (the CSV writes the values as they come: csv_cells())."""
     escalation = (record.get("escalation") or {}).get("slug", "")
     if kind == EVENT:
-        by_role: dict[str, list[dict]] = {}
+        # One pass over the participants: the initiators, the targets, the others with their role.
+        initiators, targets, others = [], [], []
         for participant in record["participants"]:
-            by_role.setdefault(participant["role"], []).append(participant["actor"])
+            role, name = participant["role"], participant["actor"]["name"]
+            if role == "initiator":
+                initiators.append(name)
+            elif role == "target":
+                targets.append(name)
+            else:
+                others.append(f"{name} ({role})")
         articles = [source["article"] for source in record["sources"]]
-        others = [
-            f"{participant['actor']['name']} ({participant['role']})"
-            for participant in record["participants"]
-            if participant["role"] not in ("initiator", "target")
-        ]
         return {
             "event_date": record["start_date"],
             "time_precision": ACLED_TIME_PRECISION.get(record["start_precision"], 3),
             "event_type": record["type"]["label"],
-            "actor1": _names(by_role.get("initiator", [])),
-            "actor2": _names(by_role.get("target", [])),
+            "actor1": "; ".join(initiators),
+            "actor2": "; ".join(targets),
             "location": record["location"],
             **_place_columns(record.get("place")),
             "source": _distinct((article.get("outlet") or {}).get("name", "") for article in articles),
