@@ -33,6 +33,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from html import escape
+from itertools import islice
 
 import icalendar
 from django.conf import settings
@@ -144,36 +145,38 @@ def csv_fields(renderer, kind: str) -> dict | None:
     return CSV_FIELDS[kind] if isinstance(renderer, CSVRenderer) else None
 
 
+_NO_PLACE = {"latitude": None, "longitude": None, "geo_precision": None}
+
+
 def _place_columns(place: dict | None) -> dict:
+    """ACLED's place columns (the place's own name is the last column, `place`)."""
     if place is None:
-        return {"latitude": None, "longitude": None, "geo_precision": None, "place": ""}
-    return {
-        "latitude": place["latitude"],
-        "longitude": place["longitude"],
-        "geo_precision": place["geo_precision"],
-        "place": place["name"],
-    }
+        return _NO_PLACE
+    return {"latitude": place["latitude"], "longitude": place["longitude"], "geo_precision": place["geo_precision"]}
 
 
 def timeline_csv_row(kind: str, record: dict) -> dict:
-    """One CSV row (TIMELINE_COLUMNS) for an event or a statement as the API serializes it."""
+    """One CSV row for an event or a statement as the API serializes it: {column: value}, its keys
+    TIMELINE_COLUMNS in their order (the CSV writes the values as they come: csv_cells())."""
     escalation = (record.get("escalation") or {}).get("slug", "")
     if kind == EVENT:
-        by_role: dict[str, list[dict]] = {}
+        # One pass over the participants: the initiators, the targets, the others with their role.
+        initiators, targets, others = [], [], []
         for participant in record["participants"]:
-            by_role.setdefault(participant["role"], []).append(participant["actor"])
+            role, name = participant["role"], participant["actor"]["name"]
+            if role == "initiator":
+                initiators.append(name)
+            elif role == "target":
+                targets.append(name)
+            else:
+                others.append(f"{name} ({role})")
         articles = [source["article"] for source in record["sources"]]
-        others = [
-            f"{participant['actor']['name']} ({participant['role']})"
-            for participant in record["participants"]
-            if participant["role"] not in ("initiator", "target")
-        ]
         return {
             "event_date": record["start_date"],
             "time_precision": ACLED_TIME_PRECISION.get(record["start_precision"], 3),
             "event_type": record["type"]["label"],
-            "actor1": _names(by_role.get("initiator", [])),
-            "actor2": _names(by_role.get("target", [])),
+            "actor1": "; ".join(initiators),
+            "actor2": "; ".join(targets),
             "location": record["location"],
             **_place_columns(record.get("place")),
             "source": _distinct((article.get("outlet") or {}).get("name", "") for article in articles),
@@ -197,6 +200,7 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
             "fatalities_low": record["fatalities_low"],
             "fatalities_high": record["fatalities_high"],
             "source_count": len(record["sources"]),
+            "place": (record.get("place") or {}).get("name", ""),
         }
     article = record["article"]
     return {
@@ -228,6 +232,7 @@ def timeline_csv_row(kind: str, record: dict) -> dict:
         "fatalities_low": None,
         "fatalities_high": None,
         "source_count": 1,
+        "place": "",
     }
 
 
@@ -263,6 +268,19 @@ def safe_cell(value) -> object:
     return value
 
 
+def csv_cells(values: Iterable) -> list:
+    """safe_cell() of each value, for a whole row: the common cells (plain text without a formula's
+    first character, integers, None, which csv writes as an empty cell) are checked inline."""
+    cells = list(values)
+    for index, value in enumerate(cells):
+        if value.__class__ is str:
+            if value[:1] in _FORMULA_FIRST:
+                cells[index] = "'" + value
+        elif value.__class__ is not int and value is not None:
+            cells[index] = safe_cell(value)
+    return cells
+
+
 class CSVRenderer(renderers.BaseRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -273,6 +291,8 @@ class CSVRenderer(renderers.BaseRenderer):
 
     #: Bytes of CSV gathered before they are sent: one write to the socket per block, not per row.
     block_size = 64 * 1024
+    #: Rows handed to csv.writer.writerows at a time (about 40 KiB of an event export).
+    rows_per_write = 100
 
     def stream(self, rows: Iterable[dict], renderer_context: dict) -> Iterator[bytes]:
         """The CSV in blocks of about `block_size` bytes: the header alone first (the first byte
@@ -291,12 +311,18 @@ class CSVRenderer(renderers.BaseRenderer):
 
         writer.writerow([safe_cell(value) for value in columns])
         yield block()
-        for row in rows:
-            if resource in (EVENT, STATEMENT, "timeline"):
-                flat = timeline_csv_row(*unwrap(row, resource))
-                writer.writerow([safe_cell(flat[column]) for column in columns])
-            else:
-                writer.writerow([safe_cell(flat_value(row.get(column))) for column in columns])
+        if resource in (EVENT, STATEMENT, "timeline"):
+            # timeline_csv_row's keys are the columns in their order: its values are the row.
+            def line(row: dict) -> list:
+                return csv_cells(timeline_csv_row(*unwrap(row, resource)).values())
+        else:
+
+            def line(row: dict) -> list:
+                return [safe_cell(flat_value(row.get(column))) for column in columns]
+
+        rows = iter(rows)
+        while chunk := list(islice(rows, self.rows_per_write)):
+            writer.writerows(map(line, chunk))
             if buffer.tell() >= self.block_size:
                 yield block()
         if buffer.tell():

@@ -190,11 +190,21 @@ class EventPlaceQuerySet(models.QuerySet):
         """Where each of these events happened, by its most precise placing: {event id: {name,
         latitude, longitude, precision, geo_precision (ACLED's 1-3)}}; an event without a place
         is absent. One query (the exports call it once per chunk of rows)."""
-        rows = (
-            self.filter(event_id__in=event_ids)
-            .best_per_event()
+        return self.place_dicts(self.filter(event__id__in=event_ids).best_place_rows())
+
+    def best_place_rows(self):
+        """The best placings as the rows place_dicts() reads: (event id, name, latitude, longitude,
+        precision). The exports add the ids to it (`event__id__in`) and keep its compiled SQL. In the
+        order of the events' ids, not of their dates: no join with the events."""
+        return (
+            self.best_per_event()
+            .order_by("event_id", "id")
             .values_list("event_id", "place__name", "place__latitude", "place__longitude", "precision")
         )
+
+    @staticmethod
+    def place_dicts(rows) -> dict[int, dict]:
+        """best_places() of the rows of best_place_rows()."""
         return {
             event_id: {
                 "name": name,

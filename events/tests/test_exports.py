@@ -343,3 +343,15 @@ def test_seeded_timeline_exports_hold_every_seed_event(api, seeded):
     data = json.loads(content(api.get("/api/events/", {"format": "timelinejs"})))
     assert len(data["events"]) == len(slugs)
     assert {era["text"]["headline"] for era in data["eras"]} >= {"2020 Nagorno-Karabakh war", "2022 clashes"}
+
+
+@pytest.mark.django_db
+def test_a_csv_rows_columns_come_in_the_headers_order(api, seeded):
+    """The CSV writes timeline_csv_row's values as they come: its keys must be TIMELINE_COLUMNS in order,
+    for an event with a place, one without and a statement."""
+    items = json.loads(content(api.get("/api/timeline/", {"format": "json"})))
+    records = [(item["kind"], item[item["kind"]]) for item in items]
+    kinds = {(kind, kind == "event" and record["place"] is not None) for kind, record in records}
+    assert kinds >= {("event", True), ("event", False), ("statement", False)}
+    for kind, record in records:
+        assert tuple(renderers.timeline_csv_row(kind, record)) == renderers.TIMELINE_COLUMNS
