@@ -291,6 +291,16 @@ _RULES_BY_KIND = {
 }
 
 
+def date_anchors(words: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The (start, word) pairs of a scan (Gazetteer.scan_with) that anchor a date phrase: what
+    find_dates reads of `words` (it skips the rest), so a range without any needs no call."""
+    return [item for item in words if _anchor_kind(item[1])]
+
+
+def _anchor_kind(word: str) -> str | None:
+    return _KIND_OF.get(word) or ("year" if word[:1] in "12" and _YEAR.fullmatch(word) else None)
+
+
 def find_dates(
     text: str,
     start: int,
@@ -313,7 +323,7 @@ def find_dates(
     low, stop = start - base, end - base
     candidates: list[tuple[int, int, int, str, dt.date, str]] = []
     for anchor_start, word in _ANCHOR.scan(lower, low, stop) if words is None else words:
-        kind = _KIND_OF.get(word) or ("year" if word[:1] in "12" and _YEAR.fullmatch(word) else None)
+        kind = _anchor_kind(word)
         if kind is None:
             continue  # another pass's word (Gazetteer.scan_with)
         guard = _GUARDS.get(kind)

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from events.ingest.classify import classify
-from events.ingest.datephrases import ANCHOR_WORDS, YEAR_PATTERN, find_dates
+from events.ingest.datephrases import ANCHOR_WORDS, YEAR_PATTERN, date_anchors, find_dates
 from events.ingest.dates import APPROXIMATE, DAY
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.quotations import Quotation, find_quotations
@@ -125,12 +125,17 @@ def extract_article(
     # One scan of the text finds the words where an actor's name or a date phrase may start.
     words = gazetteer.scan_with(ANCHOR_WORDS, YEAR_PATTERN).scan(lower, 0, len(text)) if lower is not None else None
     starts = [at for at, _ in words] if words is not None else []
+    # The date phrases' anchors among them: a block with none has no date phrase.
+    anchors = date_anchors(words) if words is not None else []
+    anchor_starts = [at for at, _ in anchors]
     for block in blocks:
         start = next((d.end for d in datelines if d.start == block.start), block.start)
-        in_block = None
+        in_block = in_dates = None
         if words is not None:
             first, stop = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
             in_block = words[first:stop]
+            first, stop = bisect.bisect_left(anchor_starts, block.start), bisect.bisect_left(anchor_starts, block.end)
+            in_dates = anchors[first:stop]
         mentions.extend(
             gazetteer.find_mentions(
                 text,
@@ -141,7 +146,8 @@ def extract_article(
                 words=in_block,
             )
         )
-        dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower, words=in_block))
+        if in_dates is None or in_dates:
+            dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower, words=in_dates))
     vacant: list[Mention] = []
     mentions = gazetteer.resolve_offices(mentions, published_on, text, vacant)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
