@@ -239,10 +239,17 @@ class _Context:
         self.published_on = published_on
         self.last_date: dict[str, tuple[dt.date, str, str, str]] = {}
         # Dates outside quotations by sentence, and the sentences naming each actor.
+        # And the first and the last day-precise date of each sentence that has one.
         self.dates_in: dict[int, list[DatePhrase]] = {}
+        self.first_day: dict[int, DatePhrase] = {}
+        self.last_day: dict[int, DatePhrase] = {}
         for k, d in _by_sentence(dates, sentences, self.quote_spans):
             self.dates_in.setdefault(k, []).append(d)
+            if d.precision == DAY:
+                self.first_day.setdefault(k, d)
+                self.last_day[k] = d
         self._naming: dict[str, list[int]] = {}
+        self._dated: dict[str, list[tuple[int, DatePhrase]]] = {}  # _speaker_context's, by speaker
 
     def naming(self, actor_key: str) -> list[int]:
         """The sentences naming an actor outside quotations (read for one actor on first use:
@@ -254,7 +261,8 @@ class _Context:
         return found
 
     def _sentence_index(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return k if k > 0 else 0
 
     def statement(self, a: Attribution, *, detailed: bool = True) -> ExtractedStatement:
         """The statement of an attribution; with `detailed`, its targets, date and CAMEO code too."""
@@ -327,25 +335,30 @@ class _Context:
         """A day-precise date in an earlier sentence of the same paragraph ("On 19 September, X
         said … . Y, in turn, called it “…”"): the paragraph's scene is set once."""
         paragraph_start = self.paragraph_starts[bisect.bisect_right(self.paragraph_starts, self.starts[first]) - 1]
+        last_day = self.last_day
         for k in range(first - 1, -1, -1):
             if self.starts[k] < paragraph_start:
                 return None
-            days = [d for d in self.dates_in.get(k, ()) if d.precision == DAY]
-            if days:
-                return days[-1].value, DAY, days[-1].phrase, "paragraph-context"
+            day = last_day.get(k)
+            if day is not None:
+                return day.value, DAY, day.phrase, "paragraph-context"
         return None
 
     def _speaker_context(self, speaker_key: str | None, anchor: int):
         """A day-precise date in the nearest other sentence naming the speaker (earlier first)."""
-        naming = self.naming(speaker_key) if speaker_key else None
-        if not naming:
+        if not speaker_key:
+            return None
+        dated = self._dated.get(speaker_key)
+        if dated is None:
+            # The sentences naming the speaker that hold a day-precise date, and the first such date.
+            dated = self._dated[speaker_key] = []
+            for k in sorted(set(self.naming(speaker_key))):
+                day = self.first_day.get(k)
+                if day is not None:
+                    dated.append((k, day))
+        if not dated:
             return None
         here = self._sentence_index(anchor)
-        dated = []
-        for k in sorted(set(naming)):
-            days = [d for d in self.dates_in.get(k, ()) if d.precision == DAY]
-            if k != here and days:
-                dated.append((k, days[0]))
         earlier = [item for item in dated if item[0] < here]
         later = [item for item in dated if item[0] > here]
         if not earlier and not later:
