@@ -67,10 +67,12 @@ _HEADLINE_STATEMENT_BY = re.compile(r"(?:joint\s+)?statement\s+(?:by|of|from)\s+
 
 def headline_speaker(text: str, headline: Span, mentions: list[Mention]) -> Speaker | None:
     """The one known actor a headline names as speaking ("X statement on …", "X says …"), if any."""
-    named = [m for m in mentions if headline.start <= m.start and m.end <= headline.end and m.known]
-    if len(named) < 1:
+    start, end = headline.start, headline.end
+    for m in mentions:  # the first known actor named in the headline
+        if start <= m.start and m.end <= end and m.known:
+            break
+    else:
         return None
-    m = named[0]
     before = text[headline.start : m.start]
     speaks = _HEADLINE_SPEAKS.match(text, m.end, headline.end)
     if (speaks and not before.strip()) or _HEADLINE_STATEMENT_BY.search(before):
