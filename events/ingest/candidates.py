@@ -267,7 +267,8 @@ class CandidateFinder:
         return speaker
 
     def _sentence_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+        k = bisect.bisect_right(self._sentence_starts, offset) - 1
+        return k if k > 0 else 0
 
     def _candidates(self, start: int, end: int) -> list[Candidate]:
         """Possible speakers in text[start:end], in order, without overlaps (longer and better first)."""
@@ -300,7 +301,8 @@ class CandidateFinder:
             if m.end <= end:
                 found.append(Candidate(m.start, m.end, NAMED, self._speaker(i), m.kind))
             i += 1
-        found += [Candidate(a, b, NAMED, None, "person") for a, b in self._unresolved if start <= a and b <= end]
+        if self._unresolved:
+            found += [Candidate(a, b, NAMED, None, "person") for a, b in self._unresolved if start <= a and b <= end]
         anonymous = (
             _ANONYMOUS.finditer(self.lower, start, end) if _ANONYMOUS_HINT.search(self.lower, start, end) else ()
         )
@@ -555,6 +557,8 @@ def _known(m: Mention) -> Speaker:
 def _without_overlaps(found: list[Candidate]) -> list[Candidate]:
     """The longer of two overlapping candidates wins ("a senior Georgian official" over "Georgian"),
     except that a name ending a description is the name ("the Iranian Foreign Ministry")."""
+    if len(found) < 2:
+        return found
     found.sort(key=lambda c: (c.start, -(c.end - c.start), -c.rank))
     kept: list[Candidate] = []
     for c in found:

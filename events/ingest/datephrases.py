@@ -291,6 +291,17 @@ _RULES_BY_KIND = {
 }
 
 
+def date_anchors(words: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The (start, word) pairs of a scan (Gazetteer.scan_with) that anchor a date phrase: what
+    find_dates reads of `words` (it skips the rest), so a range without any needs no call."""
+    kinds, year = _KIND_OF, _YEAR.fullmatch  # _anchor_kind, inline: it runs for every word of the scan
+    return [item for item in words if item[1] in kinds or (item[1][:1] in "12" and year(item[1]))]
+
+
+def _anchor_kind(word: str) -> str | None:
+    return _KIND_OF.get(word) or ("year" if word[:1] in "12" and _YEAR.fullmatch(word) else None)
+
+
 def find_dates(
     text: str,
     start: int,
@@ -313,7 +324,7 @@ def find_dates(
     low, stop = start - base, end - base
     candidates: list[tuple[int, int, int, str, dt.date, str]] = []
     for anchor_start, word in _ANCHOR.scan(lower, low, stop) if words is None else words:
-        kind = _KIND_OF.get(word) or ("year" if word[:1] in "12" and _YEAR.fullmatch(word) else None)
+        kind = _anchor_kind(word)
         if kind is None:
             continue  # another pass's word (Gazetteer.scan_with)
         guard = _GUARDS.get(kind)

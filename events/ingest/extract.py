@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from events.ingest.classify import classify
-from events.ingest.datephrases import ANCHOR_WORDS, YEAR_PATTERN, find_dates
+from events.ingest.datephrases import ANCHOR_WORDS, YEAR_PATTERN, date_anchors, find_dates
 from events.ingest.dates import APPROXIMATE, DAY
 from events.ingest.gazetteer import Gazetteer
 from events.ingest.quotations import Quotation, find_quotations
@@ -67,10 +67,12 @@ _HEADLINE_STATEMENT_BY = re.compile(r"(?:joint\s+)?statement\s+(?:by|of|from)\s+
 
 def headline_speaker(text: str, headline: Span, mentions: list[Mention]) -> Speaker | None:
     """The one known actor a headline names as speaking ("X statement on …", "X says …"), if any."""
-    named = [m for m in mentions if headline.start <= m.start and m.end <= headline.end and m.known]
-    if len(named) < 1:
+    start, end = headline.start, headline.end
+    for m in mentions:  # the first known actor named in the headline
+        if start <= m.start and m.end <= end and m.known:
+            break
+    else:
         return None
-    m = named[0]
     before = text[headline.start : m.start]
     speaks = _HEADLINE_SPEAKS.match(text, m.end, headline.end)
     if (speaks and not before.strip()) or _HEADLINE_STATEMENT_BY.search(before):
@@ -125,12 +127,17 @@ def extract_article(
     # One scan of the text finds the words where an actor's name or a date phrase may start.
     words = gazetteer.scan_with(ANCHOR_WORDS, YEAR_PATTERN).scan(lower, 0, len(text)) if lower is not None else None
     starts = [at for at, _ in words] if words is not None else []
+    # The date phrases' anchors among them: a block with none has no date phrase.
+    anchors = date_anchors(words) if words is not None else []
+    anchor_starts = [at for at, _ in anchors]
     for block in blocks:
         start = next((d.end for d in datelines if d.start == block.start), block.start)
-        in_block = None
+        in_block = in_dates = None
         if words is not None:
             first, stop = bisect.bisect_left(starts, block.start), bisect.bisect_left(starts, block.end)
             in_block = words[first:stop]
+            first, stop = bisect.bisect_left(anchor_starts, block.start), bisect.bisect_left(anchor_starts, block.end)
+            in_dates = anchors[first:stop]
         mentions.extend(
             gazetteer.find_mentions(
                 text,
@@ -141,7 +148,8 @@ def extract_article(
                 words=in_block,
             )
         )
-        dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower, words=in_block))
+        if in_dates is None or in_dates:
+            dates.extend(find_dates(text, block.start, block.end, published_on, lower=lower, words=in_dates))
     vacant: list[Mention] = []
     mentions = gazetteer.resolve_offices(mentions, published_on, text, vacant)
     body_mentions = [m for m in mentions if m.start >= (paragraphs[0].start if paragraphs else 0)]
@@ -233,10 +241,17 @@ class _Context:
         self.published_on = published_on
         self.last_date: dict[str, tuple[dt.date, str, str, str]] = {}
         # Dates outside quotations by sentence, and the sentences naming each actor.
+        # And the first and the last day-precise date of each sentence that has one.
         self.dates_in: dict[int, list[DatePhrase]] = {}
+        self.first_day: dict[int, DatePhrase] = {}
+        self.last_day: dict[int, DatePhrase] = {}
         for k, d in _by_sentence(dates, sentences, self.quote_spans):
             self.dates_in.setdefault(k, []).append(d)
+            if d.precision == DAY:
+                self.first_day.setdefault(k, d)
+                self.last_day[k] = d
         self._naming: dict[str, list[int]] = {}
+        self._dated: dict[str, list[tuple[int, DatePhrase]]] = {}  # _speaker_context's, by speaker
 
     def naming(self, actor_key: str) -> list[int]:
         """The sentences naming an actor outside quotations (read for one actor on first use:
@@ -248,7 +263,8 @@ class _Context:
         return found
 
     def _sentence_index(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return k if k > 0 else 0
 
     def statement(self, a: Attribution, *, detailed: bool = True) -> ExtractedStatement:
         """The statement of an attribution; with `detailed`, its targets, date and CAMEO code too."""
@@ -321,25 +337,30 @@ class _Context:
         """A day-precise date in an earlier sentence of the same paragraph ("On 19 September, X
         said … . Y, in turn, called it “…”"): the paragraph's scene is set once."""
         paragraph_start = self.paragraph_starts[bisect.bisect_right(self.paragraph_starts, self.starts[first]) - 1]
+        last_day = self.last_day
         for k in range(first - 1, -1, -1):
             if self.starts[k] < paragraph_start:
                 return None
-            days = [d for d in self.dates_in.get(k, ()) if d.precision == DAY]
-            if days:
-                return days[-1].value, DAY, days[-1].phrase, "paragraph-context"
+            day = last_day.get(k)
+            if day is not None:
+                return day.value, DAY, day.phrase, "paragraph-context"
         return None
 
     def _speaker_context(self, speaker_key: str | None, anchor: int):
         """A day-precise date in the nearest other sentence naming the speaker (earlier first)."""
-        naming = self.naming(speaker_key) if speaker_key else None
-        if not naming:
+        if not speaker_key:
+            return None
+        dated = self._dated.get(speaker_key)
+        if dated is None:
+            # The sentences naming the speaker that hold a day-precise date, and the first such date.
+            dated = self._dated[speaker_key] = []
+            for k in sorted(set(self.naming(speaker_key))):
+                day = self.first_day.get(k)
+                if day is not None:
+                    dated.append((k, day))
+        if not dated:
             return None
         here = self._sentence_index(anchor)
-        dated = []
-        for k in sorted(set(naming)):
-            days = [d for d in self.dates_in.get(k, ()) if d.precision == DAY]
-            if k != here and days:
-                dated.append((k, days[0]))
         earlier = [item for item in dated if item[0] < here]
         later = [item for item in dated if item[0] > here]
         if not earlier and not later:

@@ -126,7 +126,9 @@ class Gazetteer:
     _first_words: WordScan | None = field(default=None, compare=False)  # derived from _index, which compares
     # The first words of `_index` filed with after_the, and without.
     _after_the: frozenset[str] = frozenset()
-    _plain: frozenset[str] = frozenset()
+    # The first words filed without "the" -> (their regex's match method, their aliases): one
+    # lookup by the word in find_mentions' loop instead of a (word, False) key built per word.
+    _plain: dict[str, tuple] = field(default_factory=dict, compare=False)
     genders: dict[str, str] = field(default_factory=dict)  # actor key -> "male"/"female", where known
     # First word -> the longest plain alias filed under it, in characters: is "the X" the longest name there?
     _plain_longest: dict[str, int] = field(default_factory=dict, compare=False)
@@ -187,7 +189,11 @@ class Gazetteer:
             aliases.sort(key=lambda alias: -len(alias.tokens))
             gazetteer._patterns[index_key] = re.compile("|".join(f"({alias.pattern})" for alias in aliases))
         gazetteer._after_the = frozenset(first for first, the in gazetteer._index if the)
-        gazetteer._plain = frozenset(first for first, the in gazetteer._index if not the)
+        gazetteer._plain = {
+            first: (gazetteer._patterns[(first, False)].match, aliases)
+            for (first, the), aliases in gazetteer._index.items()
+            if not the
+        }
         gazetteer._plain_longest = {
             first: max(len(alias.surface) for alias in aliases)
             for (first, the), aliases in gazetteer._index.items()
@@ -233,8 +239,7 @@ class Gazetteer:
         low = start - base
         found: list[tuple[int, int, Actor]] = []
         resume = low
-        after_the, plain = self._after_the, self._plain
-        patterns, index = self._patterns, self._index
+        after_the, plain_get = self._after_the, self._plain.get
         # Only where some alias can begin do we try the aliases; that keeps this fast.
         if self._first_words is None:
             return []
@@ -252,27 +257,30 @@ class Gazetteer:
                         found.append((base + at - 4, base + hit[0], hit[1]))
                         resume = hit[0]
                         continue
-            if at >= resume and word in plain:
+            if at >= resume:
+                entry = plain_get(word)
+                if entry is None:
+                    continue
                 # self._match(), with its common case (the longest alias, in the right case) inline.
-                index_key = (word, False)
-                match = patterns[index_key].match(lower, at, stop)
+                match = entry[0](lower, at, stop)
                 if match:
-                    alias = index[index_key][match.lastindex - 1]
+                    alias = entry[1][match.lastindex - 1]
                     surface = text[base + at : base + match.end()]
                     if surface == alias.surface or _case_fits(alias, surface):
                         found.append((base + at, base + match.end(), alias.actor))
                         resume = match.end()
                         continue
-                    hit = self._match(text, base, lower, at, index_key, stop)
+                    hit = self._match(text, base, lower, at, (word, False), stop)
                     if hit:
                         found.append((base + at, base + hit[0], hit[1]))
                         resume = hit[0]
         mentions: list[Mention] = []
         for m_start, m_end, actor in found:
-            if actor.kind == OFFICE:
-                mentions.append(Mention(actor.key, m_start, m_end, text[m_start:m_end], True, actor.name, OFFICE))
+            if actor.kind != PERSON:
+                # Mentions never overlap: only a person's title can reach back over the one before.
+                mentions.append(Mention(actor.key, m_start, m_end, text[m_start:m_end], True, actor.name, actor.kind))
                 continue
-            title_start = _title_start(text, max(start, m_start - 120), m_start) if actor.kind == PERSON else m_start
+            title_start = _title_start(text, max(start, m_start - 120), m_start)
             while mentions and mentions[-1].end > title_start:
                 # "Iran’s Foreign Ministry spokesman X": the title's words are part of X's mention.
                 popped = mentions.pop()
