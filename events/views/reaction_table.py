@@ -71,63 +71,60 @@ def _chip_html(kind: ReactionKind) -> tuple[str, str]:
     label = f"of which {kind.label}" if kind.within else kind.label
     return (
         f'<li{within}><a class="chip tone-{escape(kind.tone)}" href="',
-        f'" data-kind="{escape(kind.prefix)}">{escape(label)} <span class="count">',
+        f'">{escape(label)} <span class="count">',
     )
 
 
 NO_REACTION = '<span class="none" aria-label="none">–</span>'
 
 
-def chips_html(counts: list[tuple[ReactionKind, int]], before: str, after: str) -> str:
-    """A cell's chips (or its dash), their links `before` + a kind's prefix + `after`, both already escaped."""
-    if not counts:
-        return NO_REACTION
-    chips = []
-    for kind, n in counts:
-        opening, middle = _chip_html(kind)
-        chips.append(f"{opening}{before}{kind.prefix}{after}{middle}{n}</span></a></li>")
-    return f'<ul class="reaction-list">{"".join(chips)}</ul>'
-
-
 @dataclass
 class ReactionRow:
-    """A speaker's row: its cells' HTML written once, by `ReactionTable.row`, as the template wrote it."""
+    """A speaker's row, its HTML written by `ReactionTable.row`."""
 
     actor: Actor
     html: str
 
 
 class ReactionTable:
-    """Writes the matrix's rows, as the template's loops over rows and cells wrote them (the same bytes).
+    """Writes the matrix's rows: a speaker's name, then a cell per column of chips (a kind of
+    statement and its count, linking to those statements on the timeline) or a dash.
 
-    What is the same for every row is encoded once: each column's `<td>` and the end of its
-    chips' links; per row, the start of its links. A matrix of 150 speakers and 18 columns has
-    2,700 cells and ~17,000 chips at 10^6 statements: the template's loop over the cells, a
-    dataclass and a call per cell were two thirds of the page's time (bench/RESULTS.md).
+    Written here rather than by the template's loops and tags: a matrix of 150 speakers and 18
+    columns has 2,700 cells and ~17,000 chips at 10^6 statements (bench/RESULTS.md). What is the
+    same for every row is encoded once: each column's `<td>` and, per kind, the end of its chips'
+    links to their counts; per row, the start of its links per kind.
     """
 
     def __init__(self, columns: list[Escalation | None], after_code: dict[int | None, str]):
         self.columns = [escalation.pk if escalation else None for escalation in columns]
         self.openings = [
-            f'\n      <td data-escalation="{escape(escalation.slug)}">\n        '
-            if escalation
-            else "\n      <td>\n        "
-            for escalation in columns
+            f'<td data-escalation="{escape(escalation.slug)}">' if escalation else "<td>" for escalation in columns
         ]
-        self.afters = [escape(after_code[column]) for column in self.columns]
+        # Per column, per kind: from after the kind's CAMEO prefix in its link to its count.
+        self.ends = [
+            {kind: f"{escape(after_code[column])}{_chip_html(kind)[1]}" for kind in REACTION_KINDS}
+            for column in self.columns
+        ]
 
     def row(self, actor: Actor, before_code: str, tally: dict) -> ReactionRow:
         """`tally`: (speaker, escalation id) -> {kind: count}; `before_code`: the links' start, not escaped."""
         before = escape(before_code)
+        starts = {kind: f"{_chip_html(kind)[0]}{before}{kind.prefix}" for kind in REACTION_KINDS}
         role = f' <span class="speaker-role">{escape(actor.role)}</span>' if actor.role else ""
         parts = [
             f'<tr id="actor-{actor.pk}">\n      <th scope="row"><a href="{escape(actor.get_absolute_url())}">'
-            f"{escape(actor.name)}</a>{role}</th>\n      "
+            f"{escape(actor.name)}</a>{role}</th>"
         ]
-        for column, opening, after in zip(self.columns, self.openings, self.afters, strict=True):
+        for column, opening, ends in zip(self.columns, self.openings, self.ends, strict=True):
             by_kind = tally.get((actor.pk, column))
-            counts = [(kind, n) for kind in REACTION_KINDS if (n := by_kind.get(kind))] if by_kind else []
-            parts.append(f"{opening}{chips_html(counts, before, after)}\n      </td>\n      ")
+            if not by_kind:
+                parts.append(f"{opening}{NO_REACTION}</td>")
+                continue
+            chips = "".join(
+                f"{starts[kind]}{ends[kind]}{n}</span></a></li>" for kind in REACTION_KINDS if (n := by_kind.get(kind))
+            )
+            parts.append(f'{opening}<ul class="reaction-list">{chips}</ul></td>')
         parts.append("\n    </tr>")
         return ReactionRow(actor, mark_safe("".join(parts)))
 
