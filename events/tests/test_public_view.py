@@ -98,7 +98,7 @@ def test_the_timeline_page_shows_verified_records_and_drafts_on_request(client, 
 
 
 def reaction_total(context) -> int:
-    return sum(n for group in context["groups"] for row in group.rows for cell in row.cells for _, n in cell.counts)
+    return sum(n for group in context["groups"] for row in group.rows for cell in row.cells for _, n in cell)
 
 
 def test_reactions_count_verified_statements_by_default(client, records):
