@@ -81,11 +81,10 @@ NO_REACTION = '<span class="none" aria-label="none">–</span>'
 
 @dataclass
 class ReactionRow:
-    """A speaker's row, its HTML written by `ReactionTable.row`; `cells`: per column, its (kind, count)s."""
+    """A speaker's row, its HTML written by `ReactionTable.row`."""
 
     actor: Actor
     html: str
-    cells: list[list[tuple[ReactionKind, int]]]
 
 
 _PK = 918273645  # a primary key no URL pattern's text contains: where reverse() put it, another goes
@@ -124,18 +123,17 @@ class ReactionTable:
             f'<tr id="actor-{actor.pk}">\n      <th scope="row"><a href="{url_start}{actor.pk}{url_end}">'
             f"{escape(actor.name)}</a>{role}</th>"
         ]
-        cells = []
         for column, opening, ends in zip(self.columns, self.openings, self.ends, strict=True):
             by_kind = tally.get((actor.pk, column))
-            counts = [(kind, n) for kind in REACTION_KINDS if (n := by_kind.get(kind))] if by_kind else []
-            cells.append(counts)
-            if not counts:
+            if not by_kind:
                 parts.append(f"{opening}{NO_REACTION}</td>")
                 continue
-            chips = "".join(f"{starts[kind]}{ends[kind]}{n}</span></a></li>" for kind, n in counts)
+            chips = "".join(
+                f"{starts[kind]}{ends[kind]}{n}</span></a></li>" for kind in REACTION_KINDS if (n := by_kind.get(kind))
+            )
             parts.append(f'{opening}<ul class="reaction-list">{chips}</ul></td>')
         parts.append("\n    </tr>")
-        return ReactionRow(actor, mark_safe("".join(parts)), cells)
+        return ReactionRow(actor, mark_safe("".join(parts)))
 
 
 @dataclass
