@@ -13,6 +13,16 @@ from events.models.actors import Actor
 from events.models.base import ReviewStatus
 
 
+def unconverted_rows(rows: models.QuerySet) -> list[tuple]:
+    """The rows of a `values_list` query as the database driver gives them, without the ORM's
+    converters (a function call per row and converted column): for the counts' many-row
+    GROUP BYs of integers and text, whose values need none (dates, on SQLite, do)."""
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class DayCountQuerySet(models.QuerySet):
     def grouped(
         self,
@@ -49,10 +59,7 @@ class DayCountQuerySet(models.QuerySet):
         # The rows as the database gives them, each value read by one small function, not by the
         # ORM's converters: the chart's query gives a row per day (7,654 at 10^5 events), and
         # converting them cost more than the query itself (bench/RESULTS.md, issue 19).
-        sql, params = grouped.order_by("kind", *names).query.sql_with_params()
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
+        fetched = unconverted_rows(grouped.order_by("kind", *names))
         if not fetched:
             return []
         # Column by column: the sentinels back to None (no escalation, undated); SQLite's dates
@@ -121,14 +128,14 @@ class ReactionCountQuerySet(models.QuerySet):
 
     def statements_per_speaker(self) -> list[tuple[int, int]]:
         totals = self.filter(family=counts.EVERY_FAMILY).order_by().values_list("speaker")
-        return list(totals.annotate(total=models.Sum("n")).filter(total__gt=0))
+        return unconverted_rows(totals.annotate(total=models.Sum("n")).filter(total__gt=0))
 
     def per_speaker_escalation_and_family(self) -> list[tuple[int, int | None, str, int]]:
         rows = self.exclude(family=counts.EVERY_FAMILY).order_by()
         rows = rows.values_list("speaker", "escalation_id", "family").annotate(total=models.Sum("n"))
         return [
             (speaker, None if escalation == counts.NO_ESCALATION else escalation, family, n)
-            for speaker, escalation, family, n in rows.filter(total__gt=0)
+            for speaker, escalation, family, n in unconverted_rows(rows.filter(total__gt=0))
         ]
 
 

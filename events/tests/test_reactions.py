@@ -162,9 +162,9 @@ def test_reactions_cells_are_the_chips_with_their_counts_and_links(client, react
     france = reactions_data["france"]
     assert cell(reactions_html(client), france, 2).strip() == (
         '<ul class="reaction-list">'
-        '<li><a class="chip tone-critical" href="/?speaker=france&amp;code=11" data-kind="11">'
+        '<li><a class="chip tone-critical" href="/?speaker=france&amp;code=11">'
         'condemnation / criticism <span class="count">1</span></a></li>'
-        '<li class="within"><a class="chip tone-hostile" href="/?speaker=france&amp;code=112" data-kind="112">'
+        '<li class="within"><a class="chip tone-hostile" href="/?speaker=france&amp;code=112">'
         'of which accusation <span class="count">1</span></a></li></ul>'
     )
     assert cell(reactions_html(client), france, 0).strip() == '<span class="none" aria-label="none">–</span>'

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -71,41 +72,68 @@ def _chip_html(kind: ReactionKind) -> tuple[str, str]:
     label = f"of which {kind.label}" if kind.within else kind.label
     return (
         f'<li{within}><a class="chip tone-{escape(kind.tone)}" href="',
-        f'" data-kind="{escape(kind.prefix)}">{escape(label)} <span class="count">',
+        f'">{escape(label)} <span class="count">',
     )
 
 
-@dataclass
-class ReactionCell:
-    """A speaker's counts in one column, each linking to those statements on the timeline.
-
-    Its chips are written here rather than by template tags: a matrix of 150 speakers has
-    some 30,000 of them, and the tags per chip were most of the page's time (bench/RESULTS.md).
-    """
-
-    escalation: Escalation | None
-    counts: list[tuple[ReactionKind, int]] = field(default_factory=list)
-    link: tuple[str, str] = ("", "")  # a count's timeline URL: before its kind's CAMEO prefix, after it
-
-    def url(self, kind: ReactionKind) -> str:
-        return f"{self.link[0]}{kind.prefix}{self.link[1]}"
-
-    @property
-    def html(self) -> str:
-        if not self.counts:
-            return mark_safe('<span class="none" aria-label="none">–</span>')
-        before, after = escape(self.link[0]), escape(self.link[1])
-        chips = []
-        for kind, n in self.counts:
-            opening, middle = _chip_html(kind)
-            chips.append(f"{opening}{before}{kind.prefix}{after}{middle}{n}</span></a></li>")
-        return mark_safe(f'<ul class="reaction-list">{"".join(chips)}</ul>')
+NO_REACTION = '<span class="none" aria-label="none">–</span>'
 
 
 @dataclass
 class ReactionRow:
+    """A speaker's row, its HTML written by `ReactionTable.row`."""
+
     actor: Actor
-    cells: list[ReactionCell]
+    html: str
+
+
+_PK = 918273645  # a primary key no URL pattern's text contains: where reverse() put it, another goes
+
+
+class ReactionTable:
+    """Writes the matrix's rows: a speaker's name, then a cell per column of chips (a kind of
+    statement and its count, linking to those statements on the timeline) or a dash.
+
+    Written here rather than by the template's loops and tags: a matrix of 150 speakers and 18
+    columns has 2,700 cells and ~17,000 chips at 10^6 statements (bench/RESULTS.md). What is the
+    same for every row is encoded once: each column's `<td>` and, per kind, the end of its chips'
+    links to their counts; per row, the start of its links per kind.
+    """
+
+    def __init__(self, columns: list[Escalation | None], after_code: dict[int | None, str]):
+        self.columns = [escalation.pk if escalation else None for escalation in columns]
+        # Actor.get_absolute_url() as a template: reverse() once, not per row (half a row's time).
+        self.actor_url = tuple(escape(part) for part in reverse("events:actor", args=[_PK]).split(str(_PK)))
+        self.openings = [
+            f'<td data-escalation="{escape(escalation.slug)}">' if escalation else "<td>" for escalation in columns
+        ]
+        # Per column, per kind: from after the kind's CAMEO prefix in its link to its count.
+        self.ends = [
+            {kind: f"{escape(after_code[column])}{_chip_html(kind)[1]}" for kind in REACTION_KINDS}
+            for column in self.columns
+        ]
+
+    def row(self, actor: Actor, before_code: str, tally: dict) -> ReactionRow:
+        """`tally`: (speaker, escalation id) -> {kind: count}; `before_code`: the links' start, not escaped."""
+        before = escape(before_code)
+        starts = {kind: f"{_chip_html(kind)[0]}{before}{kind.prefix}" for kind in REACTION_KINDS}
+        role = f' <span class="speaker-role">{escape(actor.role)}</span>' if actor.role else ""
+        url_start, url_end = self.actor_url
+        parts = [
+            f'<tr id="actor-{actor.pk}">\n      <th scope="row"><a href="{url_start}{actor.pk}{url_end}">'
+            f"{escape(actor.name)}</a>{role}</th>"
+        ]
+        for column, opening, ends in zip(self.columns, self.openings, self.ends, strict=True):
+            by_kind = tally.get((actor.pk, column))
+            if not by_kind:
+                parts.append(f"{opening}{NO_REACTION}</td>")
+                continue
+            chips = "".join(
+                f"{starts[kind]}{ends[kind]}{n}</span></a></li>" for kind in REACTION_KINDS if (n := by_kind.get(kind))
+            )
+            parts.append(f'{opening}<ul class="reaction-list">{chips}</ul></td>')
+        parts.append("\n    </tr>")
+        return ReactionRow(actor, mark_safe("".join(parts)))
 
 
 @dataclass

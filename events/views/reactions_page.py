@@ -17,10 +17,9 @@ from events.models import (
 )
 from events.views.reaction_table import (
     REACTION_KINDS,
-    ReactionCell,
     ReactionGroup,
     ReactionKind,
-    ReactionRow,
+    ReactionTable,
     group_of,
     reaction_kinds_of,
 )
@@ -97,19 +96,13 @@ def reactions(request):
         escalation.pk if escalation else None: f"&{urlencode({'escalation': escalation.slug})}" if escalation else ""
         for escalation in columns
     }
+    table = ReactionTable(columns, after_code)
     groups: dict[str, ReactionGroup] = {}
     for speaker in sorted(speaker_ids, key=lambda pk: actors[pk].name.casefold()):
         actor = actors[speaker]
-        before_code = f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code="
-        cells = []
-        for escalation in columns:
-            column = escalation.pk if escalation else None
-            by_kind = tally.get((speaker, column), {})
-            cell = ReactionCell(escalation, link=(before_code, after_code[column]))
-            cell.counts = [(kind, n) for kind in REACTION_KINDS if (n := by_kind.get(kind))]
-            cells.append(cell)
+        row = table.row(actor, f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code=", tally)
         key, title = group_of(actor, actors)
-        groups.setdefault(key, ReactionGroup(key, title)).rows.append(ReactionRow(actor, cells))
+        groups.setdefault(key, ReactionGroup(key, title)).rows.append(row)
     ordered = sorted(groups.values(), key=lambda group: (group.key == "other", group.title.casefold()))
     used = {kind for counts_by_kind in tally.values() for kind in counts_by_kind}
     context = {
