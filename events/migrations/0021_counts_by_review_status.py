@@ -18,6 +18,10 @@ STATUSES = [("draft", "draft"), ("verified", "verified"), ("rejected", "rejected
 def count(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         counts.rebuild(cursor)
+        # Every row is new: without fresh statistics PostgreSQL (autovacuum off, or not yet run)
+        # planned the timeline's day counts as 1 row and sorted 34,000 (bench/RESULTS.md, h/19d).
+        cursor.execute("ANALYZE events_daycount")
+        cursor.execute("ANALYZE events_reactioncount")
 
 
 class Migration(migrations.Migration):
