@@ -79,29 +79,36 @@ def _with_their_spans(curated: CuratedFixtures) -> None:
     article, after it: they load in its unit, once the record exists. Those whose record is not in
     the fixtures stay standalone (it must be stored already; loading says so if it is not)."""
     articles = {
-        (obj["model"].lower(), obj["fields"].get("ref")): key
+        (obj["model"].lower(), ref): key
         for key, objects in curated.by_article.items()
         for _, obj in objects
+        if isinstance(ref := obj["fields"].get("ref"), str)
     }
     standalone = []
     for where, obj in curated.standalone:
-        article = None
-        try:
-            model = apps.get_model(obj["model"])
-        except (LookupError, ValueError):
-            model = None  # deserialization reports it
-        for model_field in model._meta.concrete_fields if model is not None else ():
-            value = obj["fields"].get(model_field.name)
-            if not model_field.many_to_one or not isinstance(value, list) or len(value) != 1:
-                continue
-            article = articles.get((model_field.related_model._meta.label_lower, value[0]))
-            if article is not None:
-                break
+        article = _article_named(obj, articles)
         if article is None:
             standalone.append((where, obj))
         else:
             curated.by_article[article].append((where, obj))
     curated.standalone = standalone
+
+
+def _article_named(obj: dict, articles: dict[tuple[str, str], str]) -> str | None:
+    """The article of the statement or event source that `obj` names by natural key (a one-string
+    list), when the fixtures hold that record; None otherwise, also for a value of the wrong shape,
+    which deserialization reports."""
+    try:
+        model = apps.get_model(obj["model"])
+    except (LookupError, ValueError):
+        return None
+    for model_field in model._meta.concrete_fields:
+        value = obj["fields"].get(model_field.name)
+        if model_field.many_to_one and isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+            article = articles.get((model_field.related_model._meta.label_lower, value[0]))
+            if article is not None:
+                return article
+    return None
 
 
 def _natural_key(obj: dict) -> str | None:
@@ -283,7 +290,11 @@ def _natural_key_of(model: type[models.Model], obj: dict) -> tuple | None:
             key.append(obj["pk"])
         else:
             key.append(obj["fields"][name])
-    return tuple(key)
+    try:
+        hash(key := tuple(key))
+    except TypeError:  # a list or an object where a value belongs: deserialization reports it
+        return None
+    return key
 
 
 def _lookup_values(row: models.Model, lookups: tuple[str, ...]) -> tuple:

@@ -349,6 +349,16 @@ def write_fixture(tmp_path, objects, name="bad.json"):
             '[{"model": "events.actor", "fields": {"slug": "x", "name": "X", "kind": "person", "affiliation": 7}}]',
             "object 0 (events.actor 'x'): refers to something that does not exist",
         ),
+        # A natural key of the wrong shape (a list inside the one-item list) on a relation.
+        (
+            '[{"model": "events.actoralias", "fields": {"actor": [["x"]], "name": "Y", "kind": "other"}}]',
+            "object 0 (events.actoralias 'Y'): refers to something that does not exist",
+        ),
+        (
+            '[{"model": "events.reportedfigure", "fields": {"source": [["s"]], "kind": "killed", "wording": "3", '
+            '"start": 0, "end": 1}}]',
+            "object 0 (events.reportedfigure): refers to something that does not exist",
+        ),
         # The same record twice (same natural key), even with different values.
         (
             '[{"model": "events.outlet", "fields": {"slug": "w", "name": "W", "kind": "wire"}},'
