@@ -33,9 +33,15 @@ GAZETTEER = Gazetteer.from_entries(
 )
 
 
-def drafts(*paragraphs: str, published: dt.date | None = WEDNESDAY):
-    parsed = parse_article("Headline of a test report\n\n" + "\n\n".join(paragraphs), source="test.txt")
-    return parsed.text, extract_for_drafting(parsed, GAZETTEER, published).events
+def drafts(
+    *paragraphs: str,
+    published: dt.date | None = WEDNESDAY,
+    headline: str = "Headline of a test report",
+    gazetteer: Gazetteer = GAZETTEER,
+):
+    """(the article's text, its drafted events) for a test article of these paragraphs."""
+    parsed = parse_article(headline + "\n\n" + "\n\n".join(paragraphs), source="test.txt")
+    return parsed.text, extract_for_drafting(parsed, gazetteer, published).events
 
 
 def one(*paragraphs: str, published: dt.date | None = WEDNESDAY):

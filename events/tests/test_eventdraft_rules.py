@@ -9,8 +9,8 @@ import pytest
 
 from events.ingest.datephrases import find_dates
 from events.ingest.gazetteer import Gazetteer
-from events.ingest.parser import parse_article
-from events.ingest.pipeline import extract_for_drafting
+from events.tests import test_eventdraft
+from events.tests.test_eventdraft import roles
 
 WEDNESDAY = dt.date(2024, 3, 6)
 MONDAY, TUESDAY = dt.date(2024, 3, 4), dt.date(2024, 3, 5)
@@ -29,19 +29,15 @@ GAZETTEER = Gazetteer.from_entries(
 )
 
 
-def drafts(*paragraphs: str, headline: str = "Headline of a test report", published: dt.date = WEDNESDAY):
-    parsed = parse_article(headline + "\n\n" + "\n\n".join(paragraphs), source="test.txt")
-    return parsed.text, extract_for_drafting(parsed, GAZETTEER, published).events
+def drafts(*paragraphs: str, **kwargs):
+    """test_eventdraft.drafts() with this module's gazetteer (its people and ministries)."""
+    return test_eventdraft.drafts(*paragraphs, gazetteer=GAZETTEER, **kwargs)
 
 
 def one(*paragraphs: str, **kwargs):
     text, found = drafts(*paragraphs, **kwargs)
     assert len(found) == 1, [(d.rule, d.date, text[d.start : d.end]) for d in found]
     return found[0]
-
-
-def roles(draft) -> set[tuple[str, str]]:
-    return {(p.actor_key, p.role) for p in draft.participants}
 
 
 # New event words -------------------------------------------------------------------------------
