@@ -33,11 +33,15 @@ from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter, itemgetter
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.signals import setting_changed
 from django.db import connections, models
 from django.db.models import Prefetch
+from django.db.models.expressions import Col
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor, ReverseManyToOneDescriptor
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.db.models.query import ValuesListIterable
+from django.db.models.sql.datastructures import BaseTable, Join
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -398,11 +402,123 @@ def _unchanged(convert: Callable, field, column: models.Field) -> bool:
 def _iterable(row_class: type) -> type:
     class RowIterable(ValuesListIterable):
         def __iter__(self):
-            make = row_class._make
-            for values in super().__iter__():
-                yield make(values)
+            found = None if self.chunked_fetch else SHAPES.rows(self.queryset)
+            return map(row_class._make, super().__iter__() if found is None else found)
 
     return RowIterable
+
+
+class QueryShapes:
+    """The SQL of a reader's queries (Reader.rows(), filtered, ordered, sliced), compiled once per
+    query shape: only the WHERE clause is compiled for each query.
+
+    Building the SQL of a page's query is most of what the ORM costs per request: the 25 joined
+    columns, the joins, the ORDER BY and the LIMIT; what changes from one request to the next is
+    mostly the WHERE clause and its parameters. A shape is everything in the Query but its WHERE
+    clause: its own attributes (the columns, the joins and their kinds and reference counts, the
+    ordering, the slice, the annotations, ...), taken as they are (`_shape_key`), so two queries
+    share a shape only if everything but their WHERE clauses is equal. A query whose attributes
+    hold anything else than plain values, columns, joins and fields (an annotation, an ordering
+    expression) has no shape and takes the ORM's path. The WHERE clause is compiled by the ORM
+    for every query (its values, its subqueries), so its SQL and parameters are the ORM's own;
+    the rest of the SQL is the shape's, cut around the WHERE clause of the query that made it.
+    Kept per connection (its converters belong to it), at most SIZE shapes each.
+    """
+
+    SIZE = 256
+    #: What a query holds only while it is being built (the joins of the last filter) or as a
+    #: cache of other attributes, and the WHERE clause itself.
+    OUTSIDE = frozenset(
+        {
+            "where",
+            "used_aliases",
+            "_lookup_joins",
+            "filter_is_sticky",
+            "_annotation_select_cache",
+            "_extra_select_cache",
+        }
+    )
+
+    def __init__(self):
+        self.compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def rows(self, queryset: models.QuerySet) -> Iterable | None:
+        """The rows (tuples or lists of the values) of a values_list queryset, or None: the ORM's path."""
+        query = queryset.query
+        try:
+            key = (type(query), _shape_key(query.__dict__, self.OUTSIDE))
+        except Unsupported:
+            return None
+        connection = connections[queryset.db]
+        shapes = self.compiled.get(connection)
+        if shapes is None:
+            shapes = self.compiled[connection] = {}
+        shape = shapes.get(key)
+        if shape is None:
+            if len(shapes) >= self.SIZE:
+                del shapes[next(iter(shapes))]
+            shape = shapes[key] = self._compile(query, queryset.db)
+        if shape is False or tuple(queryset._fields) != query.values_select:
+            return None
+        before, after, compiler, converters = shape
+        where, having, qualify = query.where.split_having_qualify(must_group_by=query.group_by is not None)
+        if having is not None or qualify is not None:
+            return None
+        try:
+            sql, params = query.get_compiler(queryset.db).compile(where)
+        except (EmptyResultSet, FullResultSet):
+            return None  # no WHERE clause, or one that keeps nothing: the ORM says which
+        with connection.cursor() as cursor:
+            cursor.execute(before + sql + after, params)
+            found = cursor.fetchall()
+        return compiler.apply_converters(found, converters) if converters else found
+
+    @staticmethod
+    def _compile(query, using: str):
+        """(the SQL before and after the WHERE clause's, a compiler, its converters), or False."""
+        compiler = query.get_compiler(using)
+        try:
+            sql, params = compiler.as_sql()
+            where, where_params = compiler.compile(compiler.where)
+        except (EmptyResultSet, FullResultSet):
+            return False
+        clause = f"WHERE {where}"
+        if (
+            compiler.having is not None
+            or compiler.qualify is not None
+            or compiler.has_extra_select
+            or compiler.col_count != len(query.values_select)
+            or list(params) != list(where_params)  # the rest of the SQL has parameters of its own
+            or sql.count(clause) != 1
+        ):
+            return False
+        before, after = sql.split(clause)
+        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        return before + "WHERE ", after, compiler, converters
+
+
+SHAPES = QueryShapes()
+
+
+def _shape_key(value, outside=frozenset()):
+    """A hashable copy of a query's attributes (a dict, but for the names in `outside`): plain
+    values, containers, columns, joins, fields and models; Unsupported for anything else."""
+    kind = type(value)
+    if value is None or kind in (str, int, bool, float):
+        return value
+    if kind is dict:
+        return ("{", *((name, _shape_key(item)) for name, item in value.items() if name not in outside))
+    if kind is tuple or kind is list:
+        return ("(", *map(_shape_key, value))
+    if kind is set or kind is frozenset:
+        return frozenset(map(_shape_key, value))
+    if kind is Col:
+        return ("col", value.alias, value.target, value.output_field)
+    if kind is Join or kind is BaseTable:
+        return (kind, _shape_key(value.__dict__))
+    if isinstance(value, type | models.Field | ForeignObjectRel):
+        return value
+    raise Unsupported(f"{kind.__name__} in a query")
 
 
 # One reader per (serializer class, list query shape), built on first use ------------------------

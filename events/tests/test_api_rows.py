@@ -12,16 +12,17 @@ import datetime as dt
 import decimal
 import random
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils.functional import lazy
 from rest_framework import renderers as drf_renderers
 
 from events.api import fastjson, rows
-from events.models import Actor, Article, Event, EventSource, Outlet, ReviewStatus, Statement
+from events.models import Actor, Article, Escalation, Event, EventSource, Outlet, ReviewStatus, Statement
 
 AWKWARD = [
     '"',
@@ -200,6 +201,117 @@ def test_a_compiled_list_of_ids_reads_what_the_orm_reads(random_records):
             assert len(queries.captured_queries) == 1
             assert all(type(row) is relation.reader.row_class for row in found)
     assert query.rows([]) == []
+
+
+def through_shapes_and_orm(api, url: str) -> list:
+    """[(content, the statements sent with their parameters)] of `url` with the compiled query shapes
+    (rows.QueryShapes), then with every reader's query built and compiled by the ORM."""
+    answers = []
+    for orm in (False, True):
+        with pytest.MonkeyPatch.context() as patch, CaptureQueriesContext(connection) as queries:
+            if orm:
+                patch.setattr(rows.SHAPES, "rows", lambda queryset: None)
+            response = api.get(url, HTTP_ACCEPT="application/json")
+            assert response.status_code == 200, (url, response.content[:500])
+        answers.append((response.content, [query["sql"] for query in queries.captured_queries]))
+    return answers
+
+
+def random_list_url(rng: random.Random, kind: str) -> str:
+    """A list of events or statements with random filters, ordering and page size."""
+    escalations = list(Escalation.objects.values_list("slug", flat=True))
+    actors = list(Actor.objects.values_list("slug", flat=True))
+    titles = Event.objects.values_list("title", flat=True)
+    words = [word for title in titles for word in title.split() if word.isalpha() and len(word) > 4]
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 1500))
+    choices = {
+        "escalation": lambda: rng.choice(escalations),
+        "actor": lambda: rng.choice(actors),
+        "date_from": lambda: day.isoformat(),
+        "date_to": lambda: (day + dt.timedelta(days=rng.randint(0, 400))).isoformat(),
+        "review_status": lambda: rng.choice(["draft", "verified", "rejected", "any"]),
+        "q": lambda: rng.choice(["{} -{}", "{} or {}", '"{} {}"', "{}"]).format(rng.choice(words), rng.choice(words)),
+        "page_size": lambda: str(rng.randint(1, 12)),
+    }
+    orderings = ["date_from", "-date_from", "date_to", "-date_to", "created_at", "-id"]
+    if kind == "events":
+        choices["location"] = lambda: rng.choice("aeiou")
+        orderings += ["title", "-fatalities", "start_date"]
+    params = {name: make() for name, make in choices.items() if rng.random() < 0.4}
+    if rng.random() < 0.5:
+        params["ordering"] = rng.choice(orderings)
+    return f"/api/{kind}/?{urlencode(params)}"
+
+
+def test_a_compiled_query_shape_sends_what_the_orm_sends_on_random_filters(random_records, api, monkeypatch):
+    from events.models import actors
+
+    # Some actors frequent, most not: both shapes of the actor filters.
+    monkeypatch.setattr(actors, "FREQUENT_ACTOR_ROWS", 4)
+    compiled, compile_ = [], rows.QueryShapes._compile
+    monkeypatch.setattr(
+        rows.QueryShapes, "_compile", staticmethod(lambda query, using: compiled.append(1) or compile_(query, using))
+    )
+    read = []
+    for _ in range(40):
+        url = random_list_url(random_records, random_records.choice(["events", "statements"]))
+        # The first page, then the next and the previous pages: every cursor form.
+        for page in pages(api, url, limit=3):
+            previous = api.get(page, HTTP_ACCEPT="application/json").json()["previous"]
+            for link in (page, previous) if previous else (page,):
+                (fast, fast_sql), (orm, orm_sql) = through_shapes_and_orm(api, link)
+                assert fast == orm, link
+                assert fast_sql == orm_sql, link  # the same statements with the same parameters
+                read.append(link)
+    assert compiled
+    # Read again, every page takes a shape already compiled; other values in the same shape too.
+    compiled.clear()
+    for link in read:
+        api.get(link, HTTP_ACCEPT="application/json")
+    for slug in Escalation.objects.values_list("slug", flat=True):
+        (fast, fast_sql), (orm, orm_sql) = through_shapes_and_orm(api, f"/api/events/?escalation={slug}&page_size=3")
+        assert (fast, fast_sql) == (orm, orm_sql)
+    assert len(compiled) <= 1
+
+
+def test_two_query_shapes_never_share_their_sql(random_records):
+    from events.api import serializers
+
+    shape = Event.objects.for_timeline()
+    full = rows.reader(serializers.EventSerializer, shape)
+    narrow = rows.reader(serializers.EventSerializer, shape, {"title": None, "date_from": None})
+    escalation = Event.objects.filter(review_status="draft", escalation__isnull=False).order_by("pk").first().escalation
+    # Alike but for what is outside their WHERE clauses (the columns, the joins' kinds, the
+    # ordering, the slice), which are the same text in all of them, or inside it.
+    querysets = [
+        full.rows(shape.filter(review_status="draft")).order_by("date_from", "id")[:5],
+        full.rows(shape.filter(review_status="draft")).order_by("date_from", "id")[:6],
+        full.rows(shape.filter(review_status="draft")).order_by("date_from", "id")[2:6],
+        full.rows(shape.filter(review_status="draft")).order_by("-date_from", "-id")[:5],
+        full.rows(shape.filter(review_status="draft")).order_by("title", "id")[:5],
+        narrow.rows(shape.filter(review_status="draft")).order_by("date_from", "id")[:5],
+        full.rows(shape.filter(review_status="draft", escalation__slug=escalation.slug)).order_by("date_from")[:5],
+        full.rows(shape.filter(review_status="draft", escalation=escalation)).order_by("date_from")[:5],
+        full.rows(shape.filter(review_status="draft")).order_by("date_from", "id").distinct()[:5],
+        full.rows(shape.filter(review_status="verified")).order_by("date_from", "id")[:5],
+    ]
+    rows.SHAPES.compiled.clear()
+    sent = set()
+    for _ in range(2):
+        for queryset in querysets:
+            answers = []
+            for orm in (False, True):
+                with pytest.MonkeyPatch.context() as patch, CaptureQueriesContext(connection) as queries:
+                    if orm:
+                        patch.setattr(rows.SHAPES, "rows", lambda queryset: None)
+                    found = list(queryset.all())
+                answers.append((found, [query["sql"] for query in queries.captured_queries]))
+            assert answers[0] == answers[1], queryset.query
+            assert answers[0][0], queryset.query
+            sent.update(answers[0][1])
+    assert len(sent) == len(querysets)
+    # One shape each but for the last, which differs from the first only inside its WHERE clause.
+    assert len(rows.SHAPES.compiled[connections["default"]]) == len(querysets) - 1
 
 
 def test_a_serializer_that_depends_on_the_request_has_no_reader():
