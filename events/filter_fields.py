@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django_filters.constants import EMPTY_VALUES
 
 from events import search
@@ -49,10 +48,7 @@ class ActorReferenceField(forms.CharField):
         value = super().clean(value)
         if value in EMPTY_VALUES:
             return None
-        condition = Q(slug__iexact=value) | Q(name__iexact=value)
-        if value.isdigit():
-            condition |= Q(pk=int(value))
-        rows = list(Actor.objects.filter(condition).with_frequency().values_list("pk", "frequent"))
+        rows = list(Actor.objects.referenced_by(value).with_frequency().values_list("pk", "frequent"))
         if not rows:
             # Surnames, aliases, other cases and accents; suggestions when ambiguous or unknown.
             match = loose_match(value)

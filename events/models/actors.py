@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Lower, Upper
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -39,6 +40,19 @@ class ActorQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Actors whose name or one of whose aliases contains `text` (case-insensitive)."""
         return self.filter(Q(name__icontains=text) | Q(aliases__name__icontains=text)).distinct()
+
+    def referenced_by(self, text: str):
+        """Actors whose slug or canonical name is `text` in any case, or whose id it is (digits).
+
+        Written as UPPER(column) = UPPER(text), which the indexes on UPPER(slug) and UPPER(name)
+        serve on both databases; it keeps what iexact keeps (PostgreSQL's iexact is this very
+        comparison; SQLite's, a LIKE without wildcards, ignores the case of ASCII letters only,
+        as SQLite's UPPER() changes only those)."""
+        same = Upper(Value(text))
+        condition = Exact(Upper("slug"), same) | Exact(Upper("name"), same)
+        if text.isdigit():
+            condition |= Q(pk=int(text))
+        return self.filter(condition)
 
     def with_frequency(self):
         """Annotate `frequent`: the actor speaks, is addressed or takes part in more than
@@ -119,9 +133,10 @@ class Actor(VersionedModel):
             ),
         ]
         indexes = [
-            # The `actor`/`speaker` filters name an actor by slug or name in any case (iexact,
-            # UPPER(...) = UPPER(...) on PostgreSQL): two index lookups instead of a scan of
-            # every actor (7.7 ms with 5,000 actors).
+            # The `actor`/`speaker` filters name an actor by slug or name in any case
+            # (ActorQuerySet.referenced_by: UPPER(...) = UPPER(...) on both databases): two index
+            # lookups instead of a scan of every actor (7.7 ms with 5,000 actors on PostgreSQL;
+            # 1.4 ms with 4,000 on SQLite, whose iexact is a LIKE no index serves).
             models.Index(Upper("slug"), name="events_actor_upper_slug"),
             models.Index(Upper("name"), name="events_actor_upper_name"),
         ]

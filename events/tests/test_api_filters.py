@@ -7,6 +7,7 @@ values, which are a 400 naming the parameter (never a silent empty list or a 500
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from events.models import Actor, Outlet
 from events.tests.test_api import CLASH, QUOTE, assert_400_naming, ids
@@ -325,3 +326,21 @@ def test_the_schema_documents_every_filter_with_a_description(api):
         for name in names:
             assert parameters[name].get("description"), (path, name)
         assert "400" in schema["paths"][path]["get"]["responses"], path
+
+
+@pytest.mark.django_db
+def test_an_actor_reference_keeps_what_a_case_insensitive_match_keeps(make_actor):
+    # ActorQuerySet.referenced_by (UPPER = UPPER, served by the UPPER indexes) against iexact,
+    # on names of every case, accents and non-Latin letters, and on strings that are LIKE
+    # wildcards on SQLite.
+    names = ["Armenia", "ARMENIA party", "Ərdoğan", "ərdoğan", "Élysée", "élysée", "Ղարաբաղ", "ղարաբաղ", "a_b", "a%b"]
+    for index, name in enumerate(names):
+        make_actor(name=name, slug=f"Actor-{index}")
+    texts = [*names, *(name.upper() for name in names), *(name.lower() for name in names)]
+    texts += ["armenia", "ACTOR-3", "actor-3", "axb", "a%", "%", "_", "Actor-", str(Actor.objects.first().pk), "0"]
+    for text in texts:
+        condition = Q(slug__iexact=text) | Q(name__iexact=text)
+        expected = Actor.objects.filter(condition | Q(pk=int(text)) if text.isdigit() else condition)
+        assert sorted(Actor.objects.referenced_by(text).values_list("pk", flat=True)) == sorted(
+            expected.values_list("pk", flat=True)
+        ), text
