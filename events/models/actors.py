@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,22 @@ from events.models.versioning import VersionedModel
 # "frequent": records involving it are found by testing rows in index order, not by looking
 # its rows up first (ActorQuerySet.with_frequency).
 FREQUENT_ACTOR_ROWS = 2000
+
+
+@functools.cache
+def _frequency(rows: int):
+    """with_frequency()'s expression for a threshold, built once: every filter naming an actor
+    asks for it, and building its three subqueries cost as much as running them. annotate()
+    resolves a copy of it, never the expression itself."""
+    beyond = slice(rows, rows + 1)
+    # Through the reverse relations: statements and events import this module, not it them.
+    statements = Actor.statements.field.model
+    participations = Actor.participations.field.model
+    spoken = statements.objects.filter(speaker=OuterRef("pk")).order_by().values("pk")[beyond]
+    targets = Actor.targeted_by_statements.through
+    addressed = targets.objects.filter(actor=OuterRef("pk")).order_by().values("pk")[beyond]
+    taking_part = participations.objects.filter(actor=OuterRef("pk")).order_by().values("pk")[beyond]
+    return Exists(spoken) | Exists(addressed) | Exists(taking_part)
 
 
 class ActorQuerySet(models.QuerySet):
@@ -63,15 +80,7 @@ class ActorQuerySet(models.QuerySet):
         (Statement.objects.spoken_by_or_addressed_to(), Event.objects.with_participant()), as
         the databases' estimates cannot (bench/RESULTS.md).
         """
-        beyond = slice(FREQUENT_ACTOR_ROWS, FREQUENT_ACTOR_ROWS + 1)
-        # Through the reverse relations: statements and events import this module, not it them.
-        statements = Actor.statements.field.model
-        participations = Actor.participations.field.model
-        spoken = statements.objects.filter(speaker=OuterRef("pk")).order_by().values("pk")[beyond]
-        targets = Actor.targeted_by_statements.through
-        addressed = targets.objects.filter(actor=OuterRef("pk")).order_by().values("pk")[beyond]
-        taking_part = participations.objects.filter(actor=OuterRef("pk")).order_by().values("pk")[beyond]
-        return self.annotate(frequent=Exists(spoken) | Exists(addressed) | Exists(taking_part))
+        return self.annotate(frequent=_frequency(FREQUENT_ACTOR_ROWS))
 
     def merge_into(self, survivor: Actor) -> ActorMerge:
         """Merge every actor of this queryset (but `survivor`) into `survivor`, in one transaction.
