@@ -529,6 +529,7 @@ READERS: dict = {}
 @receiver(setting_changed)
 def _forget_readers(**kwargs) -> None:
     READERS.clear()
+    SHAPES.compiled.clear()  # their converters were chosen under the settings of the time
 
 
 def reader(serializer_class: type, shape: models.QuerySet, only: dict | None = None) -> Reader | None:
