@@ -35,6 +35,7 @@ from events.models import (
 )
 from events.views.bands import decode_cursor, encode_cursor, group_into_bands
 from events.views.chart import KIND_RANK, KINDS, build_chart
+from events.views.entries import EntryWriter
 from events.visibility import ANY, default_review, effective_review
 from events.visibility import CHOICES as REVIEW_CHOICES
 
@@ -227,8 +228,12 @@ def timeline(request):
     )
     if totals is None:
         totals = _shown_band_totals(query, entries)
+    bands = group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()})
+    writer = EntryWriter(staff=request.user.is_staff)
+    for band in bands:
+        band.entries_html = writer.list_items(band.entries, "\n    ", "\n    ")
     context.update(
-        bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
+        bands=bands,
         entries_shown=len(entries),
         total_events=matching[0],
         total_statements=matching[1],
