@@ -271,7 +271,7 @@ def _chart_and_totals(query: TimelineQuery, page_link: str, first_escalation: dt
     also the result line's totals and the band headers' totals (every escalation's); with one,
     the rows in the range are counted (a bounded index range) and the band totals are left to
     _shown_band_totals (None). A "later entries" fragment calls neither: nothing is counted again.
-    Without a date range the chart starts at `first_escalation` (build_chart's `start_at`).
+    Without a date range the chart starts at `first_escalation` (chart_of_days' `start_at`).
     """
     low, high = query.cleaned("date_from"), query.cleaned("date_to")
     matching = [0, 0]
