@@ -26,10 +26,14 @@ import django  # noqa: E402
 
 django.setup()
 
+# The server's start-up (conflictdb/wsgi.py), as bench/run.py loads it: the application, then its
+# objects frozen out of the garbage collector's full collections, so requests are measured as
+# gunicorn serves them (full collections are most of a page's p95 otherwise).
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+import conflictdb.wsgi  # noqa: E402, F401
 from events.views import pages, reactions_page, timeline_page  # noqa: E402
 
 PAGE_MODULES = (pages, reactions_page, timeline_page)

@@ -8,8 +8,8 @@ demand, not a test): a change to how the pages are rendered must leave them byte
 The pages: the timeline unfiltered and filtered (each escalation; the busiest, a middling and a rare
 actor, alone and with an escalation; dates; a country; a CAMEO family; text; every review status;
 errors), its "later entries" pages (the link followed, whole and as the fragment the page loads),
-and /reactions/, each as an anonymous reader and as a curator (a staff user made for the run in a
-transaction rolled back after it: nothing is written).
+/reactions/, and the pages of those three actors, each as an anonymous reader and as a curator (a
+staff user made for the run in a transaction rolled back after it: nothing is written).
 """
 
 import os
@@ -39,9 +39,12 @@ NEXT = re.compile(rb'<a rel="next" class="load-more" href="([^"]+)"')
 def urls() -> list[str]:
     escalations = list(Escalation.objects.order_by("start_date").values_list("slug", flat=True))
     busy = list(
-        EventParticipant.objects.values("actor__slug").annotate(n=Count("id")).order_by("-n", "actor__slug")[:200]
+        EventParticipant.objects.values("actor__slug", "actor")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor__slug")[:200]
     )
-    actors = [busy[0]["actor__slug"], busy[len(busy) // 2]["actor__slug"], busy[-1]["actor__slug"]] if busy else []
+    chosen = [busy[0], busy[len(busy) // 2], busy[-1]] if busy else []
+    actors = [row["actor__slug"] for row in chosen]
     pages = ["/", "/?per_page=60", "/?review_status=any", "/?review_status=draft", "/?review_status=rejected"]
     pages += [f"/?escalation={slug}" for slug in escalations]
     for actor in actors:
@@ -67,6 +70,7 @@ def urls() -> list[str]:
         "/reactions/?review_status=any",
         "/reactions/?speaker_country=AM",
     ]
+    pages += [f"/actors/{row['actor']}/" for row in chosen]
     return pages
 
 

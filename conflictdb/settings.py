@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id (X-Request-ID) and, with LOG_FORMAT=json, a log line per request.
     "conflictdb.requestlog.RequestLogMiddleware",
+    # A serving process's long-lived objects kept out of full collections (conflictdb/serving.py).
+    "conflictdb.serving.SettleFirstRequestObjects",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -132,3 +132,24 @@ def test_a_serving_process_freezes_its_start_up_objects_out_of_full_collections(
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10_000  # Django, the apps and the URLs: about 100,000 objects
+
+
+def test_a_serving_process_freezes_what_its_first_request_loaded_and_nothing_after():
+    # In a fresh interpreter loading the WSGI entry point, as gunicorn does: the first request's
+    # lasting objects (templates, URL patterns...) join the frozen ones; later requests add none.
+    code = (
+        "import gc, conflictdb.wsgi\n"
+        "from django.test import Client\n"
+        "client = Client(HTTP_HOST='example.org')\n"
+        "counts = [gc.get_freeze_count()]\n"
+        "for _ in range(3):\n"
+        "    assert client.get('/api/', secure=True).status_code == 200\n"
+        "    counts.append(gc.get_freeze_count())\n"
+        "print(*counts)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | PRODUCTION_ENV
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    start, first, *later = map(int, done.stdout.split())
+    assert first > start + 1_000
+    assert max(later) <= first  # frozen objects may be freed, none is added

@@ -26,6 +26,7 @@ class Band:
     total_events: int | None = None
     total_statements: int | None = None
     entries: list[Entry] = field(default_factory=list)
+    entries_html: str = ""  # the entries' list items (events/views/entries.py), written by the view
 
     @property
     def is_context(self) -> bool:

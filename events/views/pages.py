@@ -20,6 +20,7 @@ from events.models import (
     Outlet,
     Statement,
 )
+from events.views.entries import EntryWriter
 from events.views.places import place_spans
 from events.views.timeline_page import EXPORT_FORMATS
 
@@ -131,7 +132,9 @@ def actor_detail(request, pk):
             "event__date_from", "event__id", "role"
         )[: ACTOR_PAGE_ROWS + 1]
     )
+    statements_about = list(Statement.objects.for_timeline().filter(targets=actor)[:ACTOR_PAGE_ROWS])
     timeline_url = f"{reverse('events:timeline')}?{urlencode({'actor': actor.slug})}"
+    writer = EntryWriter(staff=request.user.is_staff)
     context = {
         "actor": actor,
         "aliases": actor.aliases.order_by("name"),
@@ -142,8 +145,10 @@ def actor_detail(request, pk):
         "statement_total": sum(statement_counts.values()),
         "event_total": sum(event_counts.values()),
         "statements": statements[:ACTOR_PAGE_ROWS],
+        "statements_html": writer.list_items(statements[:ACTOR_PAGE_ROWS], "\n      "),
         "more_statements": len(statements) > ACTOR_PAGE_ROWS,
-        "statements_about": Statement.objects.for_timeline().filter(targets=actor)[:ACTOR_PAGE_ROWS],
+        "statements_about": statements_about,
+        "statements_about_html": writer.list_items(statements_about),
         "participations": participations[:ACTOR_PAGE_ROWS],
         "more_participations": len(participations) > ACTOR_PAGE_ROWS,
         "timeline_url": timeline_url,

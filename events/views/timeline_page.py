@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 from django.db.models import Count, F
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
@@ -34,7 +36,8 @@ from events.models import (
     Statement,
 )
 from events.views.bands import decode_cursor, encode_cursor, group_into_bands
-from events.views.chart import KIND_RANK, KINDS, build_chart
+from events.views.chart import chart_of_days
+from events.views.entries import EntryWriter
 from events.visibility import ANY, default_review, effective_review
 from events.visibility import CHOICES as REVIEW_CHOICES
 
@@ -156,7 +159,9 @@ def page_size(request) -> int:
 
 
 def _grouped(query: TimelineQuery, *columns: str, skip: tuple[str, ...] = (), escalations=None) -> list[tuple]:
-    """(kind, value of each of `columns`, n) for the rows the filters but `skip` keep (in `escalations`).
+    """(kind rank, value of each of `columns`, n) for the rows the filters but `skip` keep (in `escalations`).
+
+    The kind's rank: 0 events, 1 statements (KIND_RANK, DayCount's kinds).
 
     `columns`: "escalation" and/or "date_from"; none gives a total per kind. Read from the
     per-day counts the database keeps (DayCount, events/counts.py) when the filters are
@@ -169,18 +174,18 @@ def _grouped(query: TimelineQuery, *columns: str, skip: tuple[str, ...] = (), es
             if counted["escalations"] is not None:
                 escalations = set(escalations) & set(counted["escalations"])
             counted["escalations"] = escalations
-        return [(KINDS[rank], *rest) for rank, *rest in DayCount.objects.grouped(*columns, **counted)]
+        return DayCount.objects.grouped(*columns, **counted)
     rows = []
-    for kind, queryset in zip(KINDS, query.querysets(skip), strict=True):
+    for rank, queryset in enumerate(query.querysets(skip)):
         if queryset is None:
             continue
         if escalations is not None:
             queryset = queryset.filter(escalation_id__in=escalations)
         if columns:
             grouped = queryset.order_by().values_list(*columns).annotate(n=Count("id")).order_by(*columns)
-            rows += [(kind, *values) for values in grouped]
+            rows += [(rank, *values) for values in grouped]
         else:
-            rows.append((kind, queryset.count()))
+            rows.append((rank, queryset.count()))
     return rows
 
 
@@ -227,8 +232,12 @@ def timeline(request):
     )
     if totals is None:
         totals = _shown_band_totals(query, entries)
+    bands = group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()})
+    writer = EntryWriter(staff=request.user.is_staff)
+    for band in bands:
+        band.entries_html = writer.list_items(band.entries, "\n    ", "\n    ")
     context.update(
-        bands=group_into_bands(entries, escalations, {key: tuple(value) for key, value in totals.items()}),
+        bands=bands,
         entries_shown=len(entries),
         total_events=matching[0],
         total_statements=matching[1],
@@ -262,25 +271,27 @@ def _chart_and_totals(query: TimelineQuery, page_link: str, first_escalation: dt
     also the result line's totals and the band headers' totals (every escalation's); with one,
     the rows in the range are counted (a bounded index range) and the band totals are left to
     _shown_band_totals (None). A "later entries" fragment calls neither: nothing is counted again.
-    Without a date range the chart starts at `first_escalation` (build_chart's `start_at`).
+    Without a date range the chart starts at `first_escalation` (chart_of_days' `start_at`).
     """
     low, high = query.cleaned("date_from"), query.cleaned("date_to")
     matching = [0, 0]
-    counts = _grouped(query, "escalation", "date_from", skip=DATE_PARAMS)
-    chart = build_chart(
-        [(kind, day, n) for kind, _escalation, day, n in counts],
-        (low, high),
-        query.date_links(page_link),
-        start_at=first_escalation,
-    )
-    if low is not None or high is not None:
-        for kind, n in _grouped(query):
-            matching[KIND_RANK[kind]] += n
-        return chart, matching, None
+    # One pass over the counts (a row per kind, escalation and day): the chart's days, the totals.
+    per_day: dict[dt.date, list[int]] = {}
     totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
-    for kind, escalation_id, _day, n in counts:
-        matching[KIND_RANK[kind]] += n
-        totals[escalation_id][KIND_RANK[kind]] += n
+    for rank, escalation_id, day, n in _grouped(query, "escalation", "date_from", skip=DATE_PARAMS):
+        totals[escalation_id][rank] += n
+        if day is not None:
+            if (pair := per_day.get(day)) is None:
+                pair = per_day[day] = [0, 0]
+            pair[rank] += n
+    chart = chart_of_days(per_day, (low, high), query.date_links(page_link), start_at=first_escalation)
+    if low is not None or high is not None:
+        for rank, n in _grouped(query):
+            matching[rank] += n
+        return chart, matching, None
+    for events, statements in totals.values():
+        matching[0] += events
+        matching[1] += statements
     return chart, matching, totals
 
 
@@ -289,8 +300,8 @@ def _shown_band_totals(query: TimelineQuery, entries) -> dict[int | None, list[i
     bounded to those escalations (a range of the escalation index)."""
     totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
     if shown := {entry.obj.escalation_id for entry in entries} - {None}:
-        for kind, escalation_id, n in _grouped(query, "escalation", escalations=shown):
-            totals[escalation_id][KIND_RANK[kind]] += n
+        for rank, escalation_id, n in _grouped(query, "escalation", escalations=shown):
+            totals[escalation_id][rank] += n
     return totals
 
 
@@ -310,15 +321,23 @@ def _filter_menu(query: TimelineQuery) -> dict:
         return query.params[name]
 
     extra = [(name, query.params[name], label(name)) for name in query.params if name not in BAR_PARAMS]
+    country = query.params.get("country", "").upper()
     return {
         "families": list(families),
-        "countries": [(code, name) for code, name in countries if code in used_countries],
+        # Written here rather than by a template loop: 300 names and the used countries on every page.
+        "country_options": mark_safe(  # noqa: S308 (escaped)
+            "".join(
+                f'<option value="{escape(code)}"{" selected" if code == country else ""}>{escape(name)}</option>'
+                for code, name in countries
+                if code in used_countries
+            )
+        ),
         "outlet_kinds": Outlet.Kind.choices,
         "review_statuses": REVIEW_CHOICES,
         "review_default": (
             "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only"
         ),
-        "actor_suggestions": list(suggestions),
+        "actor_options": mark_safe("".join(f'<option value="{escape(name)}">' for name in suggestions)),  # noqa: S308
         "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
         "extra_filters": [
             (name, value, label, query.url(reverse("events:timeline"), **{name: None})) for name, value, label in extra
