@@ -193,14 +193,15 @@ def with_matrix(response: HttpResponse, matrix: bytes) -> HttpResponse:
 
 def group_of(actor: Actor, actors: dict[int, Actor]) -> tuple[str, str]:
     """(key, title) of an actor's group: its country, else the organisation at the top of its affiliations."""
-    if actor.country:
-        return f"country-{actor.country.code}", actor.country.name
+    # `actor.country` makes a Country (its code checked, its name translated) at each read: read once.
+    if country := actor.country:
+        return f"country-{country.code}", country.name
     top, seen = actor, set()
     while top.affiliation_id in actors and top.affiliation_id not in seen:
         seen.add(top.pk)
         top = actors[top.affiliation_id]
-        if top.country:
-            return f"country-{top.country.code}", top.country.name
+        if country := top.country:
+            return f"country-{country.code}", country.name
     if top.kind == Actor.Kind.INTERNATIONAL_ORG:
         return f"org-{top.pk}", top.name
     return "other", "Others"

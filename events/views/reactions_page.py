@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -75,8 +76,11 @@ def reactions(request):
     per_speaker = dict(counted.statements_per_speaker())
     # The busiest speakers, unless all are asked for: a matrix of thousands of rows is read by nobody.
     show_all = request.GET.get("all") == "1"
-    busiest = sorted(per_speaker, key=lambda pk: (-per_speaker[pk], pk))
-    speaker_ids = set(busiest if show_all else busiest[:REACTION_ROWS])
+    if show_all:
+        speaker_ids = set(per_speaker)
+    else:
+        busiest = heapq.nsmallest(REACTION_ROWS, per_speaker.items(), key=lambda item: (-item[1], item[0]))
+        speaker_ids = {speaker for speaker, _ in busiest}
     shown = counted if show_all else counted.filter(speaker__in=speaker_ids)
     counts = shown.per_speaker_escalation_and_family() if speaker_ids else []
     fields = ("pk", "slug", "name", "kind", "country", "role", "affiliation_id")
