@@ -188,6 +188,8 @@ def with_matrix(response: HttpResponse, matrix: bytes) -> HttpResponse:
     head, mark, tail = response.content.partition(MATRIX_MARK.encode())
     if mark:
         response.content = b"".join((head, matrix, tail))
+    elif matrix:
+        raise ValueError("the reactions template printed no MATRIX_MARK: the matrix's rows would be lost")
     return response
 
 
