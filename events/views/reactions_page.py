@@ -100,10 +100,11 @@ def reactions(request):
     }
     table = ReactionTable(columns, after_code)
     groups: dict[str, ReactionGroup] = {}
+    country_names: dict[str, str] = {}
     for speaker in sorted(speaker_ids, key=lambda pk: actors[pk].name.casefold()):
         actor = actors[speaker]
         row = table.row(actor, f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code=", cells.get(speaker, {}))
-        key, title = group_of(actor, actors)
+        key, title = group_of(actor, actors, country_names)
         groups.setdefault(key, ReactionGroup(key, title)).rows.append(row)
     ordered = sorted(groups.values(), key=lambda group: (group.key == "other", group.title.casefold()))
     used = {kind for by_column in cells.values() for cell in by_column.values() for kind in cell}
