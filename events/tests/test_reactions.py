@@ -7,11 +7,12 @@ import re
 from html import unescape
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 
 from events.models import Actor
 from events.tests.conftest import SAMPLE_BODY
-from events.views.reaction_table import REACTION_KINDS, reaction_kinds_of
+from events.views.reaction_table import MATRIX_MARK, REACTION_KINDS, reaction_kinds_of, with_matrix
 
 
 def reactions_html(client) -> str:
@@ -168,3 +169,11 @@ def test_reactions_cells_are_the_chips_with_their_counts_and_links(client, react
         'of which accusation <span class="count">1</span></a></li></ul>'
     )
     assert cell(reactions_html(client), france, 0).strip() == '<span class="none" aria-label="none">–</span>'
+
+
+def test_the_matrix_rows_go_where_the_template_marks_them_and_never_silently_away():
+    rows = "<tbody><tr><th>Ani Karapetyan – Հայաստան</th></tr></tbody>".encode()
+    page = with_matrix(HttpResponse(f"<table>{MATRIX_MARK}</table><p>–</p>"), rows)
+    assert page.content.decode() == "<table><tbody><tr><th>Ani Karapetyan – Հայաստան</th></tr></tbody></table><p>–</p>"
+    with pytest.raises(ValueError, match="MATRIX_MARK"):
+        with_matrix(HttpResponse("<table></table>"), rows)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
 from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from events.filters import StatementFilter
 from events.models import (
@@ -16,12 +17,13 @@ from events.models import (
     Statement,
 )
 from events.views.reaction_table import (
+    MATRIX_MARK,
     REACTION_KINDS,
     ReactionGroup,
-    ReactionKind,
     ReactionTable,
     group_of,
-    reaction_kinds_of,
+    tally,
+    with_matrix,
 )
 from events.views.timeline_page import EXPORT_FORMATS
 from events.visibility import ANY, default_review, effective_review, shown_label
@@ -56,7 +58,7 @@ def reactions(request):
     filterset = StatementFilter(params, queryset=Statement.objects.attributed(), request=request)
     if not filterset.is_valid():
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
-        context = {"errors": errors, "params": params, "groups": [], "columns": [], "kinds": []}
+        context = {"errors": errors, "params": params, "matrix": "", "columns": [], "kinds": []}
         return render(request, "events/reactions.html", context, status=400)
     escalations = list(Escalation.objects.all())
     # The kept counts are per review status: one status's rows, or every status's summed ("any").
@@ -74,8 +76,11 @@ def reactions(request):
     per_speaker = dict(counted.statements_per_speaker())
     # The busiest speakers, unless all are asked for: a matrix of thousands of rows is read by nobody.
     show_all = request.GET.get("all") == "1"
-    busiest = sorted(per_speaker, key=lambda pk: (-per_speaker[pk], pk))
-    speaker_ids = set(busiest if show_all else busiest[:REACTION_ROWS])
+    if show_all:
+        speaker_ids = set(per_speaker)
+    else:
+        busiest = heapq.nsmallest(REACTION_ROWS, per_speaker.items(), key=lambda item: (-item[1], item[0]))
+        speaker_ids = {speaker for speaker, _ in busiest}
     shown = counted if show_all else counted.filter(speaker__in=speaker_ids)
     counts = shown.per_speaker_escalation_and_family() if speaker_ids else []
     fields = ("pk", "slug", "name", "kind", "country", "role", "affiliation_id")
@@ -85,10 +90,7 @@ def reactions(request):
     if any(escalation is None for _, escalation, _, _ in counts):
         columns.append(None)
 
-    tally: dict[tuple[int, int | None], dict[ReactionKind, int]] = defaultdict(lambda: defaultdict(int))
-    for speaker, escalation, code, n in counts:
-        for kind in reaction_kinds_of(code):
-            tally[(speaker, escalation)][kind] += n
+    cells = tally(counts)
 
     # The links' query strings as urlencode() writes them, each part encoded once.
     timeline_url = reverse("events:timeline")
@@ -98,25 +100,27 @@ def reactions(request):
     }
     table = ReactionTable(columns, after_code)
     groups: dict[str, ReactionGroup] = {}
+    country_names: dict[str, str] = {}
     for speaker in sorted(speaker_ids, key=lambda pk: actors[pk].name.casefold()):
         actor = actors[speaker]
-        row = table.row(actor, f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code=", tally)
-        key, title = group_of(actor, actors)
+        row = table.row(actor, f"{timeline_url}?{urlencode({'speaker': actor.slug})}&code=", cells.get(speaker, {}))
+        key, title = group_of(actor, actors, country_names)
         groups.setdefault(key, ReactionGroup(key, title)).rows.append(row)
     ordered = sorted(groups.values(), key=lambda group: (group.key == "other", group.title.casefold()))
-    used = {kind for counts_by_kind in tally.values() for kind in counts_by_kind}
+    used = {kind for by_column in cells.values() for cell in by_column.values() for kind in cell}
     context = {
         "columns": columns,
-        "groups": ordered,
+        # The rows are bytes put in the rendered page where the template prints the mark (with_matrix).
+        "matrix": mark_safe(MATRIX_MARK) if ordered else "",
         "params": params,
         "errors": {},
         "hidden_speakers": len(per_speaker) - len(speaker_ids),
         "shown_speakers": len(speaker_ids),
-        "kinds": [kind for kind in REACTION_KINDS if kind in used],
+        "kinds": [kind for position, kind in enumerate(REACTION_KINDS) if position in used],
         "export_links": [(label, f"/api/statements/?format={fmt}") for fmt, label in EXPORT_FORMATS],
         # The page says which statements it counts (public: verified), with the menu to change it.
         "review_shown": shown_label(review),
         "review_statuses": REVIEW_CHOICES,
         "review_default": "Every status (you curate)" if default_review(request) == ANY else "Verified only",
     }
-    return render(request, "events/reactions.html", context)
+    return with_matrix(render(request, "events/reactions.html", context), table.html(ordered))
