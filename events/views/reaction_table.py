@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils.html import escape
 
 from events.models import (
     Actor,
     Escalation,
 )
+from events.views.entries import id_url
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,9 +115,6 @@ class ReactionGroup:
     rows: list[str] = field(default_factory=list)
 
 
-_PK = 918273645  # a primary key no URL pattern's text contains: where reverse() put it, another goes
-
-
 class ReactionTable:
     """Writes the matrix's rows: a speaker's name, then a cell per column of chips (a kind of
     statement and its count, linking to those statements on the timeline) or a dash.
@@ -132,7 +129,7 @@ class ReactionTable:
     def __init__(self, columns: list[Escalation | None], after_code: dict[int | None, str]):
         self.columns = [escalation.pk if escalation else None for escalation in columns]
         # Actor.get_absolute_url() as a template: reverse() once, not per row (half a row's time).
-        self.actor_url = tuple(escape(part) for part in reverse("events:actor", args=[_PK]).split(str(_PK)))
+        self.actor_url = id_url("events:actor")
         self.openings = [
             f'<td data-escalation="{escape(escalation.slug)}">' if escalation else "<td>" for escalation in columns
         ]
