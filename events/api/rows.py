@@ -92,6 +92,11 @@ class Reader:
         self.relations: list[ToMany] = []
         properties: dict = {}
         self.namespace: dict = {}
+        #: {a field's path in the record (("type", "label")): Python source of its value over `row`,
+        #: the same read as the dict's}, and {a to-many relation's path: its ToMany}: for code that
+        #: reads some fields of the rows without building their dicts (renderers.csv_row_line).
+        self.fields: dict[tuple[str, ...], str] = {}
+        self.many: dict[tuple[str, ...], ToMany] = {}
         self.source = self._compile(serializer, plan, prefix, properties, prefetches or {}, only)
         for path in extra:
             self._index(path)
@@ -104,12 +109,15 @@ class Reader:
             self.paths.append(path)
         return self.paths.index(path)
 
-    def _compile(self, serializer, plan, prefix: str, properties: dict, prefetches: dict, only=None) -> str:
+    def _compile(
+        self, serializer, plan, prefix: str, properties: dict, prefetches: dict, only=None, path: tuple = ()
+    ) -> str:
         """Python source of a dict display building the serializer's dict from `row` (the page's
         to-many dicts in `many`; `utc`: the current time zone is UTC), its names bound in
         self.namespace: the fields in the serializer's order, each read and converted as its read
         plan says. `only` ({field name: the same for its nested fields, or None for all of them})
-        keeps some of the fields (an export's columns need only a few)."""
+        keeps some of the fields (an export's columns need only a few). `path`: the fields leading
+        here from the record (self.fields)."""
         model = plan.model
         items = []
         for name, getter, where, convert, field in plan.steps:
@@ -125,27 +133,40 @@ class Reader:
                     value = f"{self._bind(getter)}({{{column.name!r}: {value}}})"
                 elif _unchanged(convert, field, column):
                     items.append(f"{name!r}: {value}")
+                    self.fields[(*path, name)] = value
                     continue
                 elif _utc_datetime(field):
                     converted = f"(_utc_iso(v) if utc and v.tzinfo is _UTC else {self._bind(convert)}(v))"
                     items.append(f"{name!r}: (None if (v := {value}) is None else {converted})")
                     continue
-                items.append(f"{name!r}: (None if (v := {value}) is None else {self._bind(convert)}(v))")
+                value = f"(None if (v := {value}) is None else {self._bind(convert)}(v))"
+                items.append(f"{name!r}: {value}")
+                self.fields[(*path, name)] = value
             elif where == RELATED:
-                items.append(f"{name!r}: {self._related(field, model._meta.get_field(source), prefix, inner)}")
+                related = self._related(field, model._meta.get_field(source), prefix, inner, (*path, name))
+                items.append(f"{name!r}: {related}")
             elif where == ATTRIBUTE or _many_related(field):
                 attribute = inspect.getattr_static(model, source, None)
                 if isinstance(attribute, ReverseManyToOneDescriptor | ManyToManyDescriptor):
                     relation = ToMany(self, name, attribute, field, prefetches.get(source), inner)
                     self.relations.append(relation)
+                    self.many[(*path, name)] = relation
                     pk = self._index(prefix + model._meta.pk.attname)
                     items.append(f"{name!r}: many[{self._bind(relation)}].get(row[{pk}], [])")
                 elif isinstance(attribute, property) and not prefix:
-                    for column in _property_columns(model, attribute):
+                    columns = _property_columns(model, attribute)
+                    for column in columns:
                         self._index(column)
                     properties[source] = attribute
                     read = self._bind(attrgetter(source))
-                    items.append(f"{name!r}: (None if (v := {read}(row)) is None else {self._bind(convert)}(v))")
+                    value = f"(None if (v := {read}(row)) is None else {self._bind(convert)}(v))"
+                    items.append(f"{name!r}: {value}")
+                    # The property depends only on these columns: a reader of rows without dicts
+                    # keeps its values by them (most rows of an export share their dates' labels).
+                    key, memo = self._bind(itemgetter(*map(self._index, columns))), self._bind(_Memo())
+                    self.fields[(*path, name)] = (
+                        f"(m if (m := {memo}.get(k := {key}(row), {memo})) is not {memo} else {memo}.keep(k, {value}))"
+                    )
                 else:
                     raise Unsupported(f"{model.__name__}.{source}")
             else:
@@ -158,7 +179,7 @@ class Reader:
         self.namespace[name] = value
         return name
 
-    def _related(self, field, foreign_key, prefix: str, only) -> str:
+    def _related(self, field, foreign_key, prefix: str, only, path: tuple) -> str:
         """A to-one relation's summary, read from the columns joined into the same row."""
         if isinstance(field, ReferenceField):
             nested = field.summary_serializer()
@@ -170,7 +191,10 @@ class Reader:
         if plan is None or not plan.shared or plan.model is not foreign_key.related_model:
             raise Unsupported(f"{foreign_key.name}: no shared read plan")
         present = self._index(prefix + foreign_key.attname)
-        summary = self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}, only)
+        known = set(self.fields)
+        summary = self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}, only, path)
+        for name in set(self.fields) - known:
+            self.fields[name] = f"(None if row[{present}] is None else {self.fields[name]})"
         return f"(None if row[{present}] is None else {summary})"
 
     # Reading ------------------------------------------------------------------------------
@@ -213,14 +237,29 @@ class Reader:
 
     def chunks(self, queryset: models.QuerySet, chunk: int) -> Iterator[dict]:
         """The dicts of every row of `queryset`, read `chunk` rows (and their relations) at a time."""
+        for rows in self.row_chunks(queryset, chunk):
+            yield from self.dicts(rows)
+
+    def row_chunks(self, queryset: models.QuerySet, chunk: int) -> Iterator[list]:
+        """The rows of `queryset` (rows()), `chunk` at a time, read with one query as they stream."""
         batch = []
         for row in self.rows(queryset).iterator(chunk_size=chunk):
             batch.append(row)
             if len(batch) == chunk:
-                yield from self.dicts(batch)
+                yield batch
                 batch = []
         if batch:
-            yield from self.dicts(batch)
+            yield batch
+
+    def function(self, params: str, source: str, **names) -> Callable:
+        """A function of `params` returning `source`: Python over the fields' reads (self.fields),
+        with this reader's names and `names` bound."""
+        code = f"def function({params}):\n    return {source}\n"
+        namespace = {**self.namespace, **names}
+        # Our own code, generated from the serializer's plan and a table of ours; nothing from a
+        # request is in it.
+        exec(compile(code, f"<{self.model.__name__} rows: {params}>", "exec"), namespace)  # noqa: S102
+        return namespace["function"]
 
     @cached_property
     def build(self) -> Callable:
@@ -230,6 +269,18 @@ class Reader:
         # Our own code, generated from the serializer's plan; nothing from a request is in it.
         exec(compile(code, f"<{self.model.__name__} rows>", "exec"), namespace)  # noqa: S102
         return namespace["build"]
+
+
+class _Memo(dict):
+    """A property's values by the columns it reads (Reader.fields), at most LARGEST of them."""
+
+    LARGEST = 1 << 16
+
+    def keep(self, key, value):
+        if len(self) >= self.LARGEST:
+            self.clear()
+        self[key] = value
+        return value
 
 
 class ToMany:
@@ -273,6 +324,15 @@ class ToMany:
     def rows(self) -> IdListQuery:
         # The query is built and compiled once: each page only gives its parents' ids.
         return IdListQuery(self.reader.rows(self.queryset), self.parent, self.reader.row_class._make)
+
+    def grouped(self, ids: list, pick: Callable) -> dict:
+        """{parent id: [pick(child row) in order]} for the parents `ids` (no dicts built)."""
+        found = defaultdict(list)
+        if ids:
+            parent = self.parent_index
+            for row in self.rows.rows(ids):
+                found[row[parent]].append(pick(row))
+        return found
 
     def read(self, ids: list) -> dict:
         """{parent id: [child dicts in order]} for the parents `ids`."""

@@ -347,8 +347,8 @@ def test_seeded_timeline_exports_hold_every_seed_event(api, seeded):
 
 @pytest.mark.django_db
 def test_a_csv_rows_columns_come_in_the_headers_order(api, seeded):
-    """The CSV writes timeline_csv_row's values as they come: its keys must be TIMELINE_COLUMNS in order,
-    for an event with a place, one without and a statement."""
+    """The CSV's table (renderers._CSV_COLUMNS) gives one value per column of the header, in its order,
+    for an event with a place, one without and a statement (timeline_csv_row zips them strictly)."""
     items = json.loads(content(api.get("/api/timeline/", {"format": "json"})))
     records = [(item["kind"], item[item["kind"]]) for item in items]
     kinds = {(kind, kind == "event" and record["place"] is not None) for kind, record in records}
