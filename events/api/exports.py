@@ -231,7 +231,7 @@ def csv_rows(reader, queryset, kind: str, chunk: int = EXPORT_CHUNK):
             ids = [row[pk] for row in rows]
             many = [relation.grouped(ids, pick) for relation, pick in relations]
             # with_places's query and dicts; a statement has no place.
-            places = EventPlace.objects.place_dicts(_best_places().rows(ids)) if kind == renderers.EVENT else {}
+            places = EventPlace.objects.place_dicts(_best_places().tuples(ids)) if kind == renderers.EVENT else {}
             for row in rows:
                 yield line(row, many, places.get(row[pk]))
 

@@ -28,6 +28,7 @@ holds: an event or statement row is its list representation, a timeline row is
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import io
@@ -67,6 +68,9 @@ def unwrap(row: dict, resource: str) -> tuple[str, dict]:
 
 
 def _distinct(values: Iterable[str]) -> str:
+    if values.__class__ is list and len(values) == 1:
+        # Most events have one source.
+        return values[0] or ""
     return "; ".join(dict.fromkeys(value for value in values if value))
 
 
@@ -249,8 +253,19 @@ def _code(kind: str, value, many, safe: bool) -> str:
     cells = []
     for source in _CSV_COLUMNS[kind].values():
         cell = f"({fields(source)})"
+        try:
+            constant = ast.literal_eval(cell)
+        except (ValueError, SyntaxError):
+            pass
+        else:
+            # The same for every row ("", None, the kind): checked once, here.
+            cells.append(repr(csv_cells([constant])[0] if safe else constant))
+            continue
         if safe:
-            cell = f'(("\'" + c if c[:1] in _FORMULA_FIRST else c) if (c := {cell}).__class__ is str else _safe(c))'
+            cell = (
+                f'(("\'" + c if c[:1] in _FORMULA_FIRST else c) if (c := {cell}).__class__ is str '
+                "else c if c is None or c.__class__ is int else _safe(c))"
+            )
         cells.append(cell)
     return "".join(lines) + "    return [" + ", ".join(cells) + "]\n"
 
@@ -302,7 +317,8 @@ def csv_row_line(kind: str, reader) -> tuple[Callable, list] | None:
 
     def value(path: tuple) -> str:
         if path[0] == PLACE:
-            return f"_dig(place, {', '.join(map(repr, path[1:]))})"
+            (key,) = path[1:]
+            return f"(None if place is None else place[{key!r}])"
         return reader.fields[path]
 
     def many(name: str, paths: list[tuple]) -> str:

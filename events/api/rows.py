@@ -274,7 +274,8 @@ class Reader:
 class _Memo(dict):
     """A property's values by the columns it reads (Reader.fields), at most LARGEST of them."""
 
-    LARGEST = 1 << 16
+    #: An export is in date order: its rows' dates come together, few of them at a time.
+    LARGEST = 4096
 
     def keep(self, key, value):
         if len(self) >= self.LARGEST:
@@ -330,7 +331,8 @@ class ToMany:
         found = defaultdict(list)
         if ids:
             parent = self.parent_index
-            for row in self.rows.rows(ids):
+            # Plain tuples: pick() reads the columns by index, as the row class does.
+            for row in self.rows.tuples(ids):
                 found[row[parent]].append(pick(row))
         return found
 
@@ -371,6 +373,10 @@ class IdListQuery:
 
     def rows(self, ids: list) -> list:
         """The rows of the records with these ids (in the queryset's order)."""
+        return list(map(self.make, self.tuples(ids)))
+
+    def tuples(self, ids: list) -> list:
+        """rows() before `make`: the query's converted values (tuples, or on the ORM's path its rows)."""
         if not ids:
             return []
         size = 1 << (len(ids) - 1).bit_length()
@@ -393,9 +399,7 @@ class IdListQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
-        if converters:
-            found = compiler.apply_converters(found, converters)
-        return list(map(self.make, found))
+        return list(compiler.apply_converters(found, converters)) if converters else found
 
     def _compile(self, size: int):
         """(compiler, SQL, parameters, the places of the ids in them, converters), or False."""
