@@ -23,7 +23,7 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from events.api import renderers
+from events.api import renderers, rows
 from events.api.rows import IdListQuery
 from events.api.serializers import EscalationSerializer
 from events.models import Escalation, EventPlace
@@ -227,13 +227,43 @@ def csv_rows(reader, queryset, kind: str, chunk: int = EXPORT_CHUNK):
     pk = reader.pk_index
 
     def lines():
-        for rows in reader.row_chunks(queryset, chunk):
-            ids = [row[pk] for row in rows]
+        for batch in reader.row_chunks(queryset, chunk):
+            ids = [row[pk] for row in batch]
             many = [relation.grouped(ids, pick) for relation, pick in relations]
             # with_places's query and dicts; a statement has no place.
             places = EventPlace.objects.place_dicts(_best_places().tuples(ids)) if kind == renderers.EVENT else {}
-            for row in rows:
+            for row in batch:
                 yield line(row, many, places.get(row[pk]))
+
+    return lines()
+
+
+def timeline_csv_rows(keys: list, item_serializer, chunk: int = EXPORT_CHUNK):
+    """The CSV's lines of the timeline's `keys` (events.api.timeline.keys()), as csv_rows() writes
+    them, `chunk` keys at a time with the queries of rows.timeline_items() and with_places(); None
+    when a reader cannot."""
+    shapes, readers = rows.timeline_readers(item_serializer, renderers.CSV_FIELDS)
+    if None in readers.values():
+        return None
+    compiled = {kind: renderers.csv_row_line(kind, readers[kind]) for kind in readers}
+    if None in compiled.values():
+        return None
+
+    def lines():
+        for offset in range(0, len(keys), chunk):
+            part = keys[offset : offset + chunk]
+            found, many = {}, {}
+            for kind, reader in readers.items():
+                ids = [key.id for key in part if key.kind == kind]
+                found[kind] = {row[reader.pk_index]: row for row in reader.rows_by_id(shapes[kind], ids)} if ids else {}
+                many[kind] = [relation.grouped(ids, pick) for relation, pick in compiled[kind][1]]
+            events = found[renderers.EVENT]
+            # with_places's query and dicts, for the chunk's events.
+            places = EventPlace.objects.place_dicts(_best_places().tuples(list(events))) if events else {}
+            for key in part:
+                row = found[key.kind].get(key.id)
+                if row is not None:
+                    yield compiled[key.kind][0](row, many[key.kind], places.get(key.id))
 
     return lines()
 

@@ -225,15 +225,18 @@ class Reader:
 
     def by_id(self, queryset: models.QuerySet, ids: list) -> dict:
         """{id: (row, the serializer's dict)} of the records of `queryset` with these ids."""
-        if queryset.query.where:
-            rows = list(self.rows(queryset.filter(pk__in=ids).order_by()))
-        else:
-            # The list's query shape itself (for_timeline()), which this reader was made for: its
-            # query is compiled once.
-            if self.by_id_query is None:
-                self.by_id_query = IdListQuery(self.rows(queryset.order_by()), "pk__in", self.row_class._make)
-            rows = self.by_id_query.rows(ids)
+        rows = self.rows_by_id(queryset, ids)
         return {pair[0][self.pk_index]: pair for pair in zip(rows, self.dicts(rows), strict=True)}
+
+    def rows_by_id(self, queryset: models.QuerySet, ids: list) -> list:
+        """The rows (rows()) of the records of `queryset` with these ids, in no particular order."""
+        if queryset.query.where:
+            return list(self.rows(queryset.filter(pk__in=ids).order_by()))
+        # The list's query shape itself (for_timeline()), which this reader was made for: its
+        # query is compiled once.
+        if self.by_id_query is None:
+            self.by_id_query = IdListQuery(self.rows(queryset.order_by()), "pk__in", self.row_class._make)
+        return self.by_id_query.rows(ids)
 
     def chunks(self, queryset: models.QuerySet, chunk: int) -> Iterator[dict]:
         """The dicts of every row of `queryset`, read `chunk` rows (and their relations) at a time."""
@@ -497,9 +500,8 @@ def reader(serializer_class: type, shape: models.QuerySet, only: dict | None = N
     return found
 
 
-def timeline_items(keys: list, item_serializer, only: dict | None = None) -> list[dict]:
-    """The rows of /api/timeline/ for a slice of keys (events.api.timeline.keys()), read as plain
-    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item().
+def timeline_readers(item_serializer, only: dict | None = None) -> tuple[dict, dict]:
+    """({kind: its list query shape}, {kind: its reader or None}) of the timeline's records;
     `only`: {kind: the fields to read of its records} (an export's)."""
     from events.api import timeline  # noqa: PLC0415 (it imports the models)
 
@@ -515,6 +517,16 @@ def timeline_items(keys: list, item_serializer, only: dict | None = None) -> lis
         kind: reader(item_serializer._declared_fields[kind].__class__, shapes[kind], fields[kind])
         for kind in timeline.KINDS
     }
+    return shapes, readers
+
+
+def timeline_items(keys: list, item_serializer, only: dict | None = None) -> list[dict]:
+    """The rows of /api/timeline/ for a slice of keys (events.api.timeline.keys()), read as plain
+    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item().
+    `only`: {kind: the fields to read of its records} (an export's)."""
+    from events.api import timeline  # noqa: PLC0415 (it imports the models)
+
+    shapes, readers = timeline_readers(item_serializer, only)
     if None in readers.values():
         return [item_serializer.to_representation(entry) for entry in timeline.entries(keys)]
     wanted = {kind: [key.id for key in keys if key.kind == kind] for kind in timeline.KINDS}
