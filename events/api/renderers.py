@@ -235,10 +235,11 @@ def _dig(value, *keys):
     return value
 
 
-def _code(kind: str, value, many, safe: bool) -> str:
+def _code(kind: str, value, many, text: bool) -> str:
     """Python source of a function body computing the CSV's values of `kind` (a list display,
-    preceded by the lets); `value(path)` and `many(relation, paths)` give a field's source. `safe`:
-    each cell is checked as csv_cells() checks it."""
+    preceded by the lets); `value(path)` and `many(relation, paths)` give a field's source. `text`:
+    each cell is checked as csv_cells() checks it, and is the text csv.writer writes for it
+    (cell_text())."""
 
     def fields(source: str) -> str:
         def field(match: re.Match) -> str:
@@ -259,12 +260,13 @@ def _code(kind: str, value, many, safe: bool) -> str:
             pass
         else:
             # The same for every row ("", None, the kind): checked once, here.
-            cells.append(repr(csv_cells([constant])[0] if safe else constant))
+            cells.append(repr(cell_text(constant) if text else constant))
             continue
-        if safe:
+        if text:
+            # cell_text(), with the common cells (text, None, integers) inline.
             cell = (
                 f'(("\'" + c if c[:1] in _FORMULA_FIRST else c) if (c := {cell}).__class__ is str '
-                "else c if c is None or c.__class__ is int else _safe(c))"
+                'else "" if c is None else str(c) if c.__class__ is int else _text(c))'
             )
         cells.append(cell)
     return "".join(lines) + "    return [" + ", ".join(cells) + "]\n"
@@ -277,7 +279,7 @@ def _helpers() -> dict:
         "_actors": _actors,
         "_distinct": _distinct,
         "_dig": _dig,
-        "_safe": safe_cell,
+        "_text": cell_text,
         "_FORMULA_FIRST": _FORMULA_FIRST,
     }
 
@@ -296,7 +298,7 @@ def csv_line(kind: str) -> Callable[[dict], list]:
         picked = ", ".join(f"_dig(child, {', '.join(map(repr, path))})" for path in paths)
         return f"[({picked},) for child in record[{relation!r}]]"
 
-    code = "def line(record):\n" + _code(kind, value, many, safe=False)
+    code = "def line(record):\n" + _code(kind, value, many, text=False)
     namespace = _helpers()
     # Our own code, generated from the table above.
     exec(compile(code, f"<{kind} CSV>", "exec"), namespace)  # noqa: S102
@@ -329,7 +331,7 @@ def csv_row_line(kind: str, reader) -> tuple[Callable, list] | None:
         return f"many[{len(relations) - 1}].get(row[{reader.pk_index}], ())"
 
     try:
-        body = _code(kind, value, many, safe=True)
+        body = _code(kind, value, many, text=True)
     except KeyError:
         return None
     code = "def line(row, many, place):\n" + body
@@ -369,6 +371,17 @@ def safe_cell(value) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def cell_text(value) -> str:
+    """safe_cell(value) as csv.writer writes it: text as it is, None as an empty cell, a float by its
+    repr(), anything else by its str()."""
+    value = safe_cell(value)
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def csv_cells(values: Iterable) -> list:
@@ -415,10 +428,10 @@ class CSVRenderer(renderers.BaseRenderer):
         writer.writerow([safe_cell(value) for value in columns])
         yield block()
         if export.get("cells"):
-            # The rows are their checked cells already (exports.csv_rows()).
-            def line(row: list) -> list:
-                return row
-        elif resource in (EVENT, STATEMENT, "timeline"):
+            # The rows are their cells' text already (exports.csv_rows()).
+            yield from self._stream_text(rows, len(columns), buffer, writer, block)
+            return
+        if resource in (EVENT, STATEMENT, "timeline"):
 
             def line(row: dict) -> list:
                 kind, record = unwrap(row, resource)
@@ -431,6 +444,25 @@ class CSVRenderer(renderers.BaseRenderer):
         rows = iter(rows)
         while chunk := list(islice(rows, self.rows_per_write)):
             writer.writerows(map(line, chunk))
+            if buffer.tell() >= self.block_size:
+                yield block()
+        if buffer.tell():
+            yield block()
+
+    def _stream_text(self, rows: Iterable[list], width: int, buffer, writer, block) -> Iterator[bytes]:
+        """stream() of rows whose cells are text (cell_text()): a line none of whose cells holds a
+        comma, a quote or a line break is what csv.writer writes, the cells joined by commas (it
+        reads every character of every cell to decide whether to quote it: a third of an export's
+        instructions); csv.writer writes the others."""
+        commas, join, write = width - 1, ",".join, buffer.write
+        rows = iter(rows)
+        while chunk := list(islice(rows, self.rows_per_write)):
+            for cells in chunk:
+                line = join(cells)
+                if line.count(",") == commas and '"' not in line and "\r" not in line and "\n" not in line:
+                    write(line + "\r\n")
+                else:
+                    writer.writerow(cells)
             if buffer.tell() >= self.block_size:
                 yield block()
         if buffer.tell():
