@@ -12,7 +12,10 @@ holds: an event or statement row is its list representation, a timeline row is
   (the place of an event's most precise placing last: exports.with_places), the same columns for events,
   statements and the timeline; other lists get one column per field. Streamed row by row
   (`stream()`), and every text cell that a spreadsheet would run as a formula (starting
-  with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
+  with = + - @, a tab or a carriage return) is prefixed with an apostrophe. The columns of
+  events and statements are one table (`_CSV_COLUMNS`), compiled over the serialized records
+  and over the rows a list's export reads (exports.csv_rows: the CSV written from the rows,
+  without the records' dicts); both give the same bytes.
 - TimelineJS: Knight Lab's JSON (https://timeline.knightlab.com/docs/json-format.html):
   `events` with start/end dates at the precision the date has (a year-precision date
   gives only `year`), HTML-escaped `text.headline`/`text.text`, `group` = the escalation,

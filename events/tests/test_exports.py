@@ -355,3 +355,28 @@ def test_a_csv_rows_columns_come_in_the_headers_order(api, seeded):
     assert kinds >= {("event", True), ("event", False), ("statement", False)}
     for kind, record in records:
         assert tuple(renderers.timeline_csv_row(kind, record)) == renderers.TIMELINE_COLUMNS
+
+
+def test_cells_written_as_text_are_what_csv_writer_writes():
+    """The CSV written from the rows (their cells' text, renderers.cell_text) quotes exactly the cells
+    csv.writer quotes, doubles the same quotes and writes numbers, None and booleans as it does."""
+    import random
+
+    pieces = ["a", "b c", ",", '"', "\r", "\n", "\r\n", "=1+1", "-2", "@x", "\t", "'", "é", "\u2028", ";", ""]
+    rng = random.Random(7)
+    values = [None, 0, -3, 12345678901234, 1.5, 40.1776, -0.0, 1e-07, True, False]
+    width = len(renderers.TIMELINE_COLUMNS)
+    rows = [
+        [
+            rng.choice(values) if rng.random() < 0.3 else "".join(rng.choices(pieces, k=rng.randint(0, 4)))
+            for _ in range(width)
+        ]
+        for _ in range(400)
+    ]
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(renderers.TIMELINE_COLUMNS)
+    writer.writerows(renderers.csv_cells(row) for row in rows)
+    context = {"export": {"resource": renderers.EVENT, "cells": True}}
+    texts = [[renderers.cell_text(value) for value in row] for row in rows]
+    assert b"".join(renderers.CSVRenderer().stream(texts, context)) == expected.getvalue().encode()
