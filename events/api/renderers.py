@@ -466,8 +466,11 @@ class CSVRenderer(renderers.BaseRenderer):
         while chunk := list(islice(rows, self.rows_per_write)):
             for cells in chunk:
                 line = join(cells)
-                if line.count(",") != commas or '"' in line or "\r" in line or "\n" in line:
+                if '"' in line or "\r" in line or "\n" in line:
                     line = join(['"' + cell.replace('"', '""') + '"' if special(cell) else cell for cell in cells])
+                elif line.count(",") != commas:
+                    # Only commas (most of the lines that need a quote: a title's or summary's).
+                    line = join(['"' + cell + '"' if "," in cell else cell for cell in cells])
                 write(line + "\r\n")
             if buffer.tell() >= self.block_size:
                 yield block()
