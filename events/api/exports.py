@@ -23,7 +23,7 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from events.api import renderers
+from events.api import renderers, rows
 from events.api.rows import IdListQuery
 from events.api.serializers import EscalationSerializer
 from events.models import Escalation, EventPlace
@@ -150,9 +150,10 @@ class ExportMixin:
         # The export's rows were filtered by these parameters already: they are valid.
         return effective_review(filterset) if filterset.is_valid() else ""
 
-    def export_response(self, rows, truncated: bool):
+    def export_response(self, rows, truncated: bool, *, cells: bool = False):
+        """`rows`: the records (dicts) of the export, or with `cells` the CSV's lines (csv_rows())."""
         request = self.request
-        if self.export_resource in (renderers.EVENT, "timeline"):
+        if self.export_resource in (renderers.EVENT, "timeline") and not cells:
             rows = with_places(rows, self.export_resource)
         renderer = request.accepted_renderer
         headers = {
@@ -166,8 +167,10 @@ class ExportMixin:
             name = self.export_title.replace(" ", "-")
             headers["Content-Disposition"] = f'attachment; filename="{name}.{FILE_EXTENSIONS[renderer.format]}"'
         if isinstance(renderer, renderers.CSVRenderer):
+            context = self.get_renderer_context()
+            context["export"]["cells"] = cells
             return StreamingHttpResponse(
-                renderer.stream(rows, self.get_renderer_context()),
+                renderer.stream(rows, context),
                 content_type=f"{renderer.media_type}; charset={renderer.charset}",
                 headers=headers,
             )
@@ -210,6 +213,59 @@ PLACE_SCHEMA = {
 def _best_places() -> IdListQuery:
     """EventPlace.objects.best_places()'s query, its SQL compiled once per size of id list."""
     return IdListQuery(EventPlace.objects.best_place_rows(), "event__id__in")
+
+
+def csv_rows(reader, queryset, kind: str, chunk: int = EXPORT_CHUNK):
+    """The CSV's lines of the records of `queryset` read by `reader` (events/api/rows.py), of
+    `kind` (an event or a statement), written from the rows without the records' dicts
+    (renderers.csv_row_line), `chunk` rows at a time: per chunk, one query per to-many relation
+    and, for events, one for their places (with_places's); None when the reader cannot."""
+    compiled = renderers.csv_row_line(kind, reader)
+    if compiled is None:
+        return None
+    line, relations = compiled
+    pk = reader.pk_index
+
+    def lines():
+        for batch in reader.row_chunks(queryset, chunk):
+            ids = [row[pk] for row in batch]
+            many = [relation.grouped(ids, pick) for relation, pick in relations]
+            # with_places's query and dicts; a statement has no place.
+            places = EventPlace.objects.place_dicts(_best_places().tuples(ids)) if kind == renderers.EVENT else {}
+            for row in batch:
+                yield line(row, many, places.get(row[pk]))
+
+    return lines()
+
+
+def timeline_csv_rows(keys: list, item_serializer, chunk: int = EXPORT_CHUNK):
+    """The CSV's lines of the timeline's `keys` (events.api.timeline.keys()), as csv_rows() writes
+    them, `chunk` keys at a time with the queries of rows.timeline_items() and with_places(); None
+    when a reader cannot."""
+    shapes, readers = rows.timeline_readers(item_serializer, renderers.CSV_FIELDS)
+    if None in readers.values():
+        return None
+    compiled = {kind: renderers.csv_row_line(kind, readers[kind]) for kind in readers}
+    if None in compiled.values():
+        return None
+
+    def lines():
+        for offset in range(0, len(keys), chunk):
+            part = keys[offset : offset + chunk]
+            found, many = {}, {}
+            for kind, reader in readers.items():
+                ids = [key.id for key in part if key.kind == kind]
+                found[kind] = {row[reader.pk_index]: row for row in reader.rows_by_id(shapes[kind], ids)} if ids else {}
+                many[kind] = [relation.grouped(ids, pick) for relation, pick in compiled[kind][1]]
+            events = found[renderers.EVENT]
+            # with_places's query and dicts, for the chunk's events.
+            places = EventPlace.objects.place_dicts(_best_places().tuples(list(events))) if events else {}
+            for key in part:
+                row = found[key.kind].get(key.id)
+                if row is not None:
+                    yield compiled[key.kind][0](row, many[key.kind], places.get(key.id))
+
+    return lines()
 
 
 def with_places(rows, resource: str):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rest_framework.response import Response
 
 from events.api import renderers, rows
-from events.api.exports import EXPORT_CHUNK
+from events.api.exports import EXPORT_CHUNK, csv_rows
 
 
 class PlainRowsMixin:
@@ -28,10 +28,15 @@ class PlainRowsMixin:
         if not reader.has_columns(queryset.query.order_by):
             return super().list(request, *args, **kwargs)  # a cursor is made of the ordering's columns
         if self.is_export(request):
+            limit = renderers.export_max_rows()
             if self.export_resource:
                 only = renderers.csv_fields(request.accepted_renderer, self.export_resource)
                 reader = rows.reader(self.get_serializer_class(), self.get_queryset(), only) or reader
-            limit = renderers.export_max_rows()
+                if only is not None:
+                    # The CSV written from the rows, without the records' dicts.
+                    lines = csv_rows(reader, queryset[:limit], self.export_resource, EXPORT_CHUNK)
+                    if lines is not None:
+                        return self.export_response(lines, queryset[limit : limit + 1].exists(), cells=True)
             truncated = queryset[limit : limit + 1].exists()
             return self.export_response(reader.chunks(queryset[:limit], EXPORT_CHUNK), truncated)
         page = self.paginate_queryset(reader.rows(queryset))

@@ -96,6 +96,11 @@ class Reader:
         self.relations: list[ToMany] = []
         properties: dict = {}
         self.namespace: dict = {}
+        #: {a field's path in the record (("type", "label")): Python source of its value over `row`,
+        #: the same read as the dict's}, and {a to-many relation's path: its ToMany}: for code that
+        #: reads some fields of the rows without building their dicts (renderers.csv_row_line).
+        self.fields: dict[tuple[str, ...], str] = {}
+        self.many: dict[tuple[str, ...], ToMany] = {}
         self.source = self._compile(serializer, plan, prefix, properties, prefetches or {}, only)
         for path in extra:
             self._index(path)
@@ -108,12 +113,15 @@ class Reader:
             self.paths.append(path)
         return self.paths.index(path)
 
-    def _compile(self, serializer, plan, prefix: str, properties: dict, prefetches: dict, only=None) -> str:
+    def _compile(
+        self, serializer, plan, prefix: str, properties: dict, prefetches: dict, only=None, path: tuple = ()
+    ) -> str:
         """Python source of a dict display building the serializer's dict from `row` (the page's
         to-many dicts in `many`; `utc`: the current time zone is UTC), its names bound in
         self.namespace: the fields in the serializer's order, each read and converted as its read
         plan says. `only` ({field name: the same for its nested fields, or None for all of them})
-        keeps some of the fields (an export's columns need only a few)."""
+        keeps some of the fields (an export's columns need only a few). `path`: the fields leading
+        here from the record (self.fields)."""
         model = plan.model
         items = []
         for name, getter, where, convert, field in plan.steps:
@@ -129,27 +137,40 @@ class Reader:
                     value = f"{self._bind(getter)}({{{column.name!r}: {value}}})"
                 elif _unchanged(convert, field, column):
                     items.append(f"{name!r}: {value}")
+                    self.fields[(*path, name)] = value
                     continue
                 elif _utc_datetime(field):
                     converted = f"(_utc_iso(v) if utc and v.tzinfo is _UTC else {self._bind(convert)}(v))"
                     items.append(f"{name!r}: (None if (v := {value}) is None else {converted})")
                     continue
-                items.append(f"{name!r}: (None if (v := {value}) is None else {self._bind(convert)}(v))")
+                value = f"(None if (v := {value}) is None else {self._bind(convert)}(v))"
+                items.append(f"{name!r}: {value}")
+                self.fields[(*path, name)] = value
             elif where == RELATED:
-                items.append(f"{name!r}: {self._related(field, model._meta.get_field(source), prefix, inner)}")
+                related = self._related(field, model._meta.get_field(source), prefix, inner, (*path, name))
+                items.append(f"{name!r}: {related}")
             elif where == ATTRIBUTE or _many_related(field):
                 attribute = inspect.getattr_static(model, source, None)
                 if isinstance(attribute, ReverseManyToOneDescriptor | ManyToManyDescriptor):
                     relation = ToMany(self, name, attribute, field, prefetches.get(source), inner)
                     self.relations.append(relation)
+                    self.many[(*path, name)] = relation
                     pk = self._index(prefix + model._meta.pk.attname)
                     items.append(f"{name!r}: many[{self._bind(relation)}].get(row[{pk}], [])")
                 elif isinstance(attribute, property) and not prefix:
-                    for column in _property_columns(model, attribute):
+                    columns = _property_columns(model, attribute)
+                    for column in columns:
                         self._index(column)
                     properties[source] = attribute
                     read = self._bind(attrgetter(source))
-                    items.append(f"{name!r}: (None if (v := {read}(row)) is None else {self._bind(convert)}(v))")
+                    value = f"(None if (v := {read}(row)) is None else {self._bind(convert)}(v))"
+                    items.append(f"{name!r}: {value}")
+                    # The property depends only on these columns: a reader of rows without dicts
+                    # keeps its values by them (most rows of an export share their dates' labels).
+                    key, memo = self._bind(itemgetter(*map(self._index, columns))), self._bind(_Memo())
+                    self.fields[(*path, name)] = (
+                        f"(m if (m := {memo}.get(k := {key}(row), {memo})) is not {memo} else {memo}.keep(k, {value}))"
+                    )
                 else:
                     raise Unsupported(f"{model.__name__}.{source}")
             else:
@@ -162,7 +183,7 @@ class Reader:
         self.namespace[name] = value
         return name
 
-    def _related(self, field, foreign_key, prefix: str, only) -> str:
+    def _related(self, field, foreign_key, prefix: str, only, path: tuple) -> str:
         """A to-one relation's summary, read from the columns joined into the same row."""
         if isinstance(field, ReferenceField):
             nested = field.summary_serializer()
@@ -174,7 +195,10 @@ class Reader:
         if plan is None or not plan.shared or plan.model is not foreign_key.related_model:
             raise Unsupported(f"{foreign_key.name}: no shared read plan")
         present = self._index(prefix + foreign_key.attname)
-        summary = self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}, only)
+        known = set(self.fields)
+        summary = self._compile(nested, plan, f"{prefix}{foreign_key.name}__", {}, {}, only, path)
+        for name in set(self.fields) - known:
+            self.fields[name] = f"(None if row[{present}] is None else {self.fields[name]})"
         return f"(None if row[{present}] is None else {summary})"
 
     # Reading ------------------------------------------------------------------------------
@@ -205,26 +229,44 @@ class Reader:
 
     def by_id(self, queryset: models.QuerySet, ids: list) -> dict:
         """{id: (row, the serializer's dict)} of the records of `queryset` with these ids."""
-        if queryset.query.where:
-            rows = list(self.rows(queryset.filter(pk__in=ids).order_by()))
-        else:
-            # The list's query shape itself (for_timeline()), which this reader was made for: its
-            # query is compiled once.
-            if self.by_id_query is None:
-                self.by_id_query = IdListQuery(self.rows(queryset.order_by()), "pk__in", self.row_class._make)
-            rows = self.by_id_query.rows(ids)
+        rows = self.rows_by_id(queryset, ids)
         return {pair[0][self.pk_index]: pair for pair in zip(rows, self.dicts(rows), strict=True)}
+
+    def rows_by_id(self, queryset: models.QuerySet, ids: list) -> list:
+        """The rows (rows()) of the records of `queryset` with these ids, in no particular order."""
+        if queryset.query.where:
+            return list(self.rows(queryset.filter(pk__in=ids).order_by()))
+        # The list's query shape itself (for_timeline()), which this reader was made for: its
+        # query is compiled once.
+        if self.by_id_query is None:
+            self.by_id_query = IdListQuery(self.rows(queryset.order_by()), "pk__in", self.row_class._make)
+        return self.by_id_query.rows(ids)
 
     def chunks(self, queryset: models.QuerySet, chunk: int) -> Iterator[dict]:
         """The dicts of every row of `queryset`, read `chunk` rows (and their relations) at a time."""
+        for rows in self.row_chunks(queryset, chunk):
+            yield from self.dicts(rows)
+
+    def row_chunks(self, queryset: models.QuerySet, chunk: int) -> Iterator[list]:
+        """The rows of `queryset` (rows()), `chunk` at a time, read with one query as they stream."""
         batch = []
         for row in self.rows(queryset).iterator(chunk_size=chunk):
             batch.append(row)
             if len(batch) == chunk:
-                yield from self.dicts(batch)
+                yield batch
                 batch = []
         if batch:
-            yield from self.dicts(batch)
+            yield batch
+
+    def function(self, params: str, source: str, **names) -> Callable:
+        """A function of `params` returning `source`: Python over the fields' reads (self.fields),
+        with this reader's names and `names` bound."""
+        code = f"def function({params}):\n    return {source}\n"
+        namespace = {**self.namespace, **names}
+        # Our own code, generated from the serializer's plan and a table of ours; nothing from a
+        # request is in it.
+        exec(compile(code, f"<{self.model.__name__} rows: {params}>", "exec"), namespace)  # noqa: S102
+        return namespace["function"]
 
     @cached_property
     def build(self) -> Callable:
@@ -234,6 +276,19 @@ class Reader:
         # Our own code, generated from the serializer's plan; nothing from a request is in it.
         exec(compile(code, f"<{self.model.__name__} rows>", "exec"), namespace)  # noqa: S102
         return namespace["build"]
+
+
+class _Memo(dict):
+    """A property's values by the columns it reads (Reader.fields), at most LARGEST of them."""
+
+    #: An export is in date order: its rows' dates come together, few of them at a time.
+    LARGEST = 4096
+
+    def keep(self, key, value):
+        if len(self) >= self.LARGEST:
+            self.clear()
+        self[key] = value
+        return value
 
 
 class ToMany:
@@ -278,6 +333,16 @@ class ToMany:
         # The query is built and compiled once: each page only gives its parents' ids.
         return IdListQuery(self.reader.rows(self.queryset), self.parent, self.reader.row_class._make)
 
+    def grouped(self, ids: list, pick: Callable) -> dict:
+        """{parent id: [pick(child row) in order]} for the parents `ids` (no dicts built)."""
+        found = defaultdict(list)
+        if ids:
+            parent = self.parent_index
+            # Plain tuples: pick() reads the columns by index, as the row class does.
+            for row in self.rows.tuples(ids):
+                found[row[parent]].append(pick(row))
+        return found
+
     def read(self, ids: list) -> dict:
         """{parent id: [child dicts in order]} for the parents `ids`."""
         if not ids:
@@ -315,6 +380,10 @@ class IdListQuery:
 
     def rows(self, ids: list) -> list:
         """The rows of the records with these ids (in the queryset's order)."""
+        return list(map(self.make, self.tuples(ids)))
+
+    def tuples(self, ids: list) -> list:
+        """rows() before `make`: the query's converted values (tuples, or on the ORM's path its rows)."""
         if not ids:
             return []
         size = 1 << (len(ids) - 1).bit_length()
@@ -337,9 +406,7 @@ class IdListQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
-        if converters:
-            found = compiler.apply_converters(found, converters)
-        return list(map(self.make, found))
+        return list(compiler.apply_converters(found, converters)) if converters else found
 
     def _compile(self, size: int):
         """(compiler, SQL, parameters, the places of the ids in them, converters), or False."""
@@ -550,9 +617,8 @@ def reader(serializer_class: type, shape: models.QuerySet, only: dict | None = N
     return found
 
 
-def timeline_items(keys: list, item_serializer, only: dict | None = None) -> list[dict]:
-    """The rows of /api/timeline/ for a slice of keys (events.api.timeline.keys()), read as plain
-    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item().
+def timeline_readers(item_serializer, only: dict | None = None) -> tuple[dict, dict]:
+    """({kind: its list query shape}, {kind: its reader or None}) of the timeline's records;
     `only`: {kind: the fields to read of its records} (an export's)."""
     from events.api import timeline  # noqa: PLC0415 (it imports the models)
 
@@ -568,6 +634,16 @@ def timeline_items(keys: list, item_serializer, only: dict | None = None) -> lis
         kind: reader(item_serializer._declared_fields[kind].__class__, shapes[kind], fields[kind])
         for kind in timeline.KINDS
     }
+    return shapes, readers
+
+
+def timeline_items(keys: list, item_serializer, only: dict | None = None) -> list[dict]:
+    """The rows of /api/timeline/ for a slice of keys (events.api.timeline.keys()), read as plain
+    rows with the same queries as timeline.entries(); the item is TimelineItemSerializer.item().
+    `only`: {kind: the fields to read of its records} (an export's)."""
+    from events.api import timeline  # noqa: PLC0415 (it imports the models)
+
+    shapes, readers = timeline_readers(item_serializer, only)
     if None in readers.values():
         return [item_serializer.to_representation(entry) for entry in timeline.entries(keys)]
     wanted = {kind: [key.id for key in keys if key.kind == kind] for kind in timeline.KINDS}

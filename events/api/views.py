@@ -36,7 +36,7 @@ from rest_framework.settings import api_settings
 
 from events import filters as event_filters
 from events.api import renderers, rows, serializers, timeline
-from events.api.exports import EXPORT_CHUNK, ExportMixin
+from events.api.exports import EXPORT_CHUNK, ExportMixin, timeline_csv_rows
 from events.api.lists import PlainRowsMixin
 from events.api.pagination import KeysetPagination, TimelineCursorPagination
 from events.models import (
@@ -329,6 +329,11 @@ class TimelineView(ExportMixin, generics.ListAPIView):
         if self.is_export(request):
             limit = renderers.export_max_rows()
             keys = timeline.keys(events, statements, limit=limit + 1)
+            if isinstance(request.accepted_renderer, renderers.CSVRenderer):
+                # The CSV written from the rows, without the records' dicts.
+                lines = timeline_csv_rows(keys[:limit], self.get_serializer(), EXPORT_CHUNK)
+                if lines is not None:
+                    return self.export_response(lines, truncated=len(keys) > limit, cells=True)
             only = {kind: renderers.csv_fields(request.accepted_renderer, kind) for kind in timeline.KINDS}
             items = rows.timeline_chunks(keys[:limit], self.get_serializer(), chunk=EXPORT_CHUNK, only=only)
             return self.export_response(items, truncated=len(keys) > limit)

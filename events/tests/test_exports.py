@@ -347,11 +347,36 @@ def test_seeded_timeline_exports_hold_every_seed_event(api, seeded):
 
 @pytest.mark.django_db
 def test_a_csv_rows_columns_come_in_the_headers_order(api, seeded):
-    """The CSV writes timeline_csv_row's values as they come: its keys must be TIMELINE_COLUMNS in order,
-    for an event with a place, one without and a statement."""
+    """The CSV's table (renderers._CSV_COLUMNS) gives one value per column of the header, in its order,
+    for an event with a place, one without and a statement (timeline_csv_row zips them strictly)."""
     items = json.loads(content(api.get("/api/timeline/", {"format": "json"})))
     records = [(item["kind"], item[item["kind"]]) for item in items]
     kinds = {(kind, kind == "event" and record["place"] is not None) for kind, record in records}
     assert kinds >= {("event", True), ("event", False), ("statement", False)}
     for kind, record in records:
         assert tuple(renderers.timeline_csv_row(kind, record)) == renderers.TIMELINE_COLUMNS
+
+
+def test_cells_written_as_text_are_what_csv_writer_writes():
+    """The CSV written from the rows (their cells' text, renderers.cell_text) quotes exactly the cells
+    csv.writer quotes, doubles the same quotes and writes numbers, None and booleans as it does."""
+    import random
+
+    pieces = ["a", "b c", ",", '"', "\r", "\n", "\r\n", "=1+1", "-2", "@x", "\t", "'", "é", "\u2028", ";", ""]
+    rng = random.Random(7)
+    values = [None, 0, -3, 12345678901234, 1.5, 40.1776, -0.0, 1e-07, True, False]
+    width = len(renderers.TIMELINE_COLUMNS)
+    rows = [
+        [
+            rng.choice(values) if rng.random() < 0.3 else "".join(rng.choices(pieces, k=rng.randint(0, 4)))
+            for _ in range(width)
+        ]
+        for _ in range(400)
+    ]
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(renderers.TIMELINE_COLUMNS)
+    writer.writerows(renderers.csv_cells(row) for row in rows)
+    context = {"export": {"resource": renderers.EVENT, "cells": True}}
+    texts = [[renderers.cell_text(value) for value in row] for row in rows]
+    assert b"".join(renderers.CSVRenderer().stream(texts, context)) == expected.getvalue().encode()
