@@ -48,7 +48,7 @@ class ActorReferenceField(forms.CharField):
         value = super().clean(value)
         if value in EMPTY_VALUES:
             return None
-        rows = list(Actor.objects.referenced_by(value).with_frequency().values_list("pk", "frequent"))
+        rows = Actor.objects.referenced_rows(value)
         if not rows:
             # Surnames, aliases, other cases and accents; suggestions when ambiguous or unknown.
             match = loose_match(value)

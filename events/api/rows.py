@@ -49,6 +49,7 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
 from events.api.serializers import ATTRIBUTE, COLUMN, RELATED, ReadPlanMixin, ReferenceField
+from events.compiled_query import ParameterQuery
 
 
 class Unsupported(Exception):
@@ -354,74 +355,46 @@ class ToMany:
         return found
 
 
-class IdListQuery:
+class IdListQuery(ParameterQuery):
     """A reader's query (Reader.rows()), or any `values_list`, of the records whose `lookup`
     (`event__id__in`, `pk__in`) is in a list of ids, each row made by `make`, its SQL compiled
-    once and kept: building and compiling a query of 25 joined columns costs ten times what
-    SQLite takes to run it on a page of ids (an export's places: the ORM's IN of 500 ids).
+    once and kept (events/compiled_query.py): building and compiling a query of 25 joined
+    columns costs ten times what SQLite takes to run it on a page of ids (an export's places:
+    the ORM's IN of 500 ids).
 
-    The SQL is compiled for lists of 1, 2, 4 … 1,024 ids, with stand-ins whose places in the
-    parameters are noted; a list of ids is padded to the next of these sizes with its last id
-    (`IN (1, 2, 2, 2)` keeps what `IN (1, 2)` keeps) and put in those places. The database gets
-    the same statement again, which SQLite's statement cache also keeps. Compiled per connection
-    (a thread's own): the converters of the columns belong to it. A longer list, or a query whose
-    parameters would not show the stand-ins apart, is built by the ORM each time.
+    The SQL is compiled for lists of 1, 2, 4 … 1,024 ids (the shapes); a list of ids is padded
+    to the next of these sizes with its last id (`IN (1, 2, 2, 2)` keeps what `IN (1, 2)`
+    keeps). A longer list is built by the ORM each time.
     """
 
     LARGEST = 1024
-    #: Stand-ins for the ids while compiling: no id of this database is negative.
-    STAND_IN = -(2**62)
 
     def __init__(self, queryset: models.QuerySet, lookup: str, make: Callable = tuple):
+        super().__init__(lambda size, ids: queryset.filter(**{lookup: list(ids)}), make)
         self.queryset = queryset
         self.lookup = lookup
-        self.make = make
-        self.compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def rows(self, ids: list) -> list:
         """The rows of the records with these ids (in the queryset's order)."""
-        return list(map(self.make, self.tuples(ids)))
+        if not ids:
+            return []
+        size = 1 << (len(ids) - 1).bit_length()
+        if size > self.LARGEST:
+            return list(self.queryset.filter(**{self.lookup: ids}))
+        return super().rows(self.queryset.db, size, self._padded(ids, size))
 
     def tuples(self, ids: list) -> list:
         """rows() before `make`: the query's converted values (tuples, or on the ORM's path its rows)."""
         if not ids:
             return []
         size = 1 << (len(ids) - 1).bit_length()
-        connection = connections[self.queryset.db]
         if size > self.LARGEST:
             return list(self.queryset.filter(**{self.lookup: ids}))
-        by_size = self.compiled.get(connection)
-        if by_size is None:
-            by_size = self.compiled[connection] = {}
-        compiled = by_size.get(size)
-        if compiled is None:
-            compiled = by_size[size] = self._compile(size)
-        if compiled is False:
-            return list(self.queryset.filter(**{self.lookup: ids}))
-        compiler, sql, template, places, converters = compiled
-        params = list(template)
-        last = ids[-1]
-        for index, place in enumerate(places):
-            params[place] = ids[index] if index < len(ids) else last
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-        return list(compiler.apply_converters(found, converters)) if converters else found
+        return super().tuples(self.queryset.db, size, self._padded(ids, size))
 
-    def _compile(self, size: int):
-        """(compiler, SQL, parameters, the places of the ids in them, converters), or False."""
-        stand_ins = [self.STAND_IN - index for index in range(size)]
-        query = self.queryset.filter(**{self.lookup: stand_ins}).query
-        if query.extra_select or query.annotation_select:
-            return False
-        compiler = query.get_compiler(self.queryset.db)
-        sql, params = compiler.as_sql()
-        params = list(params)
-        places = [index for index, value in enumerate(params) if value in stand_ins]
-        if [params[place] for place in places] != stand_ins or compiler.col_count != len(query.values_select):
-            return False
-        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-        return compiler, sql, tuple(params), places, converters
+    @staticmethod
+    def _padded(ids: list, size: int) -> list:
+        return [*ids, *[ids[-1]] * (size - len(ids))]
 
 
 def _many_related(field) -> bool:

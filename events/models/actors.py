@@ -15,6 +15,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from events.compiled_query import ParameterQuery
 from events.models.base import CleanTextMixin, NaturalKeyManager, ReviewStatus
 
 if TYPE_CHECKING:
@@ -43,6 +44,18 @@ def _frequency(rows: int):
     return Exists(spoken) | Exists(addressed) | Exists(taking_part)
 
 
+def _referenced_rows(shape: tuple[int, int], values):
+    """referenced_rows()'s queryset for a shape (the frequency threshold, and 1: the text alone
+    or 2: the text and the id it is)."""
+    threshold, parts = shape
+    text, pk = values if parts == 2 else (values[0], None)
+    rows = Actor.objects.all()._referenced_by(text, pk).annotate(frequent=_frequency(threshold))
+    return rows.values_list("pk", "frequent")
+
+
+_REFERENCED_ROWS = ParameterQuery(_referenced_rows)
+
+
 class ActorQuerySet(models.QuerySet):
     def for_listing(self):
         """The one query shape for lists of actors (API): affiliation joined, aliases prefetched."""
@@ -65,11 +78,23 @@ class ActorQuerySet(models.QuerySet):
         serve on both databases; it keeps what iexact keeps (PostgreSQL's iexact is this very
         comparison; SQLite's, a LIKE without wildcards, ignores the case of ASCII letters only,
         as SQLite's UPPER() changes only those)."""
+        return self._referenced_by(text, int(text) if text.isdigit() else None)
+
+    def _referenced_by(self, text: str, pk: int | None):
         same = Upper(Value(text))
         condition = Exact(Upper("slug"), same) | Exact(Upper("name"), same)
-        if text.isdigit():
-            condition |= Q(pk=int(text))
+        if pk is not None:
+            condition |= Q(pk=pk)
         return self.filter(condition)
+
+    def referenced_rows(self, text: str) -> list[tuple[int, bool]]:
+        """[(id, frequent)] of the actors referenced_by(text), with_frequency(), in their order:
+        the very rows of that queryset, its SQL compiled once per database connection with the
+        text (and the id) as parameters (events/compiled_query.py). Every filter naming an
+        actor asks for these, and building and compiling the three frequency subqueries cost
+        more than running them. Of all actors: the queryset's own filters do not apply."""
+        values = (text, int(text)) if text.isdigit() else (text,)
+        return _REFERENCED_ROWS.rows(self.db, (FREQUENT_ACTOR_ROWS, len(values)), values)
 
     def with_frequency(self):
         """Annotate `frequent`: the actor speaks, is addressed or takes part in more than

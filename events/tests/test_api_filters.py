@@ -344,3 +344,41 @@ def test_an_actor_reference_keeps_what_a_case_insensitive_match_keeps(make_actor
         assert sorted(Actor.objects.referenced_by(text).values_list("pk", flat=True)) == sorted(
             expected.values_list("pk", flat=True)
         ), text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threshold", [0, 1, 2000])
+def test_the_compiled_actor_lookup_sends_the_orms_statements_and_gets_its_rows(
+    make_actor, make_article, make_statement, monkeypatch, threshold
+):
+    # ActorQuerySet.referenced_rows (its SQL compiled once, the text bound) against the ORM's
+    # referenced_by().with_frequency(), on random names: every case, accents, Armenian, LIKE
+    # wildcards, quotes, digits; one frequent actor at thresholds 0 and 1.
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    from events.models import actors
+
+    monkeypatch.setattr(actors, "FREQUENT_ACTOR_ROWS", threshold)
+    random = __import__("random").Random(threshold)
+    letters = "aAzZéÉəƏıİçÇşŞğĞՂղԱաՐր%_'\"\\ -0123456789"
+    names = ["".join(random.choice(letters) for _ in range(random.randint(1, 8))).strip() or "x" for _ in range(40)]
+    names += ["Ղարաբաղ", "ղարաբաղ", "Élysée", "a_b", "a%b", "O'Brien", 'say "no"']
+    made = [make_actor(name=name, slug=f"random-{index}") for index, name in enumerate(names)]
+    article = make_article()
+    make_statement(speaker=made[0], article=article)
+    make_statement(speaker=made[0], article=article, quote="officials said")
+    texts = [*names, *(n.upper() for n in names), *(n.lower() for n in names), "%", "_", "'", "RANDOM-3"]
+    texts += [str(made[1].pk), str(made[0].pk), "0", "007"]
+    actors._REFERENCED_ROWS.compiled.clear()
+    for text in texts:
+        with CaptureQueriesContext(connection) as compiled:
+            found = Actor.objects.referenced_rows(text)
+        with CaptureQueriesContext(connection) as orm:
+            expected = list(Actor.objects.referenced_by(text).with_frequency().values_list("pk", "frequent"))
+        assert found == expected, text
+        assert [q["sql"] for q in compiled] == [q["sql"] for q in orm], text  # one statement, the same
+    assert Actor.objects.referenced_rows(names[0])[0] == (made[0].pk, threshold < 2)
+    shapes = actors._REFERENCED_ROWS.compiled[connections["default"]]
+    assert sorted(shapes) == [((threshold, 1), (str,)), ((threshold, 2), (str, int))]
+    assert all(shapes.values()), "a shape fell back to the ORM"

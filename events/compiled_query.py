@@ -1,0 +1,112 @@
+"""A queryset whose only varying part is its parameters, its SQL compiled once and kept.
+
+Building and compiling a query often costs more than the database takes to run it: a reader's
+query of 25 joined columns on a page of ids (events/api/rows.py IdListQuery), the actor lookup of
+every filter naming an actor (ActorQuerySet.referenced_rows(): three frequency subqueries). When
+what changes from one call to the next is only some values, the query is built once per *shape*
+(what the caller says decides its SQL) with stand-ins for those values, compiled, and the places
+of the stand-ins among its parameters are noted; a call puts its values in those places and sends
+the same statement, which SQLite's statement cache also keeps.
+
+Compiled per connection (a thread's own: the converters of the columns belong to it). A query
+whose stand-ins are not found as they are among its parameters (a value the ORM transforms:
+`icontains` escapes and wraps it, a type it converts) or are written into its SQL, or whose rows
+the ORM would make otherwise than `make` does (extra columns, reordered annotations), has no
+compiled form: it is built by the ORM at every call.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections, models
+
+
+class ParameterQuery:
+    """`build(shape, values)` makes the queryset (a values_list) for a shape and its values;
+    `make` makes a row of the tuple the database gives, as the queryset's own iterable would."""
+
+    #: Stand-ins for the values while compiling, by their type: no id of this database is
+    #: negative, and no reader's text holds a private-use character followed by this.
+    STAND_IN_INT = -(2**62)
+    STAND_IN_TEXT = "\U0010fffd stand-in {}"
+
+    def __init__(self, build: Callable[[object, Sequence], models.QuerySet], make: Callable = tuple):
+        self.build = build
+        self.make = make
+        self.compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def rows(self, using: str, shape, values: Sequence) -> list:
+        """The rows of build(shape, values) on the database `using`."""
+        found, compiled = self._run(using, shape, values)
+        return list(map(self.make, found)) if compiled else found
+
+    def tuples(self, using: str, shape, values: Sequence) -> list:
+        """rows() before `make`: the compiled query's converted values (on the ORM's path, its rows)."""
+        return self._run(using, shape, values)[0]
+
+    def _run(self, using: str, shape, values: Sequence) -> tuple[list, bool]:
+        """(the rows found, whether by the compiled SQL: its tuples; else the queryset's own rows)."""
+        connection = connections[using]
+        by_shape = self.compiled.get(connection)
+        if by_shape is None:
+            by_shape = self.compiled[connection] = {}
+        types = tuple(map(type, values))
+        compiled = by_shape.get((shape, types))
+        if compiled is None:
+            compiled = by_shape[shape, types] = self._compile(using, shape, types)
+        if compiled is False:
+            return list(self.build(shape, values).using(using)), False
+        compiler, sql, template, places, converters = compiled
+        params = list(template)
+        for place, index in places:
+            params[place] = values[index]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if converters:
+            found = list(compiler.apply_converters(found, converters))
+        return found, True
+
+    def _stand_in(self, kind: type, index: int):
+        if kind is int:
+            return self.STAND_IN_INT - index
+        if kind is str:
+            return self.STAND_IN_TEXT.format(index)
+        return None
+
+    def _compile(self, using: str, shape, types: tuple):
+        """(compiler, SQL, parameters, [(place in the parameters, index of the value)], converters), or False."""
+        stand_ins = [self._stand_in(kind, index) for index, kind in enumerate(types)]
+        if None in stand_ins:
+            return False
+        try:
+            queryset = self.build(shape, stand_ins).using(using)
+            query = queryset.query
+            compiler = query.get_compiler(using)
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet, ValueError, TypeError):
+            return False  # a value the ORM refuses or that decides the SQL: built every time
+        names = [*query.values_select, *query.annotation_select]
+        if (
+            query.extra_select
+            or not queryset._fields
+            or list(queryset._fields) != names
+            or compiler.col_count != len(names)
+            or any(str(stand_in) in sql for stand_in in stand_ins)
+        ):
+            return False
+        index_of = {(type(stand_in), stand_in): index for index, stand_in in enumerate(stand_ins)}
+        places = []
+        for place, param in enumerate(params):
+            index = index_of.get((type(param), param)) if type(param) in (int, str) else None
+            if index is not None:
+                places.append((place, index))
+            elif type(param) is str and any(str(stand_in) in param for stand_in in stand_ins):
+                return False  # a stand-in the ORM transformed (escaped, wrapped in %)
+        if {index for _, index in places} != set(range(len(stand_ins))):
+            return False
+        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        return compiler, sql, tuple(params), places, converters
