@@ -56,6 +56,19 @@ def _referenced_rows(shape: tuple[int, int], values):
 _REFERENCED_ROWS = ParameterQuery(_referenced_rows)
 
 
+#: The largest id a record can have (BigAutoField: a 64-bit integer on both databases).
+_LARGEST_ID = 2**63 - 1
+
+
+def _spelled_id(text: str) -> int | None:
+    """The id `text` spells: decimal digits within the ids' range (a longer number is no actor's
+    id, as the ORM's lookup of an out-of-range integer finds nothing), else None."""
+    if not text.isdecimal():
+        return None
+    value = int(text)
+    return value if value <= _LARGEST_ID else None
+
+
 class ActorQuerySet(models.QuerySet):
     def for_listing(self):
         """The one query shape for lists of actors (API): affiliation joined, aliases prefetched."""
@@ -78,7 +91,7 @@ class ActorQuerySet(models.QuerySet):
         serve on both databases; it keeps what iexact keeps (PostgreSQL's iexact is this very
         comparison; SQLite's, a LIKE without wildcards, ignores the case of ASCII letters only,
         as SQLite's UPPER() changes only those)."""
-        return self._referenced_by(text, int(text) if text.isdigit() else None)
+        return self._referenced_by(text, _spelled_id(text))
 
     def _referenced_by(self, text: str, pk: int | None):
         same = Upper(Value(text))
@@ -93,7 +106,8 @@ class ActorQuerySet(models.QuerySet):
         text (and the id) as parameters (events/compiled_query.py). Every filter naming an
         actor asks for these, and building and compiling the three frequency subqueries cost
         more than running them. Of all actors: the queryset's own filters do not apply."""
-        values = (text, int(text)) if text.isdigit() else (text,)
+        pk = _spelled_id(text)
+        values = (text, pk) if pk is not None else (text,)
         return _REFERENCED_ROWS.rows(self.db, (FREQUENT_ACTOR_ROWS, len(values)), values)
 
     def with_frequency(self):

@@ -20,6 +20,7 @@ ROOMS = {
     "events/counts.py": "support",
     "events/highlight.py": "support",
     "events/logins.py": "support",
+    "events/compiled_query.py": "support",
     "events/models/": "domain",
     "events/importers/": "services",
     "events/exporters.py": "services",

@@ -258,6 +258,9 @@ def test_a_body_that_is_not_a_json_object_is_refused(curator_api, records, body,
     [
         (f"/api/events/?actor={HUGE}", "actor", "actor"),
         (f"/api/statements/?speaker={HUGE}", "speaker", ""),
+        # Digits int() does not read (superscript two), or the id of an actor past the ids' range.
+        ("/api/events/?actor=%C2%B2", "actor", "actor"),
+        (f"/api/statements/?speaker={2**63}", "speaker", ""),
         (f"/api/statements/?article={HUGE}", "article", ""),
         ("/api/statements/?article=-1", "article", ""),
         ("/api/events/?date_from=99999-01-01", "date_from", ""),
