@@ -215,11 +215,17 @@ def _best_places() -> IdListQuery:
     return IdListQuery(EventPlace.objects.best_place_rows(), "event__id__in")
 
 
+def places_of(ids: list) -> dict:
+    """{event id: its place} of the events `ids` that have one (EventPlace.objects.best_places():
+    the most precise placing's name, coordinates and ACLED geo-precision), in one query."""
+    return EventPlace.objects.place_dicts(_best_places().tuples(ids))
+
+
 def csv_rows(reader, queryset, kind: str, chunk: int = EXPORT_CHUNK):
     """The CSV's lines of the records of `queryset` read by `reader` (events/api/rows.py), of
     `kind` (an event or a statement), written from the rows without the records' dicts
     (renderers.csv_row_line), `chunk` rows at a time: per chunk, one query per to-many relation
-    and, for events, one for their places (with_places's); None when the reader cannot."""
+    and, for events, one for their places (places_of()); None when the reader cannot."""
     compiled = renderers.csv_row_line(kind, reader)
     if compiled is None:
         return None
@@ -230,8 +236,7 @@ def csv_rows(reader, queryset, kind: str, chunk: int = EXPORT_CHUNK):
         for batch in reader.row_chunks(queryset, chunk):
             ids = [row[pk] for row in batch]
             many = [relation.grouped(ids, pick) for relation, pick in relations]
-            # with_places's query and dicts; a statement has no place.
-            places = EventPlace.objects.place_dicts(_best_places().tuples(ids)) if kind == renderers.EVENT else {}
+            places = places_of(ids) if kind == renderers.EVENT else {}  # a statement has no place
             for row in batch:
                 yield line(row, many, places.get(row[pk]))
 
@@ -240,7 +245,7 @@ def csv_rows(reader, queryset, kind: str, chunk: int = EXPORT_CHUNK):
 
 def timeline_csv_rows(keys: list, item_serializer, chunk: int = EXPORT_CHUNK):
     """The CSV's lines of the timeline's `keys` (events.api.timeline.keys()), as csv_rows() writes
-    them, `chunk` keys at a time with the queries of rows.timeline_items() and with_places(); None
+    them, `chunk` keys at a time with the queries of rows.timeline_items() and places_of(); None
     when a reader cannot."""
     shapes, readers = rows.timeline_readers(item_serializer, renderers.CSV_FIELDS)
     if None in readers.values():
@@ -258,8 +263,7 @@ def timeline_csv_rows(keys: list, item_serializer, chunk: int = EXPORT_CHUNK):
                 found[kind] = {row[reader.pk_index]: row for row in reader.rows_by_id(shapes[kind], ids)} if ids else {}
                 many[kind] = [relation.grouped(ids, pick) for relation, pick in compiled[kind][1]]
             events = found[renderers.EVENT]
-            # with_places's query and dicts, for the chunk's events.
-            places = EventPlace.objects.place_dicts(_best_places().tuples(list(events))) if events else {}
+            places = places_of(list(events))
             for key in part:
                 row = found[key.kind].get(key.id)
                 if row is not None:
@@ -277,9 +281,7 @@ def with_places(rows, resource: str):
         records = [
             record for kind, record in (renderers.unwrap(row, resource) for row in chunk) if kind == renderers.EVENT
         ]
-        places = (
-            EventPlace.objects.place_dicts(_best_places().rows([record["id"] for record in records])) if records else {}
-        )
+        places = places_of([record["id"] for record in records])
         for record in records:
             record["place"] = places.get(record["id"])
         yield from chunk

@@ -308,11 +308,6 @@ def csv_line(kind: str) -> Callable[[dict], list]:
     return namespace["line"]
 
 
-def timeline_csv_row(kind: str, record: dict) -> dict:
-    """One CSV row for an event or a statement as the API serializes it: {column: value}."""
-    return dict(zip(TIMELINE_COLUMNS, csv_line(kind)(record), strict=True))
-
-
 def csv_row_line(kind: str, reader) -> tuple[Callable, list] | None:
     """The CSV's cells (checked as csv_cells() checks them) of a row an export reads with `reader`
     (events/api/rows.py: its `fields`' reads), without the record's dict: (line(row, many, place),
@@ -383,11 +378,9 @@ _CSV_SPECIAL = re.compile('[,"\r\n]')
 def cell_text(value) -> str:
     """safe_cell(value) as csv.writer writes it: text as it is, None as an empty cell, a float by its
     repr(), anything else by its str()."""
-    value = safe_cell(value)
+    value = safe_cell(value)  # None is "" already
     if isinstance(value, str):
         return value
-    if value is None:
-        return ""
     return repr(value) if isinstance(value, float) else str(value)
 
 

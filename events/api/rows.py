@@ -376,25 +376,21 @@ class IdListQuery(ParameterQuery):
 
     def rows(self, ids: list) -> list:
         """The rows of the records with these ids (in the queryset's order)."""
-        if not ids:
-            return []
-        size = 1 << (len(ids) - 1).bit_length()
-        if size > self.LARGEST:
-            return list(self.queryset.filter(**{self.lookup: ids}))
-        return super().rows(self.queryset.db, size, self._padded(ids, size))
+        return self._read(ids, super().rows)
 
     def tuples(self, ids: list) -> list:
         """rows() before `make`: the query's converted values (tuples, or on the ORM's path its rows)."""
+        return self._read(ids, super().tuples)
+
+    def _read(self, ids: list, read: Callable) -> list:
+        """read(database, size, ids padded to size) (ParameterQuery's rows or tuples); a longer
+        list than LARGEST by the ORM."""
         if not ids:
             return []
         size = 1 << (len(ids) - 1).bit_length()
         if size > self.LARGEST:
             return list(self.queryset.filter(**{self.lookup: ids}))
-        return super().tuples(self.queryset.db, size, self._padded(ids, size))
-
-    @staticmethod
-    def _padded(ids: list, size: int) -> list:
-        return [*ids, *[ids[-1]] * (size - len(ids))]
+        return read(self.queryset.db, size, [*ids, *[ids[-1]] * (size - len(ids))])
 
 
 def _many_related(field) -> bool:
