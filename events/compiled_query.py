@@ -20,8 +20,10 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
+from django.core.signals import setting_changed
 from django.db import connections, models
+from django.dispatch import receiver
 
 
 class ParameterQuery:
@@ -110,3 +112,63 @@ class ParameterQuery:
             return False
         converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
         return compiler, sql, tuple(params), places, converters
+
+
+class RecordQuery(ParameterQuery):
+    """`queryset.get(<field>=value)` of a unique field (a slug), its SQL compiled once: the record
+    as the ORM makes it (Model.from_db of the same columns, converted alike), or None when no
+    record has the value. Every filter naming an escalation or an outlet by its slug asks for it
+    (a ModelChoiceField's lookup: building and compiling the ORM's `.get()` cost more than the
+    database takes to run it). For a plain queryset of the model (`Model.objects.all()`: no
+    filter, join, deferred column, annotation...) only: `of()` answers None for any other."""
+
+    def __init__(self, queryset: models.QuerySet, field: str):
+        self.queryset = queryset
+        self.names = [column.attname for column in queryset.model._meta.concrete_fields]
+        super().__init__(
+            lambda shape, values: queryset.filter(**{field: values[0]}).order_by().values_list(*self.names)
+        )
+
+    @classmethod
+    def of(cls, queryset: models.QuerySet, field: str) -> RecordQuery | None:
+        """The RecordQuery of `queryset` by `field`, kept per (model, field); None unless both qualify."""
+        model, query = queryset.model, queryset.query
+        try:
+            unique = field == "pk" or model._meta.get_field(field).unique
+        except FieldDoesNotExist:
+            return None
+        if not (
+            unique
+            and type(queryset) is type(model._default_manager.all())
+            and queryset._iterable_class is models.query.ModelIterable
+            and queryset._db is None
+            and not queryset._prefetch_related_lookups
+            and not query.where
+            and not query.select_related
+            and not query.annotations
+            and not query.extra
+            and not query.distinct
+            and not query.combinator
+            and not query.is_sliced
+            and query.deferred_loading == (frozenset(), True)
+            and len(query.alias_map) <= 1
+        ):
+            return None
+        key = (model, field)
+        found = _RECORD_QUERIES.get(key)
+        if found is None:
+            found = _RECORD_QUERIES[key] = cls(model._default_manager.all(), field)
+        return found
+
+    def get(self, value: str) -> models.Model | None:
+        """The record whose field is `value` (a text), or None."""
+        found = self.tuples(self.queryset.db, None, (value,))
+        return self.queryset.model.from_db(self.queryset.db, self.names, found[0]) if found else None
+
+
+_RECORD_QUERIES: dict = {}
+
+
+@receiver(setting_changed)
+def _forget_record_queries(**kwargs) -> None:
+    _RECORD_QUERIES.clear()  # their converters were chosen under the settings of the time

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import ModelChoiceField
 
 from events import search
 from events.actor_lookup import describe, loose_match
+from events.compiled_query import RecordQuery
 from events.models import (
     Actor,
     CameoCode,
@@ -67,6 +69,25 @@ class ActorReferenceField(forms.CharField):
                 )
             rows = list(Actor.objects.filter(pk__in=match.ids).with_frequency().values_list("pk", "frequent"))
         return ActorIds((pk for pk, _ in rows), frequent=any(frequent for _, frequent in rows))
+
+
+class RecordReferenceField(ModelChoiceField):
+    """A record given by a unique field (`to_field_name`: a slug): ModelChoiceField's lookup of
+    a text through a compiled query (events/compiled_query.py RecordQuery), the same record or
+    the same invalid_choice error; anything RecordQuery does not take (another queryset, a
+    value that is not a text) is ModelChoiceField's own."""
+
+    def to_python(self, value):
+        lookup = RecordQuery.of(self.queryset, self.to_field_name or "pk") if type(value) is str else None
+        if lookup is None or value in self.empty_values or (self.null_label is not None and value == self.null_value):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        found = lookup.get(value)
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return found
 
 
 class CameoPrefixField(forms.RegexField):

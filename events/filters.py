@@ -39,6 +39,7 @@ from events.filter_fields import (
     ActorReferenceField,
     CameoPrefixField,
     RangeCheckForm,
+    RecordReferenceField,
     SearchTextField,
     StrictBooleanField,
     UppercaseChoiceField,
@@ -150,7 +151,9 @@ class DocumentedTypeMixin:
 
 
 class SlugChoiceFilter(DocumentedTypeMixin, django_filters.ModelChoiceFilter):
-    """A record given by its slug."""
+    """A record given by its slug (looked up by a compiled query: RecordReferenceField)."""
+
+    field_class = RecordReferenceField
 
 
 class IdChoiceFilter(DocumentedTypeMixin, django_filters.ModelChoiceFilter):

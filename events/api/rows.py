@@ -218,7 +218,7 @@ class Reader:
 
     def rows(self, queryset: models.QuerySet) -> models.QuerySet:
         """`queryset` (filtered and ordered as the list's) reading rows of this reader's columns."""
-        rows = queryset.prefetch_related(None).values_list(*self.paths)
+        rows = SHAPES.values_list(queryset.prefetch_related(None), self.paths)
         rows._iterable_class = _iterable(self.row_class)
         return rows
 
@@ -477,6 +477,33 @@ class QueryShapes:
 
     def __init__(self):
         self.compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        #: {(fields, a query's shape before values_list()): the Query values_list() made of it}
+        self.selected: dict = {}
+
+    def values_list(self, queryset: models.QuerySet, fields: list[str]) -> models.QuerySet:
+        """`queryset.values_list(*fields)`, its Query made once per shape: choosing the columns
+        (Query.set_values: a join per related column, reusing the query's own) reads only the
+        query's attributes outside its WHERE clause, so a query of a shape already seen takes that
+        Query with its own WHERE clause. A query that has no shape takes values_list()."""
+        query = queryset.query
+        try:
+            key = (tuple(fields), type(query), _shape_key(query.__dict__, self.OUTSIDE))
+        except Unsupported:
+            return queryset.values_list(*fields)
+        selected = self.selected.get(key)
+        if selected is None:
+            rows = queryset.values_list(*fields)
+            if len(self.selected) >= self.SIZE:
+                del self.selected[next(iter(self.selected))]
+            self.selected[key] = rows.query.clone()
+            return rows
+        rows = queryset._chain()
+        rows.query = selected.clone()
+        rows.query.where = query.where.clone()
+        rows.query.used_aliases = set(query.used_aliases)
+        rows._fields = tuple(fields)
+        rows._iterable_class = ValuesListIterable
+        return rows
 
     def rows(self, queryset: models.QuerySet) -> Iterable | None:
         """The rows (tuples or lists of the values) of a values_list queryset, or None: the ORM's path."""
@@ -565,6 +592,7 @@ READERS: dict = {}
 @receiver(setting_changed)
 def _forget_readers(**kwargs) -> None:
     READERS.clear()
+    SHAPES.selected.clear()
     SHAPES.compiled.clear()  # their converters were chosen under the settings of the time
 
 

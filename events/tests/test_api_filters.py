@@ -382,3 +382,65 @@ def test_the_compiled_actor_lookup_sends_the_orms_statements_and_gets_its_rows(
     shapes = actors._REFERENCED_ROWS.compiled[connections["default"]]
     assert sorted(shapes) == [((threshold, 1), (str,)), ((threshold, 2), (str, int))]
     assert all(shapes.values()), "a shape fell back to the ORM"
+
+
+# A record named by its slug (RecordReferenceField: the lookup's SQL compiled once) ---------------
+
+
+@pytest.mark.django_db
+def test_a_slug_finds_the_record_the_orm_gets_with_one_query(world, django_assert_num_queries):
+    from events.compiled_query import RecordQuery
+    from events.filter_fields import RecordReferenceField
+    from events.models import Escalation
+
+    escalation = Escalation.objects.create(slug="2023-offensive", name="Offensive", start_date="2023-09-19")
+    for queryset, slug in ((Escalation.objects.all(), escalation.slug), (Outlet.objects.all(), "rt")):
+        field = RecordReferenceField(queryset=queryset, to_field_name="slug")
+        assert RecordQuery.of(queryset, "slug") is not None
+        for _ in range(2):  # compiled, then the kept statement
+            with django_assert_num_queries(1):
+                found = field.clean(slug)
+            expected = queryset.get(slug=slug)
+            assert type(found) is type(expected)
+            assert found.__dict__.keys() == expected.__dict__.keys()
+            assert {name: value for name, value in found.__dict__.items() if name != "_state"} == {
+                name: value for name, value in expected.__dict__.items() if name != "_state"
+            }
+            assert (found._state.db, found._state.adding) == (expected._state.db, expected._state.adding)
+
+
+@pytest.mark.django_db
+def test_an_unknown_slug_is_still_the_same_400(world, api):
+    from events.models import Escalation
+
+    Escalation.objects.create(slug="2023-offensive", name="Offensive", start_date="2023-09-19")
+    for _ in range(2):
+        assert assert_400_naming(api.get("/api/events/", {"escalation": "2023-Offensive"}), "escalation") == [
+            "No escalation has the slug '2023-Offensive'."
+        ]
+        assert assert_400_naming(api.get("/api/statements/", {"outlet": "r%t"}), "outlet") == [
+            "No outlet has the slug 'r%t'."
+        ]
+        assert assert_400_naming(api.get("/api/events/", {"escalation": "a\x00b"}), "escalation") == [
+            "Null characters are not allowed."
+        ]
+    assert _events(api, escalation="2023-offensive") == []
+
+
+def test_only_a_plain_queryset_by_a_unique_field_is_compiled():
+    from events.compiled_query import RecordQuery
+    from events.models import Article, Escalation
+
+    assert RecordQuery.of(Escalation.objects.all(), "slug") is RecordQuery.of(Escalation.objects.all(), "slug")
+    assert RecordQuery.of(Escalation.objects.all(), "pk") is not None
+    for queryset, field in (
+        (Escalation.objects.all(), "name"),  # not unique
+        (Escalation.objects.all(), "no_such_field"),
+        (Escalation.objects.filter(name="x"), "slug"),
+        (Escalation.objects.only("slug"), "slug"),
+        (Escalation.objects.using("default"), "slug"),
+        (Escalation.objects.order_by("slug")[:3], "slug"),
+        (Article.objects.select_related("outlet"), "pk"),
+        (Escalation.objects.values_list("slug"), "slug"),
+    ):
+        assert RecordQuery.of(queryset, field) is None, (queryset, field)
