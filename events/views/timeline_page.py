@@ -35,6 +35,7 @@ from events.models import (
     Outlet,
     Statement,
 )
+from events.views import entry_rows
 from events.views.bands import decode_cursor, encode_cursor, group_into_bands
 from events.views.chart import chart_of_days
 from events.views.entries import EntryWriter
@@ -222,7 +223,7 @@ def timeline(request):
     size = page_size(request)
     keys = keyset.keys(events, statements, limit=size + 1, after=cursor)
     following = keys[size - 1] if len(keys) > size else None
-    entries = keyset.entries(keys[:size])
+    entries = entry_rows.entries(keys[:size])
 
     page_link = reverse("events:timeline")
     fragment = request.GET.get("fragment") == "entries"
