@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
@@ -209,13 +209,12 @@ def timeline(request):
     context = {
         "query": query,
         "errors": query.errors,
-        "escalations": escalations,
         "cursor": cursor,
         "bands": [],
         "chart": None,
         # The API's merged stream with the same query string (events/api, `?format=`).
         "export_links": [(label, query.url("/api/timeline/", format=fmt)) for fmt, label in EXPORT_FORMATS],
-        **_filter_menu(query),
+        **_filter_menu(query, escalations),
     }
     if query.errors:
         if "actor" in query.errors:  # the actors the reader may have meant, as links (events/actor_lookup.py)
@@ -337,8 +336,17 @@ def _country_options(language: str) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _filter_menu(query: TimelineQuery) -> dict:
-    """The choices of the filter bar: three small queries (families, countries, actor names)."""
+def _options(choices, selected: str | None) -> SafeString:
+    """`<option>`s of (value, label) pairs, escaped, the one whose value is `selected` selected."""
+    options = [
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(str(label))}</option>'
+        for value, label in choices
+    ]
+    return mark_safe("".join(options))  # noqa: S308 (escaped)
+
+
+def _filter_menu(query: TimelineQuery, escalations: list[Escalation]) -> dict:
+    """The choices of the filter bar: four small queries (families, countries, actor suggestions and names)."""
     database = DEFAULT_DB_ALIAS
     families = FAMILIES.rows(database, None, ())
     used_countries = set(USED_COUNTRIES.rows(database, None, ()))
@@ -353,9 +361,13 @@ def _filter_menu(query: TimelineQuery) -> dict:
 
     extra = [(name, query.params[name], label(name)) for name in query.params if name not in BAR_PARAMS]
     country = query.params.get("country", "").upper()
+    params = query.params
     return {
-        "families": families,
-        # Written here rather than by a template loop: 300 names and the used countries on every page.
+        # Written here rather than by template loops (the choices' options on every page).
+        "escalation_options": _options(((e.slug, e.name) for e in escalations), params.get("escalation")),
+        "family_options": _options(((code, f"{code} {label}") for code, label in families), params.get("type")),
+        "outlet_kind_options": _options(Outlet.Kind.choices, params.get("outlet_kind")),
+        "review_options": _options(REVIEW_CHOICES, params.get("review_status")),
         "country_options": mark_safe(  # noqa: S308 (escaped)
             "".join(
                 f"{before}{' selected' if code == country else ''}{after}"
@@ -363,8 +375,6 @@ def _filter_menu(query: TimelineQuery) -> dict:
                 if code in used_countries
             )
         ),
-        "outlet_kinds": Outlet.Kind.choices,
-        "review_statuses": REVIEW_CHOICES,
         "review_default": (
             "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only"
         ),
