@@ -15,8 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.template import Context, Template
 
+from events.api.timeline import EVENT, STATEMENT, Key
 from events.models import Article, Event, EventParticipant, EventSource, Outlet, Statement
 from events.tests.test_api_rows import random_text
+from events.views import entry_rows
 from events.views.entries import EntryWriter
 
 # templates/events/_event.html and _statement.html as they were before the entries were written in Python.
@@ -156,3 +158,28 @@ def test_an_entry_is_the_bytes_its_template_wrote(records, staff):
         assert writer.statement(statement) == STATEMENT_TEMPLATE.render(
             Context({"statement": statement, "request": request})
         )
+
+
+@pytest.mark.parametrize("staff", [False, True])
+def test_an_entry_read_as_rows_is_the_bytes_of_its_model(records, staff, django_assert_num_queries):
+    """The timeline page reads its entries as plain rows (events/views/entry_rows.py): the writer
+    gives the same bytes from them as from the models' list shape, in five queries for a page."""
+    writer = EntryWriter(staff=staff)
+    events = list(Event.objects.for_timeline().order_by("pk"))
+    statements = list(Statement.objects.for_timeline().order_by("pk"))
+    keys = [Key(e.date_from, EVENT, e.pk) for e in events] + [Key(s.date_from, STATEMENT, s.pk) for s in statements]
+    records.shuffle(keys)
+    # events, participants, sources, statements, targets
+    with django_assert_num_queries(5):
+        entries = entry_rows.entries(keys)
+    assert [(entry.kind, entry.obj.pk) for entry in entries] == [(key.kind, key.id) for key in keys]
+    models = {EVENT: {e.pk: e for e in events}, STATEMENT: {s.pk: s for s in statements}}
+    for entry in entries:
+        model = models[entry.kind][entry.obj.pk]
+        assert (entry.obj.escalation_id, entry.obj.date_from) == (model.escalation_id, model.date_from)
+        write = writer.event if entry.kind == EVENT else writer.statement
+        assert write(entry.obj) == write(model)
+    # A few at a time, as a page reads them (the padded id lists), and a record that is gone.
+    for size in (1, 3, 25):
+        page = [*keys[:size], Key(dt.date(2020, 1, 1), EVENT, 10**9)]
+        assert [entry.obj.pk for entry in entry_rows.entries(page)] == [key.id for key in keys[:size]]

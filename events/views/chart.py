@@ -46,6 +46,17 @@ def bucket_end(start: dt.date, unit: str) -> dt.date:
     return dt.date(start.year, 12, 31)
 
 
+def _bucket_position(first: dt.date, unit: str):
+    """A function: a day -> the position of its bucket among consecutive buckets from `first` (a
+    bucket's start), negative before it. By arithmetic: the chart's days are thousands a page."""
+    if unit == WEEK:
+        return lambda day: (day - first).days // 7
+    if unit == MONTH:
+        origin = first.year * 12 + first.month
+        return lambda day: day.year * 12 + day.month - origin
+    return lambda day: day.year - first.year
+
+
 def bucket_label(start: dt.date, unit: str) -> str:
     if unit == WEEK:
         return f"Week of {day_label(start)}"
@@ -206,10 +217,10 @@ def chart_of_days(
     while day <= high:
         starts.append(day)
         day = bucket_end(day, unit) + dt.timedelta(days=1)
-    index = {start: i for i, start in enumerate(starts)}
     per_bucket = [[0, 0] for _ in starts]
+    position_of = _bucket_position(starts[0], unit)
     for day, (events, statements) in per_day.items():
-        if (position := index.get(bucket_start(day, unit))) is not None:
+        if 0 <= (position := position_of(day)) < len(starts):
             bucket = per_bucket[position]
             bucket[0] += events
             bucket[1] += statements

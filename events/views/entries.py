@@ -10,12 +10,15 @@ choices, whether the reader may edit. The bytes are those the templates wrote
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from html import escape
 
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import get_language
 
 from events.api.timeline import EVENT
 from events.ingest.text import show_controls
@@ -44,6 +47,19 @@ REVIEW_LABELS = _labels(ReviewStatus.choices)
 ROLE_LABELS = _labels(EventParticipant.Role.choices)
 KIND_LABELS = {value: escape(capfirst(str(label))) for value, label in Statement.Kind.choices}
 MEDIUM_LABELS = _labels(Statement.Medium.choices)
+
+
+def _cut(text: str, length: int = QUOTE_CHARS) -> str:
+    """Truncator(text).chars(length), which gives back the text NFC-normalized when it is not longer:
+    most quotes are not, and Truncator counts their characters one by one."""
+    normalized = unicodedata.normalize("NFC", text)
+    return normalized if len(normalized) <= length else Truncator(text).chars(length)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_month_year(day, language: str | None) -> str:
+    """dateformat.format(day, "j F Y") in `language` (the month's name is translated), escaped."""
+    return escape(dateformat.format(day, "j F Y"))
 
 
 def _label(labels: dict[str, str], value: str) -> str:
@@ -149,7 +165,7 @@ class EntryWriter:
             )
             for source in sources:
                 outlet, state_media = _outlet(source.article, "Unknown outlet")
-                quote = escape(Truncator(show_controls(source.quote)).chars(QUOTE_CHARS))
+                quote = escape(_cut(show_controls(source.quote)))
                 reported = (
                     f' <span class="discrepancy">(the article says {escape(source.reported_date_label)})</span>'
                     if source.reported_date
@@ -200,7 +216,7 @@ class EntryWriter:
         outlet, state_media = _outlet(statement.article, "unknown outlet")
         published_on = statement.article.published_on
         published = (
-            f", {escape(dateformat.format(published_on, 'j F Y'))}"
+            f", {_day_month_year(published_on, get_language())}"
             if published_on
             else ', <span class="flag">undated</span>'
         )

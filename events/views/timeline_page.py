@@ -11,20 +11,25 @@ are counted for the escalations the page shows."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
+from html import escape
+from operator import itemgetter
 from urllib.parse import urlencode
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from events.actor_lookup import loose_match
 from events.api import timeline as keyset
+from events.compiled_query import ParameterQuery
 from events.filters import TimelineFilter
 from events.models import (
     Actor,
@@ -35,6 +40,7 @@ from events.models import (
     Outlet,
     Statement,
 )
+from events.views import entry_rows
 from events.views.bands import decode_cursor, encode_cursor, group_into_bands
 from events.views.chart import chart_of_days
 from events.views.entries import EntryWriter
@@ -203,13 +209,12 @@ def timeline(request):
     context = {
         "query": query,
         "errors": query.errors,
-        "escalations": escalations,
         "cursor": cursor,
         "bands": [],
         "chart": None,
         # The API's merged stream with the same query string (events/api, `?format=`).
         "export_links": [(label, query.url("/api/timeline/", format=fmt)) for fmt, label in EXPORT_FORMATS],
-        **_filter_menu(query),
+        **_filter_menu(query, escalations),
     }
     if query.errors:
         if "actor" in query.errors:  # the actors the reader may have meant, as links (events/actor_lookup.py)
@@ -222,7 +227,7 @@ def timeline(request):
     size = page_size(request)
     keys = keyset.keys(events, statements, limit=size + 1, after=cursor)
     following = keys[size - 1] if len(keys) > size else None
-    entries = keyset.entries(keys[:size])
+    entries = entry_rows.entries(keys[:size])
 
     page_link = reverse("events:timeline")
     fragment = request.GET.get("fragment") == "entries"
@@ -305,15 +310,49 @@ def _shown_band_totals(query: TimelineQuery, entries) -> dict[int | None, list[i
     return totals
 
 
-def _filter_menu(query: TimelineQuery) -> dict:
-    """The choices of the filter bar: three small queries (families, countries, actor names)."""
-    families = CameoCode.objects.filter(code=F("root")).values_list("code", "label")
-    used_countries = set(Actor.objects.exclude(country="").order_by().values_list("country", flat=True).distinct())
+def _suggestion_names(shape, values):
     # Suggestions only (the first names in the name index): the actor field takes any id,
     # slug or name (ActorReferenceField).
-    suggestions = Actor.objects.order_by("name").values_list("name", flat=True)[:ACTOR_SUGGESTIONS]
+    return Actor.objects.order_by("name").values_list("name", flat=True)[:ACTOR_SUGGESTIONS]
+
+
+# The filter bar's queries are the same on every page: each is compiled once (events/compiled_query.py)
+# and run on every page, so a new actor, country or code is offered at once.
+FAMILIES = ParameterQuery(lambda shape, values: CameoCode.objects.filter(code=F("root")).values_list("code", "label"))
+USED_COUNTRIES = ParameterQuery(
+    lambda shape, values: Actor.objects.exclude(country="").order_by().values_list("country", flat=True).distinct(),
+    itemgetter(0),
+)
+SUGGESTIONS = ParameterQuery(_suggestion_names, itemgetter(0))
+ACTOR_NAMES = entry_rows.by_ids(Actor.objects.all(), "pk__in", ("id", "name"))
+
+
+@functools.cache
+def _country_options(language: str) -> tuple[tuple[str, str, str], ...]:
+    """(code, the option before " selected", after it) of every country in the order django_countries
+    sorts them in `language`: the same for every page in that language."""
+    return tuple(
+        (code, f'<option value="{escape(code)}"', f">{escape(str(name))}</option>") for code, name in countries
+    )
+
+
+def _options(choices, selected: str | None) -> SafeString:
+    """`<option>`s of (value, label) pairs, escaped, the one whose value is `selected` selected."""
+    options = [
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(str(label))}</option>'
+        for value, label in choices
+    ]
+    return mark_safe("".join(options))  # noqa: S308 (escaped)
+
+
+def _filter_menu(query: TimelineQuery, escalations: list[Escalation]) -> dict:
+    """The choices of the filter bar: four small queries (families, countries, actor suggestions and names)."""
+    database = DEFAULT_DB_ALIAS
+    families = FAMILIES.rows(database, None, ())
+    used_countries = set(USED_COUNTRIES.rows(database, None, ()))
+    suggestions = SUGGESTIONS.rows(database, None, ())
     referenced = [pk for name in ACTOR_PARAMS for pk in (query.cleaned(name) or [])]
-    named = dict(Actor.objects.filter(pk__in=referenced).values_list("pk", "name")) if referenced else {}
+    named = dict(entry_rows.read_by_ids(ACTOR_NAMES, referenced)) if referenced else {}
 
     def label(name: str) -> str:
         if name in ACTOR_PARAMS:
@@ -322,22 +361,24 @@ def _filter_menu(query: TimelineQuery) -> dict:
 
     extra = [(name, query.params[name], label(name)) for name in query.params if name not in BAR_PARAMS]
     country = query.params.get("country", "").upper()
+    params = query.params
     return {
-        "families": list(families),
-        # Written here rather than by a template loop: 300 names and the used countries on every page.
+        # Written here rather than by template loops (the choices' options on every page).
+        "escalation_options": _options(((e.slug, e.name) for e in escalations), params.get("escalation")),
+        "family_options": _options(((code, f"{code} {label}") for code, label in families), params.get("type")),
+        "outlet_kind_options": _options(Outlet.Kind.choices, params.get("outlet_kind")),
+        "review_options": _options(REVIEW_CHOICES, params.get("review_status")),
         "country_options": mark_safe(  # noqa: S308 (escaped)
             "".join(
-                f'<option value="{escape(code)}"{" selected" if code == country else ""}>{escape(name)}</option>'
-                for code, name in countries
+                f"{before}{' selected' if code == country else ''}{after}"
+                for code, before, after in _country_options(get_language())
                 if code in used_countries
             )
         ),
-        "outlet_kinds": Outlet.Kind.choices,
-        "review_statuses": REVIEW_CHOICES,
         "review_default": (
             "Every status (you curate)" if default_review(query.filterset.request) == ANY else "Verified only"
         ),
-        "actor_options": mark_safe("".join(f'<option value="{escape(name)}">' for name in suggestions)),  # noqa: S308
+        "actor_options": mark_safe("".join([f'<option value="{escape(name)}">' for name in suggestions])),  # noqa: S308
         "actor_names": ", ".join(named.get(pk, "") for pk in query.cleaned("actor") or []),
         "extra_filters": [
             (name, value, label, query.url(reverse("events:timeline"), **{name: None})) for name, value, label in extra
