@@ -24,8 +24,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from events.api import renderers, rows
-from events.api.rows import IdListQuery
 from events.api.serializers import EscalationSerializer
+from events.compiled_query import IdListQuery
 from events.models import Escalation, EventPlace
 from events.visibility import ReviewStatusFilter, effective_review
 

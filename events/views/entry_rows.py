@@ -7,7 +7,7 @@ Building and compiling those five queries and the instances cost ~15 ms a reques
 well under a millisecond of SQL (bench/RESULTS.md, issue 19, fifth pass). Here each of the five
 queries (events, their participants, their sources, statements, their targets) reads only the
 columns events/views/entries.py writes, as tuples, its SQL compiled once per size of the id list
-(events/compiled_query.py's ParameterQuery), and each row is a small named tuple carrying the
+(events/compiled_query.py's IdListQuery), and each row is a small named tuple carrying the
 attribute names the writer reads of a model (`event.event_type.label`, `statement.article.outlet`)
 and the models' own label properties (`date_label`, `reported_date_label`): one definition of an
 entry's HTML and of its labels, two ways to read the records. The relations are ordered as
@@ -20,10 +20,8 @@ from __future__ import annotations
 from collections import defaultdict, namedtuple
 from inspect import getattr_static
 
-from django.db import DEFAULT_DB_ALIAS
-
 from events.api.timeline import EVENT, STATEMENT, Entry, Key
-from events.compiled_query import ParameterQuery
+from events.compiled_query import IdListQuery
 from events.models import Event, EventParticipant, EventSource, Statement
 
 
@@ -84,16 +82,9 @@ STATEMENT_COLUMNS = (
 TARGET_COLUMNS = ("statement_id", "actor_id", "actor__name")
 
 
-def by_ids(queryset, lookup: str, columns: tuple[str, ...]) -> ParameterQuery:
-    """The rows (`columns`) of `queryset` whose `lookup` is in a list of ids (read_by_ids())."""
-    return ParameterQuery(lambda size, ids: queryset.filter(**{lookup: list(ids)}).values_list(*columns))
-
-
-def read_by_ids(query: ParameterQuery, ids: list[int]) -> list[tuple]:
-    """query's rows (by_ids()) for `ids`, the list padded with its last id to a power of two
-    (`IN (1, 2, 2, 2)` keeps what `IN (1, 2)` keeps): a few shapes, each compiled once."""
-    size = 1 << (len(ids) - 1).bit_length()
-    return query.rows(DEFAULT_DB_ALIAS, size, [*ids, *[ids[-1]] * (size - len(ids))])
+def by_ids(queryset, lookup: str, columns: tuple[str, ...]) -> IdListQuery:
+    """The rows (`columns`, as tuples: its `tuples(ids)`) of `queryset` whose `lookup` is in a list of ids."""
+    return IdListQuery(queryset.values_list(*columns), lookup)
 
 
 # Each relation ordered as for_timeline()'s Prefetch orders it (the targets: the actors' order).
@@ -113,12 +104,12 @@ def _outlet(outlet_id, name, kind) -> Outlet | None:
 
 
 def _events(ids: list[int]) -> dict[int, EventRow]:
-    rows = read_by_ids(EVENTS, ids)
+    rows = EVENTS.tuples(ids)
     participants, sources = defaultdict(list), defaultdict(list)
     if ids := [row[0] for row in rows]:  # as a prefetch, none for no records
-        for event_id, actor_id, name, role in read_by_ids(PARTICIPANTS, ids):
+        for event_id, actor_id, name, role in PARTICIPANTS.tuples(ids):
             participants[event_id].append(Participant(Actor(actor_id, name, None), role))
-        for event_id, pk, article_id, outlet_id, name, kind, quote, reported, precision in read_by_ids(SOURCES, ids):
+        for event_id, pk, article_id, outlet_id, name, kind, quote, reported, precision in SOURCES.tuples(ids):
             article = Article(_outlet(outlet_id, name, kind), None)
             sources[event_id].append(Source(pk, article_id, article, quote, reported, precision))
     found = {}
@@ -132,10 +123,10 @@ def _events(ids: list[int]) -> dict[int, EventRow]:
 
 
 def _statements(ids: list[int]) -> dict[int, StatementRow]:
-    rows = read_by_ids(STATEMENTS, ids)
+    rows = STATEMENTS.tuples(ids)
     targets = defaultdict(list)
     if ids := [row[0] for row in rows]:
-        for statement_id, actor_id, name in read_by_ids(TARGETS, ids):
+        for statement_id, actor_id, name in TARGETS.tuples(ids):
             targets[statement_id].append(Actor(actor_id, name, None))
     found = {}
     for row in rows:

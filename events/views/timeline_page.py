@@ -352,7 +352,7 @@ def _filter_menu(query: TimelineQuery, escalations: list[Escalation]) -> dict:
     used_countries = set(USED_COUNTRIES.rows(database, None, ()))
     suggestions = SUGGESTIONS.rows(database, None, ())
     referenced = [pk for name in ACTOR_PARAMS for pk in (query.cleaned(name) or [])]
-    named = dict(entry_rows.read_by_ids(ACTOR_NAMES, referenced)) if referenced else {}
+    named = dict(ACTOR_NAMES.tuples(referenced)) if referenced else {}
 
     def label(name: str) -> str:
         if name in ACTOR_PARAMS:
