@@ -153,6 +153,22 @@ class IdListQuery(ParameterQuery):
         return read(self.queryset.db, size, [*ids, *[ids[-1]] * (size - len(ids))])
 
 
+class EveryRecord(ParameterQuery):
+    """Every record of a model (`Model.objects.all()`, in its Meta ordering) as the ORM makes
+    them (Model.from_db of the same columns, converted alike), its SQL compiled once: the small
+    table each reader page reads whole (the escalations: building and compiling the ORM's query
+    cost more than reading its rows)."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.names = [column.attname for column in model._meta.concrete_fields]
+        super().__init__(lambda shape, values: model._default_manager.values_list(*self.names))
+
+    def all(self) -> list[models.Model]:
+        using = self.model._default_manager.db
+        return [self.model.from_db(using, self.names, row) for row in self.tuples(using, None, ())]
+
+
 class RecordQuery(ParameterQuery):
     """`queryset.get(<field>=value)` of a unique field (a slug), its SQL compiled once: the record
     as the ORM makes it (Model.from_db of the same columns, converted alike), or None when no

@@ -14,7 +14,6 @@ from events.ingest.gazetteer import Gazetteer
 from events.models import (
     Actor,
     Article,
-    Escalation,
     Event,
     EventSource,
     Outlet,
@@ -22,7 +21,7 @@ from events.models import (
 )
 from events.views.entries import EntryWriter
 from events.views.places import place_spans
-from events.views.timeline_page import EXPORT_FORMATS
+from events.views.timeline_page import ESCALATIONS, EXPORT_FORMATS
 
 # Entries listed on an actor page per list; the rest is on its filtered timeline.
 ACTOR_PAGE_ROWS = 200
@@ -110,7 +109,7 @@ def article_detail(request, pk):
 
 def actor_detail(request, pk):
     actor = get_object_or_404(Actor.objects.select_related("affiliation"), pk=pk)
-    escalations = list(Escalation.objects.all())
+    escalations = ESCALATIONS.all()
     statement_counts = dict(
         Statement.objects.filter(speaker=actor).order_by().values_list("escalation").annotate(n=Count("id"))
     )

@@ -25,7 +25,7 @@ from events.views.reaction_table import (
     tally,
     with_matrix,
 )
-from events.views.timeline_page import EXPORT_FORMATS
+from events.views.timeline_page import ESCALATIONS, EXPORT_FORMATS
 from events.visibility import ANY, default_review, effective_review, shown_label
 from events.visibility import CHOICES as REVIEW_CHOICES
 
@@ -60,7 +60,7 @@ def reactions(request):
         errors = {name: list(messages) for name, messages in filterset.errors.items()}
         context = {"errors": errors, "params": params, "matrix": "", "columns": [], "kinds": []}
         return render(request, "events/reactions.html", context, status=400)
-    escalations = list(Escalation.objects.all())
+    escalations = ESCALATIONS.all()
     # The kept counts are per review status: one status's rows, or every status's summed ("any").
     review = effective_review(filterset)
     if set(params) - {"review_status"} <= set(REACTION_COUNTED_FILTERS):

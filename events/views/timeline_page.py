@@ -29,7 +29,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from events.actor_lookup import loose_match
 from events.api import timeline as keyset
-from events.compiled_query import ParameterQuery
+from events.compiled_query import EveryRecord, ParameterQuery
 from events.filters import TimelineFilter
 from events.models import (
     Actor,
@@ -202,7 +202,7 @@ def timeline(request):
     `date_from`, `date_to`, `q`, and the statement-only `speaker`, `code`…), plus `after`
     (the keyset cursor) and `per_page`. An invalid value is reported on the page (HTTP 400).
     """
-    escalations = list(Escalation.objects.all())
+    escalations = ESCALATIONS.all()
     query = TimelineQuery.from_request(request)
     cursor = _cursor(request, query)
 
@@ -325,6 +325,8 @@ USED_COUNTRIES = ParameterQuery(
 )
 SUGGESTIONS = ParameterQuery(_suggestion_names, itemgetter(0))
 ACTOR_NAMES = entry_rows.by_ids(Actor.objects.all(), "pk__in", ("id", "name"))
+# The escalations, read whole by every reader page (the bands, the filter bar, the columns).
+ESCALATIONS = EveryRecord(Escalation)
 
 
 @functools.cache
