@@ -49,7 +49,7 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
 from events.api.serializers import ATTRIBUTE, COLUMN, RELATED, ReadPlanMixin, ReferenceField
-from events.compiled_query import ParameterQuery
+from events.compiled_query import ParameterQuery, row_converter
 
 
 class Unsupported(Exception):
@@ -135,6 +135,17 @@ class Reader:
                 value = f"row[{self._index(prefix + column.attname)}]"
                 if not isinstance(getter, itemgetter):
                     # Read through a descriptor (a country): the same read of the loaded column.
+                    if convert is str and getattr(getter, "text_by_code", False):
+                        # Its text depends only on the column: kept by it (a page's actors and
+                        # outlets share a few countries), as a property's values are below.
+                        read, memo = f"{self._bind(getter)}({{{column.name!r}: k}})", self._bind(_Memo())
+                        value = (
+                            f"(m if (m := {memo}.get(k := {value}, {memo})) is not {memo} "
+                            f"else {memo}.keep(k, (None if (v := {read}) is None else str(v))))"
+                        )
+                        items.append(f"{name!r}: {value}")
+                        self.fields[(*path, name)] = value
+                        continue
                     value = f"{self._bind(getter)}({{{column.name!r}: {value}}})"
                 elif _unchanged(convert, field, column):
                     items.append(f"{name!r}: {value}")
@@ -523,7 +534,7 @@ class QueryShapes:
             shape = shapes[key] = self._compile(query, queryset.db)
         if shape is False or tuple(queryset._fields) != query.values_select:
             return None
-        before, after, compiler, converters = shape
+        before, after, convert = shape
         where, having, qualify = query.where.split_having_qualify(must_group_by=query.group_by is not None)
         if having is not None or qualify is not None:
             return None
@@ -534,11 +545,11 @@ class QueryShapes:
         with connection.cursor() as cursor:
             cursor.execute(before + sql + after, params)
             found = cursor.fetchall()
-        return compiler.apply_converters(found, converters) if converters else found
+        return found if convert is None else map(convert, found)
 
     @staticmethod
     def _compile(query, using: str):
-        """(the SQL before and after the WHERE clause's, a compiler, its converters), or False."""
+        """(the SQL before and after the WHERE clause's, the converter of a row or None), or False."""
         compiler = query.get_compiler(using)
         try:
             sql, params = compiler.as_sql()
@@ -556,8 +567,7 @@ class QueryShapes:
         ):
             return False
         before, after = sql.split(clause)
-        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-        return before + "WHERE ", after, compiler, converters
+        return before + "WHERE ", after, row_converter(compiler)
 
 
 SHAPES = QueryShapes()
