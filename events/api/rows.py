@@ -138,11 +138,8 @@ class Reader:
                     if convert is str and getattr(getter, "text_by_code", False):
                         # Its text depends only on the column: kept by it (a page's actors and
                         # outlets share a few countries), as a property's values are below.
-                        read, memo = f"{self._bind(getter)}({{{column.name!r}: k}})", self._bind(_Memo())
-                        value = (
-                            f"(m if (m := {memo}.get(k := {value}, {memo})) is not {memo} "
-                            f"else {memo}.keep(k, (None if (v := {read}) is None else str(v))))"
-                        )
+                        read = f"{self._bind(getter)}({{{column.name!r}: k}})"
+                        value = self._kept(value, f"(None if (v := {read}) is None else {self._bind(convert)}(v))")
                         items.append(f"{name!r}: {value}")
                         self.fields[(*path, name)] = value
                         continue
@@ -176,13 +173,11 @@ class Reader:
                     properties[source] = attribute
                     read = self._bind(attrgetter(source))
                     value = f"(None if (v := {read}(row)) is None else {self._bind(convert)}(v))"
+                    # The property depends only on these columns: its values are kept by them
+                    # (most rows of a page or an export share their dates' labels with others).
+                    value = self._kept(f"{self._bind(itemgetter(*map(self._index, columns)))}(row)", value)
                     items.append(f"{name!r}: {value}")
-                    # The property depends only on these columns: a reader of rows without dicts
-                    # keeps its values by them (most rows of an export share their dates' labels).
-                    key, memo = self._bind(itemgetter(*map(self._index, columns))), self._bind(_Memo())
-                    self.fields[(*path, name)] = (
-                        f"(m if (m := {memo}.get(k := {key}(row), {memo})) is not {memo} else {memo}.keep(k, {value}))"
-                    )
+                    self.fields[(*path, name)] = value
                 else:
                     raise Unsupported(f"{model.__name__}.{source}")
             else:
@@ -194,6 +189,11 @@ class Reader:
         name = f"_{len(self.namespace)}"
         self.namespace[name] = value
         return name
+
+    def _kept(self, key: str, value: str) -> str:
+        """Python source of `value` (which reads its key as `k`), kept by `key` in a _Memo of its own."""
+        memo = self._bind(_Memo())
+        return f"(m if (m := {memo}.get(k := {key}, {memo})) is not {memo} else {memo}.keep(k, {value}))"
 
     def _related(self, field, foreign_key, prefix: str, only, path: tuple) -> str:
         """A to-one relation's summary, read from the columns joined into the same row."""
@@ -291,7 +291,8 @@ class Reader:
 
 
 class _Memo(dict):
-    """A property's values by the columns it reads (Reader.fields), at most LARGEST of them."""
+    """A property's values by the columns it reads, or a country's text by its code (Reader._compile),
+    at most LARGEST of them."""
 
     #: An export is in date order: its rows' dates come together, few of them at a time.
     LARGEST = 4096
