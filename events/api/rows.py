@@ -49,7 +49,7 @@ from rest_framework import ISO_8601, relations, serializers
 from rest_framework.settings import api_settings
 
 from events.api.serializers import ATTRIBUTE, COLUMN, RELATED, ReadPlanMixin, ReferenceField
-from events.compiled_query import IdListQuery
+from events.compiled_query import IdListQuery, row_converter
 
 
 class Unsupported(Exception):
@@ -135,6 +135,14 @@ class Reader:
                 value = f"row[{self._index(prefix + column.attname)}]"
                 if not isinstance(getter, itemgetter):
                     # Read through a descriptor (a country): the same read of the loaded column.
+                    if convert is str and getattr(getter, "text_by_code", False):
+                        # Its text depends only on the column: kept by it (a page's actors and
+                        # outlets share a few countries), as a property's values are below.
+                        read = f"{self._bind(getter)}({{{column.name!r}: k}})"
+                        value = self._kept(value, f"(None if (v := {read}) is None else {self._bind(convert)}(v))")
+                        items.append(f"{name!r}: {value}")
+                        self.fields[(*path, name)] = value
+                        continue
                     value = f"{self._bind(getter)}({{{column.name!r}: {value}}})"
                 elif _unchanged(convert, field, column):
                     items.append(f"{name!r}: {value}")
@@ -165,13 +173,11 @@ class Reader:
                     properties[source] = attribute
                     read = self._bind(attrgetter(source))
                     value = f"(None if (v := {read}(row)) is None else {self._bind(convert)}(v))"
+                    # The property depends only on these columns: its values are kept by them
+                    # (most rows of a page or an export share their dates' labels with others).
+                    value = self._kept(f"{self._bind(itemgetter(*map(self._index, columns)))}(row)", value)
                     items.append(f"{name!r}: {value}")
-                    # The property depends only on these columns: a reader of rows without dicts
-                    # keeps its values by them (most rows of an export share their dates' labels).
-                    key, memo = self._bind(itemgetter(*map(self._index, columns))), self._bind(_Memo())
-                    self.fields[(*path, name)] = (
-                        f"(m if (m := {memo}.get(k := {key}(row), {memo})) is not {memo} else {memo}.keep(k, {value}))"
-                    )
+                    self.fields[(*path, name)] = value
                 else:
                     raise Unsupported(f"{model.__name__}.{source}")
             else:
@@ -183,6 +189,11 @@ class Reader:
         name = f"_{len(self.namespace)}"
         self.namespace[name] = value
         return name
+
+    def _kept(self, key: str, value: str) -> str:
+        """Python source of `value` (which reads its key as `k`), kept by `key` in a _Memo of its own."""
+        memo = self._bind(_Memo())
+        return f"(m if (m := {memo}.get(k := {key}, {memo})) is not {memo} else {memo}.keep(k, {value}))"
 
     def _related(self, field, foreign_key, prefix: str, only, path: tuple) -> str:
         """A to-one relation's summary, read from the columns joined into the same row."""
@@ -280,7 +291,8 @@ class Reader:
 
 
 class _Memo(dict):
-    """A property's values by the columns it reads (Reader.fields), at most LARGEST of them."""
+    """A property's values by the columns it reads, or a country's text by its code (Reader._compile),
+    at most LARGEST of them."""
 
     #: An export is in date order: its rows' dates come together, few of them at a time.
     LARGEST = 4096
@@ -485,7 +497,7 @@ class QueryShapes:
             shape = shapes[key] = self._compile(query, queryset.db)
         if shape is False or tuple(queryset._fields) != query.values_select:
             return None
-        before, after, compiler, converters = shape
+        before, after, convert = shape
         where, having, qualify = query.where.split_having_qualify(must_group_by=query.group_by is not None)
         if having is not None or qualify is not None:
             return None
@@ -496,11 +508,11 @@ class QueryShapes:
         with connection.cursor() as cursor:
             cursor.execute(before + sql + after, params)
             found = cursor.fetchall()
-        return compiler.apply_converters(found, converters) if converters else found
+        return found if convert is None else map(convert, found)
 
     @staticmethod
     def _compile(query, using: str):
-        """(the SQL before and after the WHERE clause's, a compiler, its converters), or False."""
+        """(the SQL before and after the WHERE clause's, the converter of a row or None), or False."""
         compiler = query.get_compiler(using)
         try:
             sql, params = compiler.as_sql()
@@ -518,8 +530,7 @@ class QueryShapes:
         ):
             return False
         before, after = sql.split(clause)
-        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-        return before + "WHERE ", after, compiler, converters
+        return before + "WHERE ", after, row_converter(compiler)
 
 
 SHAPES = QueryShapes()

@@ -175,6 +175,9 @@ def _country_getter(descriptor: CountryDescriptor) -> Callable:
                 countries[code] = found
         return found
 
+    #: Whether str() of what it gives depends only on the code (the Country's text is its code,
+    #: not its name in the active language): a reader keeps that text by code (rows.Reader).
+    country.text_by_code = field.countries_str_attr == "code"
     return country
 
 
