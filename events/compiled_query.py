@@ -39,6 +39,7 @@ class ParameterQuery:
         self.build = build
         self.make = make
         self.compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        _EVERY_QUERY.add(self)
 
     def rows(self, using: str, shape, values: Sequence) -> list:
         """The rows of build(shape, values) on the database `using`."""
@@ -179,25 +180,34 @@ class IdListQuery(ParameterQuery):
         return read(self.queryset.db, size, [*ids, *[ids[-1]] * (size - len(ids))])
 
 
-class EveryRecord(ParameterQuery):
-    """Every record of a model (`Model.objects.all()`, in its Meta ordering) as the ORM makes
-    them (Model.from_db of the same columns, converted alike), its SQL compiled once: the small
-    table each reader page reads whole (the escalations: building and compiling the ORM's query
-    cost more than reading its rows)."""
+class _Records(ParameterQuery):
+    """Records of `model` as the ORM makes them: Model.from_db of its concrete columns, read (and
+    converted alike) by the compiled query `build` makes."""
 
-    def __init__(self, model: type[models.Model]):
+    def __init__(self, model: type[models.Model], build: Callable[[object, Sequence], models.QuerySet]):
         self.model = model
         self.names = [column.attname for column in model._meta.concrete_fields]
-        super().__init__(lambda shape, values: model._default_manager.values_list(*self.names))
+        super().__init__(build)
+
+    def records(self, using: str, values: Sequence) -> list[models.Model]:
+        return [self.model.from_db(using, self.names, row) for row in self.tuples(using, None, values)]
+
+
+class EveryRecord(_Records):
+    """Every record of a model (`Model.objects.all()`, in its Meta ordering) as the ORM makes
+    them, its SQL compiled once: the small table each reader page reads whole (the escalations:
+    building and compiling the ORM's query cost more than reading its rows)."""
+
+    def __init__(self, model: type[models.Model]):
+        super().__init__(model, lambda shape, values: model._default_manager.values_list(*self.names))
 
     def all(self) -> list[models.Model]:
-        using = self.model._default_manager.db
-        return [self.model.from_db(using, self.names, row) for row in self.tuples(using, None, ())]
+        return self.records(self.model._default_manager.db, ())
 
 
-class RecordQuery(ParameterQuery):
+class RecordQuery(_Records):
     """`queryset.get(<field>=value)` of a unique field (a slug), its SQL compiled once: the record
-    as the ORM makes it (Model.from_db of the same columns, converted alike), or None when no
+    as the ORM makes it, or None when no
     record has the value. Every filter naming an escalation or an outlet by its slug asks for it
     (a ModelChoiceField's lookup: building and compiling the ORM's `.get()` cost more than the
     database takes to run it). For a plain queryset of the model (`Model.objects.all()`: no
@@ -205,9 +215,9 @@ class RecordQuery(ParameterQuery):
 
     def __init__(self, queryset: models.QuerySet, field: str):
         self.queryset = queryset
-        self.names = [column.attname for column in queryset.model._meta.concrete_fields]
         super().__init__(
-            lambda shape, values: queryset.filter(**{field: values[0]}).order_by().values_list(*self.names)
+            queryset.model,
+            lambda shape, values: queryset.filter(**{field: values[0]}).order_by().values_list(*self.names),
         )
 
     @classmethod
@@ -243,13 +253,17 @@ class RecordQuery(ParameterQuery):
 
     def get(self, value: str) -> models.Model | None:
         """The record whose field is `value` (a text), or None."""
-        found = self.tuples(self.queryset.db, None, (value,))
-        return self.queryset.model.from_db(self.queryset.db, self.names, found[0]) if found else None
+        found = self.records(self.queryset.db, (value,))
+        return found[0] if found else None
 
 
 _RECORD_QUERIES: dict = {}
+#: Every ParameterQuery made (module-level ones included), for _forget_compiled.
+_EVERY_QUERY: weakref.WeakSet = weakref.WeakSet()
 
 
 @receiver(setting_changed)
-def _forget_record_queries(**kwargs) -> None:
-    _RECORD_QUERIES.clear()  # their converters were chosen under the settings of the time
+def _forget_compiled(**kwargs) -> None:
+    # Their converters were chosen under the settings of the time (USE_TZ, the time zone).
+    for query in list(_EVERY_QUERY):
+        query.compiled.clear()
